@@ -1,0 +1,125 @@
+"""``review import`` and ``review export records``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from review.cli import State, pass_state
+from review.corpus import export_records, import_files
+from review.corpus.importer import SOURCE_KINDS
+from review.errors import InputError
+from review.workspace import current_actor
+
+FORMAT_CHOICES = ["auto", "ris", "medline", "bibtex", "csv", "wos", "endnote-xml"]
+
+
+def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
+    mapping: dict[str, str] = {}
+    for item in items:
+        column, sep, target = item.partition("=")
+        if not sep or not column or not target:
+            raise InputError(f"expected COLUMN=FIELD, got {item!r}", field="--map")
+        mapping[column] = target
+    return mapping or None
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--source", help="Name of the database or method, e.g. CINAHL (default: file name).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True,
+              help="Export format; detected from the content by default.")
+@click.option("--searched", help="Date the search was run (YYYY-MM-DD).")
+@click.option("--query", help="The search string as run.")
+@click.option("--query-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the search string from a file.")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default="database", show_default=True,
+              help="PRISMA 2020 kind of source.")
+@click.option("--hits", "hits_reported", type=int, help="Number of hits the database reported.")
+@click.option("--encoding", help="Force a text encoding (default: detected; cp1252 fallback warns).")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help="For CSV: map a column to a field (title, authors, year, journal, doi, ...).")
+@click.option("--actor", help="Who is importing (default: $REVIEW_ACTOR or login name).")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@pass_state
+def import_command(state: State, files: tuple[Path, ...], source: str | None, fmt: str,
+                   searched: str | None, query: str | None, query_file: Path | None, kind: str,
+                   hits_reported: int | None, encoding: str | None, maps: tuple[str, ...],
+                   actor: str | None, quiet: bool) -> None:
+    """Import search exports (RIS, MEDLINE, BibTeX, CSV, WoS, EndNote XML).
+
+    Each file becomes one source. The import is all or nothing: a malformed record stops
+    it with FILE:LINE and exit status 2, and the database is unchanged. Importing the
+    same file again does nothing.
+
+    Example:
+
+        review import corpus/cinahl.ris --source CINAHL --searched 2020-03-15 \\
+            --query "peer support AND perinatal" --kind database
+        review import other.csv --map "Article Title=title" --map "Authors=authors"
+    """
+    if query_file:
+        query = query_file.read_text(encoding="utf-8").strip()
+    workspace = state.workspace()
+    results = import_files(
+        workspace.store(), list(files), actor=current_actor(actor), source=source, fmt=fmt,
+        searched=searched, query=query, kind=kind, hits_reported=hits_reported,
+        encoding=encoding, mapping=_parse_mapping(maps),
+    )
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+        if quiet:
+            continue
+        if result.skipped:
+            click.echo(f"{result.path}: already imported as source {result.previous_source!r}; nothing to do")
+        else:
+            click.echo(f"{result.path}: {result.records} records ({result.format}, {result.encoding}) "
+                       f"as source {result.source!r}")
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export data from the review.
+
+    Example:
+
+        review export records --format ris --output all.ris
+    """
+
+
+@export_group.command("records")
+@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "bibtex"]), default="csv", show_default=True)
+@click.option("--deduplicated", is_flag=True, help="One row per work (its canonical record).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write ('-' for standard output).")
+@pass_state
+def export_records_command(state: State, fmt: str, deduplicated: bool, output: Path) -> None:
+    """Export every record (or every work) as CSV, RIS or BibTeX.
+
+    CSV columns start with record_id, work_id, source, source_position, source_id,
+    title, authors, year, journal, volume, issue, pages, doi, pmid.
+
+    Example:
+
+        review export records --format csv --output records.csv
+        review export records --format bibtex --deduplicated --output works.bib
+    """
+    store = state.workspace().store()
+    if str(output) == "-":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / f"out.{fmt}"
+            export_records(store, fmt, target, deduplicated=deduplicated)
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+        return
+    count = export_records(store, fmt, output, deduplicated=deduplicated)
+    click.echo(f"Wrote {count} {'works' if deduplicated else 'records'} to {output}", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_command)
+    group.add_command(export_group)

@@ -1,0 +1,114 @@
+"""``review status``: where the review stands, derived from the database.
+
+Stages that exist add their own section through a ``status_summary(conn)`` function
+(see ``STAGE_SUMMARIES``), returning ``{"name": ..., "counts": {...}, "next": str | None}``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from review.store import schema
+from review.workspace import Workspace
+
+#: Optional stage summaries, imported if their module exists.
+STAGE_SUMMARIES = (
+    "review.corpus.dedup.summary",
+    "review.screening.summary",
+)
+
+
+def _stage_functions() -> list[Callable[[Connection], dict[str, Any]]]:
+    found = []
+    for name in STAGE_SUMMARIES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        found.append(module.status_summary)
+    return found
+
+
+def collect_status(workspace: Workspace) -> dict[str, Any]:
+    """Everything ``review status`` shows, as one JSON-ready dict."""
+    store = workspace.store()
+    s, r = schema.sources, schema.records
+    with store.read() as conn:
+        sources = [
+            {
+                "name": row.name,
+                "kind": row.kind,
+                "format": row.format,
+                "file": row.file_name,
+                "searched": row.searched,
+                "records": row.records_read,
+            }
+            for row in conn.execute(select(s).order_by(s.c.id))
+        ]
+        records = conn.execute(select(func.count()).select_from(r)).scalar_one()
+        grouped = conn.execute(select(func.count(func.distinct(r.c.work_id)))).scalar_one()
+        ungrouped = conn.execute(select(func.count()).select_from(r).where(r.c.work_id.is_(None))).scalar_one()
+        stages = [fn(conn) for fn in _stage_functions()]
+    by_kind: dict[str, int] = {}
+    for source in sources:
+        by_kind[source["kind"]] = by_kind.get(source["kind"], 0) + source["records"]
+    status: dict[str, Any] = {
+        "workspace": str(workspace.root),
+        "title": workspace.title,
+        "database": workspace.db_url,
+        "schema_version": store.schema_version(),
+        "sources": sources,
+        "records": records,
+        "records_by_kind": by_kind,
+        "works": grouped if records and not ungrouped else None,
+        "deduplicated": bool(records) and ungrouped == 0,
+        "stages": {stage["name"]: stage["counts"] for stage in stages},
+    }
+    status["next"] = _next_step(status, stages)
+    return status
+
+
+def _next_step(status: dict[str, Any], stages: list[dict[str, Any]]) -> str:
+    if not status["sources"]:
+        return "import search exports: review import FILE --source NAME --searched DATE"
+    if not status["deduplicated"]:
+        return "deduplicate the records: review dedup"
+    for stage in stages:
+        if stage.get("next"):
+            return str(stage["next"])
+    return "nothing pending"
+
+
+def format_status(status: dict[str, Any]) -> str:
+    lines = [f"{status['title']}", f"  workspace: {status['workspace']}", ""]
+    if status["sources"]:
+        lines.append(f"Sources ({len(status['sources'])}):")
+        width = max(len(src["name"]) for src in status["sources"])
+        for src in status["sources"]:
+            searched = f", searched {src['searched']}" if src["searched"] else ""
+            lines.append(
+                f"  {src['name']:<{width}}  {src['records']:>6} records  ({src['kind']}, {src['format']}{searched})"
+            )
+    else:
+        lines.append("Sources: none yet")
+    lines.append(f"Records: {status['records']}")
+    if status["works"] is not None:
+        lines.append(f"Works (after deduplication): {status['works']}")
+    for name, counts in status["stages"].items():
+        lines.append(f"{name}:")
+        for key, value in counts.items():
+            if isinstance(value, dict):
+                inner = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+                lines.append(f"  {key}: {inner}")
+            else:
+                lines.append(f"  {key}: {value}")
+    lines.append("")
+    lines.append(f"Next: {status['next']}")
+    return "\n".join(lines)

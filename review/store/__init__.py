@@ -1,0 +1,142 @@
+"""The state store: one database reached through one module.
+
+``Store.open(url)`` connects (SQLite by default: WAL, foreign keys, a busy timeout so two
+reviewers can work at once), applies pending migrations, and hands out transactions::
+
+    with store.transaction() as conn:
+        conn.execute(...)
+        store.log(conn, "import", "source", source_id, {...})
+
+Every change a person makes is appended to the ``events`` table with actor and time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from review.store import schema
+from review.store.migrations import all_migrations
+
+__all__ = ["Store", "now", "schema"]
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string (seconds precision)."""
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Store:
+    """A connection to the review database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Open the database at ``url`` and bring its schema up to date."""
+        kwargs: dict[str, Any] = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        engine = create_engine(url, **kwargs)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+
+            # Let SQLAlchemy drive BEGIN itself so a write transaction takes the lock up
+            # front (BEGIN IMMEDIATE): concurrent reviewers wait instead of failing.
+            @event.listens_for(engine, "connect")
+            def _no_autobegin(dbapi_conn: Any, _record: Any) -> None:
+                dbapi_conn.isolation_level = None
+
+            @event.listens_for(engine, "begin")
+            def _begin_immediate(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back on any exception."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading only."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- migrations ---------------------------------------------------------------
+
+    def applied_versions(self) -> set[int]:
+        with self.engine.connect() as conn:
+            if not self.engine.dialect.has_table(conn, schema.migrations.name):
+                return set()
+            return {row.version for row in conn.execute(select(schema.migrations.c.version))}
+
+    def schema_version(self) -> int:
+        applied = self.applied_versions()
+        return max(applied) if applied else 0
+
+    def migrate(self) -> list[int]:
+        """Apply every pending migration, each atomically with its bookkeeping row."""
+        with self.engine.begin() as conn:
+            schema.migrations.create(conn, checkfirst=True)
+        done = self.applied_versions()
+        applied: list[int] = []
+        for migration in all_migrations():
+            if migration.version in done:
+                continue
+            with self.engine.begin() as conn:
+                migration.upgrade(conn)
+                conn.execute(
+                    insert(schema.migrations).values(
+                        version=migration.version, name=migration.name, applied_at=now()
+                    )
+                )
+            applied.append(migration.version)
+        return applied
+
+    # -- audit trail --------------------------------------------------------------
+
+    @staticmethod
+    def log(
+        conn: Connection,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: Any = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one event to the audit trail (inside the caller's transaction)."""
+        conn.execute(
+            insert(schema.events).values(
+                at=now(),
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_id=None if entity_id is None else str(entity_id),
+                detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+            )
+        )
