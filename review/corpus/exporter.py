@@ -190,9 +190,9 @@ def to_bibtex(rows: list[dict[str, Any]]) -> str:
         while key in used:
             key += "x"
         used.add(key)
-        fields = []
+        fields: list[Field] = []
 
-        def add(name: str, value: Any) -> None:
+        def add(name: str, value: Any, fields: list[Field] = fields) -> None:
             if value not in (None, ""):
                 fields.append(Field(name, str(value)))
 
