@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "review.cli.dedup",
     "review.cli.screen",
     "review.cli.fulltext",
+    "review.cli.criteria",
     "review.cli.run",
 )
 
