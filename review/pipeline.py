@@ -1,0 +1,131 @@
+"""``review run``: every stage that has its inputs, in order, then the status.
+
+Each step is idempotent (imports are keyed by sha256, dedup respects earlier runs and
+human decisions), so running it again changes nothing; ``fresh=True`` rebuilds an
+SQLite database from the workspace's committed files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from review.corpus import import_files
+from review.errors import ConfigError, ReviewError
+from review.workspace import Workspace, current_actor
+
+CORPUS_MANIFEST = "sources.yaml"
+_SKIP_SUFFIXES = {".md", ".yaml", ".yml", ".txt~", ".pdf"}
+
+
+@dataclass
+class StepResult:
+    name: str
+    summary: str
+    details: list[str] = field(default_factory=list)
+
+
+def corpus_plan(workspace: Workspace) -> list[dict[str, Any]]:
+    """The searches to import: corpus/sources.yaml, or every export file in corpus/."""
+    corpus = workspace.path("corpus")
+    manifest = corpus / CORPUS_MANIFEST
+    if manifest.is_file():
+        try:
+            data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ConfigError(str(exc).splitlines()[0], path=manifest,
+                              line=mark.line + 1 if mark else None) from exc
+        entries = data.get("sources", data) if isinstance(data, dict) else data
+        if not isinstance(entries, list):
+            raise ConfigError("expected a list of sources", path=manifest, field="sources")
+        plan = []
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict) or "file" not in entry:
+                raise ConfigError(f"source #{number} has no 'file'", path=manifest, field="file")
+            plan.append(entry)
+        return plan
+    if not corpus.is_dir():
+        return []
+    return [
+        {"file": path.name}
+        for path in sorted(corpus.iterdir())
+        if path.is_file() and path.suffix.lower() not in _SKIP_SUFFIXES and not path.name.startswith(".")
+        and path.name.lower() != "readme"
+    ]
+
+
+def import_corpus(workspace: Workspace, actor: str) -> StepResult:
+    plan = corpus_plan(workspace)
+    details = []
+    new = 0
+    for entry in plan:
+        path = workspace.path("corpus", str(entry["file"]))
+        results = import_files(
+            workspace.store(), [path], actor=actor,
+            source=entry.get("source"), fmt=entry.get("format", "auto"),
+            searched=str(entry["searched"]) if entry.get("searched") else None,
+            query=entry.get("query"), kind=entry.get("kind", "database"),
+            hits_reported=entry.get("hits_reported"),
+        )
+        for result in results:
+            state = "already imported" if result.skipped else f"{result.records} records"
+            if not result.skipped:
+                new += result.records
+            details.append(f"{path.name}: {state} ({result.source}, {result.format})")
+    return StepResult("import", f"{len(plan)} search exports, {new} new records", details)
+
+
+def _optional_step(module: str, function: str) -> Callable[..., Any] | None:
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    return getattr(mod, function, None)
+
+
+def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
+        progress: Callable[[str], None] | None = None) -> list[StepResult]:
+    """Run every stage that has its inputs. Returns what each step did."""
+    say = progress or (lambda _msg: None)
+    who = current_actor(actor)
+    if fresh:
+        _remove_database(workspace)
+    steps: list[StepResult] = []
+    say("Importing search exports ...")
+    steps.append(import_corpus(workspace, who))
+    for label, module, function in PIPELINE_STEPS:
+        step = _optional_step(module, function)
+        if step is None:
+            continue
+        say(f"{label} ...")
+        result = step(workspace, actor=who)
+        steps.append(result if isinstance(result, StepResult) else StepResult(label, str(result)))
+    return steps
+
+
+#: Later stages, run when their module exists: (label, module, function(workspace, actor=)).
+PIPELINE_STEPS: list[tuple[str, str, str]] = [
+    ("Deduplicating", "review.corpus.dedup.pipeline_step", "run_step"),
+    ("Loading screening decisions", "review.screening.pipeline_step", "run_step"),
+    ("Rendering reports", "review.reports.pipeline_step", "run_step"),
+]
+
+
+def _remove_database(workspace: Workspace) -> None:
+    url = workspace.db_url
+    if not url.startswith("sqlite:///"):
+        raise ReviewError("--fresh only rebuilds SQLite databases; drop the PostgreSQL schema by hand")
+    workspace.close()
+    db = Path(url[len("sqlite:///"):])
+    for suffix in ("", "-wal", "-shm"):
+        candidate = Path(str(db) + suffix)
+        if candidate.exists():
+            candidate.unlink()
