@@ -1,0 +1,179 @@
+"""The terminal side of ``review screen``: show a work, read a key, act, repeat.
+
+The logic (queue, decisions, undo) is :class:`review.screening.session.ScreeningSession`;
+this module only draws and reads. On a terminal, single keys are read with
+``click.getchar``; when standard input is not a terminal (a pipe, a test) each key is one
+line, so a session can be scripted: ``printf 'i\\ne\\n2\\nq\\n' | review screen ...``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import click
+
+from review.errors import ReviewError
+from review.screening.queue import Progress
+from review.screening.session import ScreeningSession, render_work
+
+KEYS = "[i]nclude  [e]xclude  [m]aybe  [n]ote  [u]ndo  [s]kip  [q]uit"
+COLOURS = {"include": "green", "exclude": "red"}
+
+
+class _Input:
+    """Keys and lines from the terminal, or lines from a pipe."""
+
+    def __init__(self) -> None:
+        self.stream = click.get_text_stream("stdin")
+        self.tty = self.stream.isatty()
+
+    def key(self, prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        if self.tty:
+            try:
+                char = click.getchar()
+            except (KeyboardInterrupt, EOFError, click.Abort):
+                char = "q"
+            char = "q" if char in ("\x03", "\x04") else char
+            click.echo(char if char.isprintable() else "")
+            return char.lower()
+        line = self.stream.readline()
+        if not line:  # end of input: stop, everything is saved already
+            click.echo("")
+            return "q"
+        value = line.strip()
+        click.echo(value)
+        return value[:1].lower()
+
+    def line(self, prompt: str) -> str | None:
+        if self.tty:
+            try:
+                return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=": ")).strip()
+            except click.Abort:
+                return None
+        click.echo(f"{prompt}: ", nl=False)
+        line = self.stream.readline()
+        click.echo(line.strip())
+        return line.strip() if line else None
+
+
+def _progress_line(progress: Progress) -> str:
+    line = (f"Progress: {progress.screened} of {progress.total} screened by you; "
+            f"{progress.included} included, {progress.maybe} maybe, {progress.excluded} excluded")
+    expected = getattr(progress.estimate, "expected", None)
+    if expected is not None:
+        line += (f"; about {expected:.0f} relevant may remain (a model estimate: "
+                 "stopping early is your decision)")
+    return line
+
+
+_CANCEL = object()
+
+
+def _choose_reason(io: _Input, session: ScreeningSession, note: str | None) -> tuple[Any, str | None]:
+    """Ask for the exclusion reason by number; returns (reason or None or _CANCEL, note)."""
+    criteria = session.criteria
+    full_text = session.stage == "full-text"
+    if criteria is None:
+        if full_text:
+            click.echo("A full-text exclusion needs a reason, and protocols/criteria.yaml is missing.")
+            return _CANCEL, note
+        return None, note
+    reasons = [*criteria.exclusion_order, criteria.other]
+    width = max(len(c.id) for c in reasons)
+    click.echo("Exclusion reason (highest in the hierarchy first):")
+    for number, criterion in enumerate(reasons, start=1):
+        click.echo(f"  {number:>2}  {criterion.id:<{width}}  {criterion.text}")
+    hint = "Enter to go back" if full_text else "0 for no reason, Enter to go back"
+    while True:
+        value = io.line(f"Reason number ({hint})")
+        if not value:
+            return _CANCEL, note
+        if value == "0" and not full_text:
+            return None, note
+        by_id = {c.id: c for c in reasons}
+        if value.isdigit() and 1 <= int(value) <= len(reasons):
+            chosen = reasons[int(value) - 1]
+        elif value in by_id:
+            chosen = by_id[value]
+        else:
+            click.echo(f"No reason {value!r}: type a number from 1 to {len(reasons)}.")
+            continue
+        break
+    if chosen.id == criteria.other_id and not note:
+        note = io.line(f"Note for {chosen.id!r} (why is it excluded?)")
+        if not note:
+            click.echo(f"{chosen.id!r} needs a note; nothing recorded.")
+            return _CANCEL, None
+    return chosen.id, note
+
+
+def run_session(settings: Any, *, stage: str, reviewer: str, seed: int = 0) -> None:
+    """Screen until the queue is empty or the reviewer quits."""
+    include, exclude = settings.keywords
+    session = ScreeningSession(
+        settings.store, stage=stage, reviewer=reviewer, reviewers=settings.reviewers or None,
+        reviewers_per_work=settings.reviewers_per_work, criteria=settings.criteria, seed=seed,
+    )
+    io = _Input()
+    width = max(min(shutil.get_terminal_size((90, 24)).columns, 100) - 2, 40)
+
+    def mark(kind: str, text: str) -> str:
+        return click.style(text, fg=COLOURS[kind], bold=True)
+
+    blinded = " (blinded: other reviewers' decisions are hidden)" if settings.reviewers_per_work > 1 else ""
+    click.echo(f"Screening {stage} as {reviewer}{blinded}. Every decision is saved at once.")
+    made = 0
+    note: str | None = None
+    note_for: int | None = None
+    while True:
+        work = session.next_work()
+        if work is None:
+            click.echo(f"Your {stage} queue is empty: nothing left for you to screen.")
+            break
+        if note_for != work.id:
+            note, note_for = None, work.id
+        click.echo("-" * width)
+        click.echo(click.style(_progress_line(session.progress()), dim=True))
+        click.echo("")
+        for line in render_work(work, width=width, include=include, exclude=exclude, mark=mark,
+                                title_style=lambda text: click.style(text, bold=True)):
+            click.echo(line)
+        if note:
+            click.echo(f"Note (kept with your decision): {note}")
+        key = io.key(f"{KEYS} > ")
+        try:
+            if key in ("i", "m"):
+                decision = "include" if key == "i" else "maybe"
+                session.decide(work.id, decision, note=note)
+                made += 1
+                click.echo(f"Saved: {decision}.")
+            elif key == "e":
+                reason, note = _choose_reason(io, session, note)
+                if reason is _CANCEL:
+                    continue
+                session.decide(work.id, "exclude", reason=reason, note=note)
+                made += 1
+                click.echo(f"Saved: exclude{f' ({reason})' if reason else ''}.")
+            elif key == "n":
+                text = io.line("Note")
+                if text:
+                    note = text
+            elif key == "u":
+                undone = session.undo()
+                if undone is None:
+                    click.echo("Nothing to undo.")
+                else:
+                    click.echo(f"Undone: your {undone.decision} on work {undone.work_id}; it is shown again.")
+            elif key == "s":
+                session.skip(work.id)
+            elif key == "q":
+                break
+            else:
+                click.echo(f"Keys: {KEYS}")
+        except ReviewError as exc:  # e.g. the work changed under us; nothing was written
+            click.echo(f"Error: {exc}", err=True)
+    progress = session.progress()
+    click.echo(f"{made} decisions saved this session; {progress.screened} of {progress.total} "
+               f"{stage} works screened by {reviewer}. Run the same command to resume.")
