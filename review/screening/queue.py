@@ -92,10 +92,10 @@ class ScreeningQueue:
         criteria: Criteria | None = None,
         seed: int = 0,
     ) -> None:
-        from review.screening.prioritise import Ranker  # scikit-learn: load only when ranking
-
         check_stage(stage)
         require_works(conn)
+        from review.screening.prioritise import Ranker  # scikit-learn: load only when ranking
+
         self.stage = stage
         self.reviewer = reviewer
         self.reviewers_per_work = reviewers_per_work
