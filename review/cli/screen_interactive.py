@@ -9,6 +9,7 @@ line, so a session can be scripted: ``printf 'i\\ne\\n2\\nq\\n' | review screen 
 from __future__ import annotations
 
 import shutil
+import sys
 from typing import Any
 
 import click
@@ -25,7 +26,7 @@ class _Input:
     """Keys and lines from the terminal, or lines from a pipe."""
 
     def __init__(self) -> None:
-        self.stream = click.get_text_stream("stdin")
+        self.stream = sys.stdin  # CliRunner replaces it, so tests can type
         self.tty = self.stream.isatty()
 
     def key(self, prompt: str) -> str:
@@ -109,6 +110,47 @@ def _choose_reason(io: _Input, session: ScreeningSession, note: str | None) -> t
     return chosen.id, note
 
 
+def _screen_one(io: _Input, session: ScreeningSession, work_id: int) -> str:
+    """Read keys for one work until it is decided, skipped, undone or the reviewer quits."""
+    note: str | None = None
+    while True:
+        key = io.key(f"{KEYS} > ")
+        try:
+            if key in ("i", "m"):
+                decision = "include" if key == "i" else "maybe"
+                session.decide(work_id, decision, note=note)
+                click.echo(f"Saved: {decision}.")
+                return "decided"
+            if key == "e":
+                reason, note = _choose_reason(io, session, note)
+                if reason is _CANCEL:
+                    continue
+                session.decide(work_id, "exclude", reason=reason, note=note)
+                click.echo(f"Saved: exclude{f' ({reason})' if reason else ''}.")
+                return "decided"
+            if key == "n":
+                note = io.line("Note") or note
+                if note:
+                    click.echo(f"Note kept with your decision on this work: {note}")
+            elif key == "u":
+                undone = session.undo()
+                if undone is None:
+                    click.echo("Nothing to undo.")
+                    continue
+                click.echo(f"Undone: your {undone.decision} on work {undone.work_id}; it is shown again.")
+                return "undone"
+            elif key == "s":
+                session.skip(work_id)
+                return "skipped"
+            elif key == "q":
+                return "quit"
+            else:
+                click.echo(f"Keys: {KEYS}")
+        except ReviewError as exc:  # e.g. the work changed under us; nothing was written
+            click.echo(f"Error: {exc}", err=True)
+            return "error"
+
+
 def run_session(settings: Any, *, stage: str, reviewer: str, seed: int = 0) -> None:
     """Screen until the queue is empty or the reviewer quits."""
     include, exclude = settings.keywords
@@ -125,55 +167,21 @@ def run_session(settings: Any, *, stage: str, reviewer: str, seed: int = 0) -> N
     blinded = " (blinded: other reviewers' decisions are hidden)" if settings.reviewers_per_work > 1 else ""
     click.echo(f"Screening {stage} as {reviewer}{blinded}. Every decision is saved at once.")
     made = 0
-    note: str | None = None
-    note_for: int | None = None
     while True:
         work = session.next_work()
         if work is None:
             click.echo(f"Your {stage} queue is empty: nothing left for you to screen.")
             break
-        if note_for != work.id:
-            note, note_for = None, work.id
         click.echo("-" * width)
         click.echo(click.style(_progress_line(session.progress()), dim=True))
         click.echo("")
         for line in render_work(work, width=width, include=include, exclude=exclude, mark=mark,
                                 title_style=lambda text: click.style(text, bold=True)):
             click.echo(line)
-        if note:
-            click.echo(f"Note (kept with your decision): {note}")
-        key = io.key(f"{KEYS} > ")
-        try:
-            if key in ("i", "m"):
-                decision = "include" if key == "i" else "maybe"
-                session.decide(work.id, decision, note=note)
-                made += 1
-                click.echo(f"Saved: {decision}.")
-            elif key == "e":
-                reason, note = _choose_reason(io, session, note)
-                if reason is _CANCEL:
-                    continue
-                session.decide(work.id, "exclude", reason=reason, note=note)
-                made += 1
-                click.echo(f"Saved: exclude{f' ({reason})' if reason else ''}.")
-            elif key == "n":
-                text = io.line("Note")
-                if text:
-                    note = text
-            elif key == "u":
-                undone = session.undo()
-                if undone is None:
-                    click.echo("Nothing to undo.")
-                else:
-                    click.echo(f"Undone: your {undone.decision} on work {undone.work_id}; it is shown again.")
-            elif key == "s":
-                session.skip(work.id)
-            elif key == "q":
-                break
-            else:
-                click.echo(f"Keys: {KEYS}")
-        except ReviewError as exc:  # e.g. the work changed under us; nothing was written
-            click.echo(f"Error: {exc}", err=True)
+        outcome = _screen_one(io, session, work.id)
+        if outcome == "quit":
+            break
+        made += outcome == "decided"
     progress = session.progress()
     click.echo(f"{made} decisions saved this session; {progress.screened} of {progress.total} "
                f"{stage} works screened by {reviewer}. Run the same command to resume.")
