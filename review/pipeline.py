@@ -65,7 +65,9 @@ def import_corpus(workspace: Workspace, actor: str) -> StepResult:
     details = []
     new = 0
     for entry in plan:
-        path = workspace.path("corpus", str(entry["file"]))
+        path = workspace.path(str(entry["file"]))
+        if not path.is_file():
+            path = workspace.path("corpus", str(entry["file"]))
         results = import_files(
             workspace.store(), [path], actor=actor,
             source=entry.get("source"), fmt=entry.get("format", "auto"),

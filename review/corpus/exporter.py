@@ -125,6 +125,8 @@ def export_records(store: Store, fmt: str, output: Path, *, deduplicated: bool =
 
 
 class _RisWriter(rispy.RisWriter):
+    REFERENCE_TYPE_KEY = "ty"
+
     def set_header(self, count: int) -> str | None:  # no "1." lines between records
         return None
 
