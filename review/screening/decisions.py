@@ -2,25 +2,13 @@
 
 Every decision, undo (retraction) and reconciled decision (resolution) is a new row of
 ``screening_decisions``; nothing is updated or deleted. The current view keeps, per work,
-stage and reviewer, the latest decision not withdrawn since, plus the latest resolution.
-
-How a work's status at a stage follows from its current decisions (``reviewers_per_work``
-comes from review.toml ``[screening]``):
-
-- a resolution, if any, decides it;
-- no decision: ``undecided``; fewer than the required reviewers, all compatible:
-  ``awaiting-second``; otherwise the reviewers' common decision, or ``conflict``;
-- at title-abstract "include" and "maybe" are compatible (both send the work on to full
-  text, as in Covidence): the status is ``maybe`` if anyone said maybe; only include/maybe
-  against exclude is a conflict;
-- at full text any difference is a conflict, and so are two exclusions for different
-  reasons (PRISMA reports one reason per report).
+stage and reviewer, the latest decision not withdrawn since, plus the latest resolution;
+how a work's status follows from it is described in :mod:`review.screening.view`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
@@ -28,45 +16,24 @@ from sqlalchemy.engine import Connection
 
 from review.errors import InputError, NotFound
 from review.screening.tables import screening_decisions as T
-from review.screening.works import live_map, require_live
+from review.screening.view import Conflict, Decision, StageView, combine, disagreement
+from review.screening.works import family, live_map, require_live
 from review.store import Store, now
 
 if TYPE_CHECKING:  # pragma: no cover
     from review.screening.criteria import Criteria
+
+__all__ = [
+    "DECISIONS", "STAGES", "STATUSES", "Conflict", "Decision", "StageView", "combine",
+    "conflicts", "current_decisions", "last_decision", "record_decision", "resolve",
+    "retract_decision", "reviewer_decisions", "work_status",
+]
 
 STAGES = ("title-abstract", "full-text")
 DECISIONS = ("include", "exclude", "maybe")
 STATUSES = ("undecided", "awaiting-second", "include", "exclude", "maybe", "conflict")
 #: Title-abstract outcomes that send a work on to full-text screening.
 PASSES_TITLE_ABSTRACT = ("include", "maybe")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One row of the current view (``work_id`` is the live work it now belongs to)."""
-
-    id: int
-    work_id: int
-    stage: str
-    reviewer: str
-    decision: str | None
-    reason: str | None
-    note: str | None
-    kind: str
-    origin: str
-    created_at: str
-    recorded_work_id: int | None = None  # the work id it was recorded against
-    reviewers_per_work: int | None = None
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A work whose reviewers disagree on the decision or, at full text, on the reason."""
-
-    work_id: int
-    stage: str
-    kind: str  # "decision" | "reason"
-    decisions: list[Decision] = field(default_factory=list)
 
 
 # -- validation -------------------------------------------------------------------
@@ -137,126 +104,54 @@ def check_reason(
 # -- reading the current view -------------------------------------------------------
 
 
-def _to_decision(row: Any, mapping: dict[int, int]) -> Decision:
-    return Decision(
-        id=row.id,
-        work_id=mapping.get(row.work_id, row.work_id),
-        stage=row.stage,
-        reviewer=row.reviewer,
-        decision=row.decision,
-        reason=row.reason,
-        note=row.note,
-        kind=row.kind,
-        origin=row.origin,
-        created_at=row.created_at,
-        recorded_work_id=row.work_id,
-        reviewers_per_work=row.reviewers_per_work,
-    )
+def stage_view(conn: Connection, stage: str, mapping: dict[int, int] | None = None) -> StageView:
+    """The whole current view of a stage."""
+    check_stage(stage)
+    return StageView(stage, live_map(conn) if mapping is None else mapping).load(conn)
 
 
-@dataclass
-class _View:
-    """Per live work: current decisions by reviewer, and the latest resolution."""
-
-    by_work: dict[int, dict[str, Decision]] = field(default_factory=dict)
-    resolutions: dict[int, Decision] = field(default_factory=dict)
-
-    def add(self, item: Decision) -> None:
-        if item.kind == "resolution":
-            self.resolutions[item.work_id] = item
-        elif item.kind == "decision":
-            self.by_work.setdefault(item.work_id, {})[item.reviewer] = item
-        elif item.kind == "retraction":
-            self.by_work.get(item.work_id, {}).pop(item.reviewer, None)
-
-
-def _view(
-    conn: Connection, stage: str, mapping: dict[int, int], work_ids: Iterable[int] | None = None
-) -> _View:
-    query = select(T).where(T.c.stage == stage)
-    if work_ids is not None:
-        wanted = set(work_ids)
-        recorded = [work for work, live in mapping.items() if live in wanted] or list(wanted)
-        query = query.where(T.c.work_id.in_(recorded))
-    view = _View()
-    for row in conn.execute(query.order_by(T.c.id)):
-        view.add(_to_decision(row, mapping))
-    return view
+def _work_view(conn: Connection, stage: str, work_id: int, reviewer: str | None = None) -> StageView:
+    """The current view of one live work (and the works merged into it) at a stage."""
+    ids = family(conn, work_id)
+    return StageView(stage, dict.fromkeys(ids, work_id)).load(conn, works=ids, reviewer=reviewer)
 
 
 def current_decisions(conn: Connection, stage: str) -> list[Decision]:
     """The latest non-retracted decision per (work, reviewer), plus each work's resolution."""
+    return stage_view(conn, stage).current()
+
+
+def eligible(live: Iterable[int], stage: str, title_abstract: StageView | None,
+             reviewers_per_work: int) -> list[int]:
+    """The live works screened at ``stage``: all at title-abstract; at full text those
+    included or "maybe" at title-abstract (``title_abstract`` is that stage's view)."""
+    if stage == "title-abstract" or title_abstract is None:
+        return sorted(live)
+    return sorted(w for w in live if title_abstract.status(w, reviewers_per_work) in PASSES_TITLE_ABSTRACT)
+
+
+def _views(conn: Connection, stage: str, reviewers_per_work: int) -> tuple[StageView, list[int]]:
     check_stage(stage)
-    view = _view(conn, stage, live_map(conn))
-    found = [d for reviewers in view.by_work.values() for d in reviewers.values()]
-    found.extend(view.resolutions.values())
-    return sorted(found, key=lambda d: (d.work_id, d.kind == "resolution", d.reviewer))
-
-
-def combine(
-    stage: str, decisions: Sequence[Decision], resolution: Decision | None, reviewers_per_work: int
-) -> str:
-    """A work's status at a stage from its current decisions (see the module docstring)."""
-    if resolution is not None:
-        return str(resolution.decision)
-    if not decisions:
-        return "undecided"
-    values = {d.decision for d in decisions}
-    if _disagreement(stage, decisions) is not None:
-        return "conflict"
-    if len(decisions) < reviewers_per_work:
-        return "awaiting-second"
-    if values == {"exclude"}:
-        return "exclude"
-    return "maybe" if "maybe" in values else "include"
-
-
-def _disagreement(stage: str, decisions: Sequence[Decision]) -> str | None:
-    values = {d.decision for d in decisions}
-    if stage == "title-abstract":
-        return "decision" if "exclude" in values and len(values) > 1 else None
-    if len(values) > 1:
-        return "decision"
-    if values == {"exclude"} and len({d.reason for d in decisions}) > 1:
-        return "reason"
-    return None
-
-
-def _eligible(conn: Connection, stage: str, mapping: dict[int, int], reviewers_per_work: int) -> list[int]:
-    live = sorted({w for w, lw in mapping.items() if w == lw})
-    if stage == "title-abstract":
-        return live
-    first = _statuses(conn, "title-abstract", mapping, live, reviewers_per_work)
-    return [w for w in live if first[w] in PASSES_TITLE_ABSTRACT]
-
-
-def _statuses(
-    conn: Connection, stage: str, mapping: dict[int, int], works: list[int], reviewers_per_work: int
-) -> dict[int, str]:
-    view = _view(conn, stage, mapping)
-    return {
-        w: combine(stage, list(view.by_work.get(w, {}).values()), view.resolutions.get(w), reviewers_per_work)
-        for w in works
-    }
+    mapping = live_map(conn)
+    live = [w for w, lw in mapping.items() if w == lw]
+    first = stage_view(conn, "title-abstract", mapping) if stage == "full-text" else None
+    return stage_view(conn, stage, mapping), eligible(live, stage, first, reviewers_per_work)
 
 
 def work_status(conn: Connection, stage: str, *, reviewers_per_work: int) -> dict[int, str]:
     """Status of every work eligible at ``stage`` (all live works at title-abstract; those
     included or "maybe" at title-abstract for full text): one of :data:`STATUSES`."""
-    check_stage(stage)
-    mapping = live_map(conn)
-    return _statuses(conn, stage, mapping, _eligible(conn, stage, mapping, reviewers_per_work), reviewers_per_work)
+    view, works = _views(conn, stage, reviewers_per_work)
+    return {w: view.status(w, reviewers_per_work) for w in works}
 
 
 def conflicts(conn: Connection, stage: str, *, reviewers_per_work: int) -> list[Conflict]:
     """Unresolved disagreements at ``stage``: on the decision or, at full text, the reason."""
-    check_stage(stage)
-    mapping = live_map(conn)
-    view = _view(conn, stage, mapping)
+    view, works = _views(conn, stage, reviewers_per_work)
     found: list[Conflict] = []
-    for work in _eligible(conn, stage, mapping, reviewers_per_work):
-        decisions = sorted(view.by_work.get(work, {}).values(), key=lambda d: d.reviewer)
-        kind = _disagreement(stage, decisions)
+    for work in works:
+        decisions = view.decisions(work)
+        kind = disagreement(stage, decisions)
         if kind is not None and work not in view.resolutions:
             found.append(Conflict(work_id=work, stage=stage, kind=kind, decisions=decisions))
     return found
@@ -264,7 +159,9 @@ def conflicts(conn: Connection, stage: str, *, reviewers_per_work: int) -> list[
 
 def reviewer_decisions(conn: Connection, stage: str, reviewer: str) -> dict[int, Decision]:
     """One reviewer's current decisions at ``stage``, by live work id (what they may see)."""
-    return {d.work_id: d for d in current_decisions(conn, stage) if d.reviewer == reviewer and d.kind == "decision"}
+    check_stage(stage)
+    view = StageView(stage, live_map(conn)).load(conn, reviewer=reviewer)
+    return {d.work_id: d for d in view.current() if d.kind == "decision"}
 
 
 def last_decision(conn: Connection, stage: str, reviewer: str) -> Decision | None:
@@ -282,13 +179,10 @@ def latest_reviewers_per_work(conn: Connection) -> int | None:
 # -- writing --------------------------------------------------------------------------
 
 
-def _check_stage_order(conn: Connection, work_id: int, stage: str, mapping: dict[int, int], rpw: int) -> None:
+def _check_stage_order(conn: Connection, work_id: int, stage: str, rpw: int) -> None:
     if stage != "full-text":
         return
-    view = _view(conn, "title-abstract", mapping, [work_id])
-    status = combine(
-        "title-abstract", list(view.by_work.get(work_id, {}).values()), view.resolutions.get(work_id), rpw
-    )
+    status = _work_view(conn, "title-abstract", work_id).status(work_id, rpw)
     if status not in PASSES_TITLE_ABSTRACT:
         raise InputError(
             f"stage out of order: work {work_id} is {status} at title-abstract; full-text "
@@ -347,9 +241,8 @@ def record_decision(
     check_decision(decision)
     note = note.strip() if note and note.strip() else None
     check_reason(stage, decision, reason, note, criteria)
-    mapping = live_map(conn)
-    _check_stage_order(conn, work_id, stage, mapping, reviewers_per_work)
-    mine = _view(conn, stage, mapping, [work_id]).by_work.get(work_id, {}).get(reviewer)
+    _check_stage_order(conn, work_id, stage, reviewers_per_work)
+    mine = _work_view(conn, stage, work_id, reviewer).by_work.get(work_id, {}).get(reviewer)
     if mine is not None and (mine.decision, mine.reason, mine.note) == (decision, reason, note):
         return mine.id
     row_id = _insert(
@@ -373,9 +266,9 @@ def retract_decision(
         InputError: the reviewer has no decision on that work at that stage.
     """
     check_stage(stage)
-    mapping = live_map(conn)
-    live = mapping.get(work_id, work_id)
-    mine = _view(conn, stage, mapping, [live]).by_work.get(live, {}).get(reviewer)
+    require_live(conn, work_id)
+    live = work_id
+    mine = _work_view(conn, stage, live, reviewer).by_work.get(live, {}).get(reviewer)
     if mine is None:
         raise InputError(f"{reviewer} has no decision on work {work_id} at {stage} to undo", field="WORK")
     row_id = _insert(
@@ -415,9 +308,8 @@ def resolve(
     check_decision(decision)
     note = note.strip() if note and note.strip() else None
     check_reason(stage, decision, reason, note, criteria)
-    mapping = live_map(conn)
-    _check_stage_order(conn, work_id, stage, mapping, reviewers_per_work)
-    if not _view(conn, stage, mapping, [work_id]).by_work.get(work_id):
+    _check_stage_order(conn, work_id, stage, reviewers_per_work)
+    if not _work_view(conn, stage, work_id).by_work.get(work_id):
         raise InputError(
             f"nothing to resolve: no reviewer has screened work {work_id} at {stage}; "
             "use `review screen decide`",

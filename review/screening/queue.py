@@ -22,16 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
-from review.screening.decisions import (
-    PASSES_TITLE_ABSTRACT,
-    check_stage,
-    current_decisions,
-    work_status,
-)
-from review.screening.works import WorkView, load_works, require_works
+from review.screening.decisions import PASSES_TITLE_ABSTRACT, StageView, check_stage, eligible
+from review.screening.works import WorkView, live_map, load_works, require_works
 
 if TYPE_CHECKING:  # pragma: no cover
     from review.screening.criteria import Criteria
+
+#: Replaying only new rows relies on ids growing in commit order, which SQLite's single
+#: writer guarantees; on a server database a rebuild now and then catches any stragglers.
+FULL_RELOAD_EVERY = 50
 
 #: Statuses of works that still need a reviewer.
 OPEN = ("undecided", "awaiting-second")
@@ -99,8 +98,12 @@ class ScreeningQueue:
         self.stage = stage
         self.reviewer = reviewer
         self.reviewers_per_work = reviewers_per_work
-        self.works = load_works(conn)
+        mapping = live_map(conn)
+        self.works = load_works(conn, [w for w, live in mapping.items() if w == live])
         self.ids = list(self.works)
+        # Kept up to date by replaying new rows (decisions are append-only).
+        self.view = StageView(stage, mapping)
+        self.first = StageView("title-abstract", mapping) if stage == "full-text" else None
         self.index = {work: i for i, work in enumerate(self.ids)}
         self.ranker = Ranker(
             [self.works[w].text for w in self.ids],
@@ -111,39 +114,45 @@ class ScreeningQueue:
         self.labels: dict[int, int] = {}
         self.pending: set[int] = set()
         self.mine: dict[int, str] = {}
+        self._loads = 0
+        self._order: list[int] | None = None
+        self._estimate: Any = None
         self.refresh(conn)
 
     def refresh(self, conn: Connection) -> None:
         """Re-read the decisions: what the model learns from and what is left to screen."""
-        statuses = work_status(conn, self.stage, reviewers_per_work=self.reviewers_per_work)
-        current = current_decisions(conn, self.stage)
+        self._loads += 1
+        if self._loads % FULL_RELOAD_EVERY == 0:  # see FULL_RELOAD_EVERY
+            self.view = StageView(self.stage, self.view.mapping)
+            self.first = StageView("title-abstract", self.view.mapping) if self.first else None
+        self.view.load(conn)
+        if self.first is not None:
+            self.first.load(conn)
+        rpw = self.reviewers_per_work
+        statuses = {w: self.view.status(w, rpw) for w in eligible(self.ids, self.stage, self.first, rpw)}
         self.mine = {
-            d.work_id: str(d.decision)
-            for d in current
-            if d.kind == "decision" and d.reviewer == self.reviewer
+            work: str(by[self.reviewer].decision)
+            for work, by in self.view.by_work.items()
+            if self.reviewer in by
         }
-        self.pending = {
-            w for w, status in statuses.items()
-            if status in OPEN and w not in self.mine and w in self.index
+        self.pending = {w for w, status in statuses.items() if status in OPEN and w not in self.mine}
+        # Blinded: only the reviewer's own decisions; otherwise the team's settled ones.
+        source = self.mine if self.reviewer is not None and rpw > 1 else statuses
+        self.labels = {
+            self.index[work]: value
+            for work, decision in source.items()
+            if work in self.index and (value := _label(decision)) is not None
         }
-        labels: dict[int, int] = {}
-        if self.reviewer is not None and self.reviewers_per_work > 1:
-            for work, decision in self.mine.items():
-                value = _label(decision)
-                if value is not None and work in self.index:
-                    labels[self.index[work]] = value
-        else:
-            for work, status in statuses.items():
-                value = _label(status)
-                if value is not None and work in self.index:
-                    labels[self.index[work]] = value
-        self.labels = labels
+        self._order = None
+        self._estimate = None
 
     def order(self) -> list[int]:
         """Work ids still to screen, most likely relevant first."""
-        ordered = [self.ids[i] for i in self.ranker.order(self.labels) if self.ids[i] in self.pending]
-        seen = set(ordered)
-        return ordered + sorted(w for w in self.pending if w not in seen)
+        if self._order is None:
+            ranked = [self.ids[i] for i in self.ranker.order(self.labels) if self.ids[i] in self.pending]
+            seen = set(ranked)
+            self._order = ranked + sorted(w for w in self.pending if w not in seen)
+        return self._order
 
     def top(self, n: int) -> list[Ranked]:
         """The first ``n`` works of the queue with their scores."""
@@ -155,7 +164,9 @@ class ScreeningQueue:
 
     def estimate(self) -> Any:
         """The ranker's estimate of relevant works not yet labelled (``.expected``)."""
-        return self.ranker.estimate_remaining(self.labels)
+        if self._estimate is None:
+            self._estimate = self.ranker.estimate_remaining(self.labels)
+        return self._estimate
 
     def progress(self) -> Progress:
         values = list(self.mine.values())

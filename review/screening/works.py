@@ -70,18 +70,48 @@ def require_works(conn: Connection) -> None:
         raise InputError(NO_WORKS_MESSAGE)
 
 
+def _merged_table() -> Any:
+    return table("works", column("id"), column("merged_into"))
+
+
+def live_id(conn: Connection, work_id: int) -> int | None:
+    """The live work ``work_id`` now belongs to (itself if never merged); None if no such work."""
+    w = schema.works
+    if conn.execute(select(w.c.id).where(w.c.id == work_id)).first() is None:
+        return None
+    if not _has_merged_into(conn):
+        return work_id
+    works = _merged_table()
+    current, seen = work_id, {work_id}
+    while True:
+        parent = conn.execute(select(works.c.merged_into).where(works.c.id == current)).scalar_one_or_none()
+        if parent is None or parent in seen:
+            return current
+        current = parent
+        seen.add(current)
+
+
+def family(conn: Connection, work_id: int) -> list[int]:
+    """``work_id`` and every work merged into it (directly or through others)."""
+    if not _has_merged_into(conn):
+        return [work_id]
+    works = _merged_table()
+    found, frontier = [work_id], [work_id]
+    while frontier:
+        children = [row.id for row in conn.execute(select(works.c.id).where(works.c.merged_into.in_(frontier)))]
+        frontier = [c for c in children if c not in found]
+        found.extend(frontier)
+    return found
+
+
 def require_live(conn: Connection, work_id: int) -> None:
     """Raise NotFound unless ``work_id`` is a live work (with a hint if it was merged)."""
-    mapping = live_map(conn)
-    if not mapping:
-        raise InputError(NO_WORKS_MESSAGE)
-    if work_id not in mapping:
+    live = live_id(conn, work_id)
+    if live is None:
+        require_works(conn)
         raise NotFound(f"there is no work {work_id}", field="WORK")
-    if mapping[work_id] != work_id:
-        raise NotFound(
-            f"work {work_id} was merged into work {mapping[work_id]}; decide on {mapping[work_id]}",
-            field="WORK",
-        )
+    if live != work_id:
+        raise NotFound(f"work {work_id} was merged into work {live}; decide on {live}", field="WORK")
 
 
 def _author_names(raw: Any) -> list[str]:
