@@ -81,6 +81,12 @@ def live_id(conn: Connection, work_id: int) -> int | None:
         return None
     if not _has_merged_into(conn):
         return work_id
+    try:  # dedup's own answer, when the dedup package provides it
+        from review.corpus.dedup import live_work_id
+    except ImportError:
+        pass
+    else:
+        return int(live_work_id(conn, work_id))
     works = _merged_table()
     current, seen = work_id, {work_id}
     while True:
