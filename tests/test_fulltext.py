@@ -199,3 +199,16 @@ def test_cli_errors_exit_2(workspace, works, cli) -> None:
     result = cli("fulltext", "sought")
     assert result.exit_code == 2 and "give WORK ids or --all" in result.output
     assert rows(workspace) == 0
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from review.cli import main
+    from review.cli.screen_exchange import export_decisions, import_decisions
+
+    group = main.commands["fulltext"]
+    commands = {"fulltext": group, **group.commands, "criteria": main.commands["criteria"],
+                "screen import": import_decisions, "screen export": export_decisions}
+    assert {"list", "sought", "retrieved", "not-retrieved", "counts", "import"} <= set(group.commands)
+    for name, command in commands.items():
+        assert command.help and "Example:" in command.help, name
+    assert main.commands["screen"].commands["import"] is import_decisions

@@ -159,9 +159,11 @@ class _Ledger:
         self.conn = conn
         self.statuses = work_status(conn, "title-abstract", reviewers_per_work=reviewers_per_work)
         self.latest = _latest(conn)
+        self.live = live_map(conn)
 
     def check(self, work_id: int) -> None:
-        require_live(self.conn, work_id)
+        if self.live.get(work_id) != work_id:
+            require_live(self.conn, work_id)  # raises NotFound, saying where a merged work went
         status = self.statuses.get(work_id)
         if status not in PASSES_TITLE_ABSTRACT:
             raise InputError(
