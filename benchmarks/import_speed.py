@@ -1,0 +1,161 @@
+"""Import speed: bare parser libraries vs our full `review import` into SQLite.
+
+Generates N realistic records (5 authors, ~1,200-character abstract, keywords) as RIS and as
+BibTeX, then measures, each in its own process so peak memory is its own:
+
+  (a) the bare parser: rispy.load / bibtexparser.parse_string
+  (b) our import: review.corpus.import_files into a new SQLite database
+
+Usage:
+    python benchmarks/import_speed.py [--records 100000] [--keep DIR]
+
+Targets (issue 2): our import >= half the bare parser's speed, >= 20,000 RIS records/s,
+peak memory < 1 GB at 100k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "peer support perinatal mental health mothers depression anxiety postnatal antenatal "
+    "community volunteer intervention qualitative randomised trial outcomes wellbeing women "
+    "pregnancy infant parenting loneliness stigma services midwife health visitor group "
+    "telephone evaluation feasibility acceptability realist review mechanism context"
+).split()
+SURNAMES = "Smith Jones McLeish Ayers McCourt Redshaw Dennis Leger Letourneau Shorey Chan Kumar Nguyen Müller García Østergaard".split()
+GIVEN = "Anna Ben Carla David Eve Fatima George Hana Ivan Julia Kofi Lena".split()
+JOURNALS = [("BMC Pregnancy and Childbirth", "BMC Pregnancy Childbirth"),
+            ("Journal of Reproductive and Infant Psychology", "J Reprod Infant Psychol"),
+            ("Midwifery", "Midwifery"), ("Archives of Women's Mental Health", "Arch Womens Ment Health")]
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def _record(rng: random.Random, i: int) -> dict:
+    abstract = ""
+    while len(abstract) < 1200:
+        abstract += _sentence(rng, 14).capitalize() + ". "
+    journal, abbrev = rng.choice(JOURNALS)
+    first = rng.randint(1, 2000)
+    return {
+        "title": _sentence(rng, 12).capitalize(),
+        "authors": [(rng.choice(SURNAMES), f"{rng.choice(GIVEN)} {rng.choice('ABCDEFGH')}.") for _ in range(5)],
+        "year": rng.randint(1990, 2025), "journal": journal, "abbrev": abbrev,
+        "volume": rng.randint(1, 60), "issue": rng.randint(1, 12), "first": first, "last": first + rng.randint(3, 15),
+        "doi": f"10.{rng.randint(1000, 9999)}/bench.{i}", "abstract": abstract.strip(),
+        "keywords": [_sentence(rng, 2) for _ in range(5)], "id": f"B{i:07d}",
+    }
+
+
+def write_ris(records: list[dict], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for r in records:
+            out.write("TY  - JOUR\n")
+            out.write(f"ID  - {r['id']}\n")
+            out.write(f"TI  - {r['title']}\n")
+            for family, given in r["authors"]:
+                out.write(f"AU  - {family}, {given}\n")
+            out.write(f"PY  - {r['year']}\nT2  - {r['journal']}\nJ2  - {r['abbrev']}\n")
+            out.write(f"VL  - {r['volume']}\nIS  - {r['issue']}\nSP  - {r['first']}\nEP  - {r['last']}\n")
+            out.write(f"DO  - {r['doi']}\nAB  - {r['abstract']}\n")
+            for kw in r["keywords"]:
+                out.write(f"KW  - {kw}\n")
+            out.write("ER  - \n\n")
+
+
+def write_bibtex(records: list[dict], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for r in records:
+            authors = " and ".join(f"{f}, {g}" for f, g in r["authors"])
+            out.write(
+                f"@article{{{r['id']},\n  title = {{{r['title']}}},\n  author = {{{authors}}},\n"
+                f"  year = {{{r['year']}}},\n  journal = {{{r['journal']}}},\n  volume = {{{r['volume']}}},\n"
+                f"  number = {{{r['issue']}}},\n  pages = {{{r['first']}--{r['last']}}},\n  doi = {{{r['doi']}}},\n"
+                f"  abstract = {{{r['abstract']}}},\n  keywords = {{{'; '.join(r['keywords'])}}}\n}}\n\n"
+            )
+
+
+def _phase(kind: str, path: Path, workdir: Path) -> dict:
+    start = time.perf_counter()
+    if kind == "rispy":
+        import rispy
+
+        with path.open(encoding="utf-8") as handle:
+            count = len(rispy.load(handle))
+    elif kind == "bibtexparser":
+        import bibtexparser
+
+        count = len(bibtexparser.parse_string(path.read_text(encoding="utf-8")).entries)
+    else:
+        from review.corpus import import_files
+        from review.store import Store
+
+        store = Store.open(f"sqlite:///{workdir / f'{kind}-{path.suffix[1:]}.db'}")
+        count = import_files(store, [path], actor="bench")[0].records
+        store.close()
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"records": count, "seconds": seconds, "peak_mb": peak_mb}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="Write the generated files here and keep them.")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(_phase(args.phase, args.file, args.workdir)))
+        return
+
+    tmp = tempfile.TemporaryDirectory()
+    workdir = args.keep or Path(tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2026)
+    records = [_record(rng, i) for i in range(args.records)]
+    ris, bib = workdir / "bench.ris", workdir / "bench.bib"
+    write_ris(records, ris)
+    write_bibtex(records, bib)
+    del records
+    print(f"Generated {args.records:,} records: RIS {ris.stat().st_size / 1e6:.0f} MB, "
+          f"BibTeX {bib.stat().st_size / 1e6:.0f} MB (python {sys.version.split()[0]})\n")
+    rows = []
+    for label, phase, path in (
+        ("RIS     bare rispy.load", "rispy", ris),
+        ("RIS     review import", "review", ris),
+        ("BibTeX  bare bibtexparser", "bibtexparser", bib),
+        ("BibTeX  review import", "review", bib),
+    ):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--phase", phase, "--file", str(path), "--workdir", str(workdir)],
+            capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            print(f"{label}: failed: {proc.stderr.strip().splitlines()[-1]}")
+            rows.append((label, {"records": 0, "seconds": float("nan"), "peak_mb": float("nan")}))
+            continue
+        rows.append((label, json.loads(proc.stdout.strip().splitlines()[-1])))
+    print(f"{'what':<28}{'records':>10}{'seconds':>10}{'records/s':>12}{'peak MB':>10}")
+    for label, r in rows:
+        print(f"{label:<28}{r['records']:>10,}{r['seconds']:>10.1f}{r['records'] / r['seconds']:>12,.0f}{r['peak_mb']:>10,.0f}")
+    for fmt, bare, ours in (("RIS", rows[0][1], rows[1][1]), ("BibTeX", rows[2][1], rows[3][1])):
+        ratio = (ours["records"] / ours["seconds"]) / (bare["records"] / bare["seconds"])
+        print(f"{fmt}: our import runs at {ratio:.2f}x the bare parser's speed")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
