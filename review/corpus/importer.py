@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from review.corpus import formats
 from review.corpus.encoding import decode
@@ -152,12 +153,23 @@ def import_files(
             for row in item.rows:
                 row["source_id"] = source_id
             if item.rows:
-                conn.execute(insert(schema.records), item.rows)
+                _bulk_insert_records(conn, item.rows)
             store.log(
                 conn, actor, "import", "source", source_id,
                 {"file": res.path.name, "format": res.format, "records": res.records, "sha256": item.sha256},
             )
     return [item.result for item in prepared]
+
+
+def _bulk_insert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert many records fast: the DBAPI's executemany on SQLite, Core elsewhere."""
+    if conn.dialect.paramstyle != "qmark":
+        conn.execute(insert(schema.records), rows)
+        return
+    columns = list(rows[0])
+    sql = (f"INSERT INTO {schema.records.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
 
 
 def _record_row(parsed: ParsedRecord) -> dict[str, Any]:
