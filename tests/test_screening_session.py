@@ -20,7 +20,6 @@ TA = "title-abstract"
 
 @pytest.fixture
 def ws(workspace):
-    pytest.importorskip("review.screening.prioritise")  # TEMPORARY until the ranker lands
     setup_screening(workspace, reviewers=["alice", "bob", "carol"], per_work=1)
     return workspace
 
@@ -102,7 +101,6 @@ def test_end_of_input_quits_and_keeps_everything(ws, cli):
 
 
 def test_blinded_dual_screening(workspace, cli):
-    pytest.importorskip("review.screening.prioritise")  # TEMPORARY until the ranker lands
     setup_screening(workspace, reviewers=["alice", "bob", "carol"], per_work=2)
     with workspace.store().transaction() as conn:
         record_decision(conn, work_id=1, stage=TA, reviewer="bob", decision="exclude", note="BOB-SECRET",

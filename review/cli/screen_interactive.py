@@ -64,7 +64,9 @@ def _progress_line(progress: Progress) -> str:
             f"{progress.included} included, {progress.maybe} maybe, {progress.excluded} excluded")
     expected = getattr(progress.estimate, "expected", None)
     if expected is not None:
-        line += (f"; about {expected:.0f} relevant may remain (a model estimate: "
+        low, high = getattr(progress.estimate, "low", None), getattr(progress.estimate, "high", None)
+        spread = f", roughly {low:.0f}-{high:.0f}" if low is not None and high is not None else ""
+        line += (f"; about {expected:.0f} relevant may remain{spread} (a model estimate: "
                  "stopping early is your decision)")
     return line
 
