@@ -339,6 +339,9 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
     if expected is not None:
         click.echo(f"About {expected:.0f} relevant works may remain (a model estimate). "
                    "When to stop screening is the reviewers' decision.")
+    elif progress.remaining:
+        click.echo("Relevant works remaining: estimated once there are 2 includes and 2 excludes. "
+                   "When to stop screening is the reviewers' decision.")
 
 
 def _add_extra_commands() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from review.errors import ReviewError
-from review.screening.queue import Progress
+from review.screening.queue import MIN_EACH, Progress
 from review.screening.session import ScreeningSession, render_work
 
 KEYS = "[i]nclude  [e]xclude  [m]aybe  [n]ote  [u]ndo  [s]kip  [q]uit"
@@ -68,6 +68,8 @@ def _progress_line(progress: Progress) -> str:
         spread = f", roughly {low:.0f}-{high:.0f}" if low is not None and high is not None else ""
         line += (f"; about {expected:.0f} relevant may remain{spread} (a model estimate: "
                  "stopping early is your decision)")
+    elif progress.remaining:
+        line += f"; relevant remaining: estimated after {MIN_EACH} includes and {MIN_EACH} excludes"
     return line
 
 

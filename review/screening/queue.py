@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
 #: writer guarantees; on a server database a rebuild now and then catches any stragglers.
 FULL_RELOAD_EVERY = 50
 
+#: Relevant and irrelevant decisions needed before the remaining estimate is shown.
+MIN_EACH = 2
+
 #: Statuses of works that still need a reviewer.
 OPEN = ("undecided", "awaiting-second")
 
@@ -63,7 +66,8 @@ class Progress:
     maybe: int
     excluded: int
     remaining: int  # works left in their queue
-    estimate: Any | None  # Ranker.estimate_remaining(...) (has .expected), None if no queue
+    estimate: Any | None  # Ranker.estimate_remaining(...) (.expected, .low, .high); None
+    # when the queue is empty or there are fewer than MIN_EACH decisions of each kind
 
 
 class ScreeningQueue:
@@ -93,24 +97,23 @@ class ScreeningQueue:
     ) -> None:
         check_stage(stage)
         require_works(conn)
-        from review.screening.prioritise import Ranker  # scikit-learn: load only when ranking
-
         self.stage = stage
         self.reviewer = reviewer
         self.reviewers_per_work = reviewers_per_work
         mapping = live_map(conn)
-        self.works = load_works(conn, [w for w, live in mapping.items() if w == live])
-        self.ids = list(self.works)
+        self.live = [w for w, live in mapping.items() if w == live]
+        self.works = load_works(conn, self.live)
+        self.keywords = (
+            tuple(criteria.keywords_include) if criteria else (),
+            tuple(criteria.keywords_exclude) if criteria else (),
+        )
+        self.seed = seed
         # Kept up to date by replaying new rows (decisions are append-only).
         self.view = StageView(stage, mapping)
         self.first = StageView("title-abstract", mapping) if stage == "full-text" else None
-        self.index = {work: i for i, work in enumerate(self.ids)}
-        self.ranker = Ranker(
-            [self.works[w].text for w in self.ids],
-            include_keywords=tuple(criteria.keywords_include) if criteria else (),
-            exclude_keywords=tuple(criteria.keywords_exclude) if criteria else (),
-            seed=seed,
-        )
+        self.ids: list[int] = []
+        self.index: dict[int, int] = {}
+        self.ranker: Any = None
         self.labels: dict[int, int] = {}
         self.pending: set[int] = set()
         self.mine: dict[int, str] = {}
@@ -129,7 +132,10 @@ class ScreeningQueue:
         if self.first is not None:
             self.first.load(conn)
         rpw = self.reviewers_per_work
-        statuses = {w: self.view.status(w, rpw) for w in eligible(self.ids, self.stage, self.first, rpw)}
+        candidates = eligible(self.live, self.stage, self.first, rpw)
+        if candidates != self.ids:  # at full text, title-abstract decisions change the set
+            self._rank_over(candidates)
+        statuses = {w: self.view.status(w, rpw) for w in candidates}
         self.mine = {
             work: str(by[self.reviewer].decision)
             for work, by in self.view.by_work.items()
@@ -146,8 +152,24 @@ class ScreeningQueue:
         self._order = None
         self._estimate = None
 
+    def _rank_over(self, ids: list[int]) -> None:
+        """(Re)build the model over the works screened at this stage: the estimate of
+        relevant works remaining then counts only works that can still be screened."""
+        from review.screening.prioritise import Ranker  # scikit-learn: load only when ranking
+
+        self.ids = ids
+        self.index = {work: i for i, work in enumerate(ids)}
+        if not ids:
+            self.ranker = None
+            return
+        include, exclude = self.keywords
+        self.ranker = Ranker([self.works[w].text for w in ids], include_keywords=include,
+                             exclude_keywords=exclude, seed=self.seed)
+
     def order(self) -> list[int]:
         """Work ids still to screen, most likely relevant first."""
+        if self.ranker is None:
+            return []
         if self._order is None:
             ranked = [self.ids[i] for i in self.ranker.order(self.labels) if self.ids[i] in self.pending]
             seen = set(ranked)
@@ -156,6 +178,8 @@ class ScreeningQueue:
 
     def top(self, n: int) -> list[Ranked]:
         """The first ``n`` works of the queue with their scores."""
+        if self.ranker is None:
+            return []
         scores = self.ranker.scores(self.labels)
         return [
             Ranked(position, self.works[w], float(scores[self.index[w]]))
@@ -164,9 +188,15 @@ class ScreeningQueue:
 
     def estimate(self) -> Any:
         """The ranker's estimate of relevant works not yet labelled (``.expected``)."""
-        if self._estimate is None:
+        if self._estimate is None and self.ranker is not None:
             self._estimate = self.ranker.estimate_remaining(self.labels)
         return self._estimate
+
+    def can_estimate(self) -> bool:
+        """Whether the model has enough decisions for an estimate worth showing (before
+        that the ranker's figure is only a prior from a handful of decisions)."""
+        relevant = sum(self.labels.values())
+        return relevant >= MIN_EACH and len(self.labels) - relevant >= MIN_EACH
 
     def progress(self) -> Progress:
         values = list(self.mine.values())
@@ -177,5 +207,5 @@ class ScreeningQueue:
             maybe=values.count("maybe"),
             excluded=values.count("exclude"),
             remaining=len(self.pending),
-            estimate=self.estimate() if self.pending else None,
+            estimate=self.estimate() if self.pending and self.can_estimate() else None,
         )
