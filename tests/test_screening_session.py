@@ -205,3 +205,22 @@ def test_every_screen_command_has_help_with_an_example(runner):
     result = runner.invoke(main, ["screen", "--help"], env={"REVIEW_ACTOR": os.environ["REVIEW_ACTOR"]})
     assert result.exit_code == 0 and "review screen --stage title-abstract --reviewer alice" in result.output
     assert click.unstyle(result.output) == result.output
+
+
+def test_screen_group_does_not_need_a_workspace_for_simulate(runner, tmp_path):
+    """`review screen simulate` runs outside any workspace: the group opens none itself."""
+    from review.cli import main
+
+    if "simulate" not in main.commands["screen"].commands:
+        pytest.skip("review.cli.screen_simulate is not installed")
+    rows = ["title,abstract,label"] + [
+        f"peer support study {i},{'mothers peer support' if i % 4 == 0 else 'unrelated topic'},{int(i % 4 == 0)}"
+        for i in range(24)
+    ]
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["-C", str(tmp_path), "screen", "simulate", str(labelled), "--json"],
+                           env={"REVIEW_ACTOR": "tester"})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["records"] == 24
+    assert not (tmp_path / "review.db").exists()
