@@ -3,23 +3,36 @@
 ``normalise_fields(raw)`` turns an importer's raw mapped fields into the stored columns
 (see ``review.store.schema.BIB_COLUMNS``). Each helper is usable on its own, and dedup
 builds its matching keys on top of these.
+
+Every step runs once per field of every imported record, so each one takes a fast path
+when there is nothing to do (no ``&``, no ``<``, ASCII only, ...).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import Any
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_DOI_TAIL = re.compile(r"\[doi\]$", re.IGNORECASE)
+_PMID = re.compile(r"(?<![A-Za-z0-9])0*(\d{1,9})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
-_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+_ISSN = re.compile(r"(?<![\dXx])(\d{4})-?(\d{3}[\dXx])(?![\dXx])")
+_ISBN = re.compile(r"(?<![\dXx-])(?:97[89][- ]?)?\d(?:[- ]?\d){8}[- ]?[\dXx](?![\dXx])")
 _PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-\u2010-\u2015\u2212]+|\bto\b)\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*$")
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_LANG_SPLIT = re.compile(r"[;,/]")
+_KEYWORD_SPLIT = re.compile(r";|\n")
+_NAME_ID = re.compile(r"\s*\((?:\d{5,}|[A-Z0-9-]{8,})\)\s*$")  # Scopus "Smith, J. (57190394669)"
+_GLUED_NAMES = re.compile(r"(?<=[a-z]\.)(?=[A-Z][a-z])|(?<=[A-Z]\.)(?=[A-Z][a-z])")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
 #: Name particles kept with the family name ("van der Berg", "de Souza").
 PARTICLES = frozenset(
@@ -59,7 +72,8 @@ LANGUAGES = {
     "gre": "el", "ell": "el", "greek": "el",
 }
 
-#: Record types, mapped from RIS TY, MEDLINE PT, BibTeX entry types and CSV document types.
+#: Record types, mapped from RIS TY, MEDLINE PT, BibTeX entry types, EndNote ref-type
+#: names, WoS DT and CSV document types (keys lower-case).
 TYPES = {
     "jour": "journal-article", "jfull": "journal-article", "ejour": "journal-article",
     "mgzn": "journal-article", "article": "journal-article", "journal article": "journal-article",
@@ -83,22 +97,56 @@ TYPES = {
     "retracted publication": "retraction",
     "data": "dataset", "dataset": "dataset", "elec": "web", "web": "web", "online": "web",
     "misc": "other", "gen": "other", "generic": "other",
+    # MEDLINE PT, WoS DT, Scopus/Embase document types, EndNote ref-type names, Zotero.
+    "journal articles": "journal-article", "journalarticle": "journal-article",
+    "electronic article": "journal-article", "article in press": "journal-article",
+    "magazine article": "journal-article", "newspaper article": "journal-article",
+    "review article": "review", "scoping review": "review", "literature review": "review",
+    "editorial material": "editorial", "proceedings paper": "conference-paper",
+    "conference review": "conference-paper", "conferencepaper": "conference-paper",
+    "conference proceedings": "conference-paper", "book section": "chapter",
+    "booksection": "chapter", "book-chapter": "chapter", "edited book": "book",
+    "book review": "other", "short survey": "review",
+    "government document": "report", "reports - research": "report",
+    "web page": "web", "webpage": "web", "dissertations": "thesis",
+    "dissertations/theses": "thesis", "doctoral thesis": "thesis",
+    "preprints": "preprint", "posted-content": "preprint", "erratum/correction": "erratum",
+    "corrected and republished article": "journal-article", "expression of concern": "comment",
 }
+
+#: Subtypes that win over a general type when a record lists several (MEDLINE PT).
+_PREFERRED_TYPES = ("erratum", "retraction", "comment", "letter", "editorial", "preprint",
+                    "conference-abstract", "review")
+
+
+def _flatten(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value if v)
+    return str(value)
 
 
 def clean_text(value: Any) -> str | None:
     """Entities decoded, markup removed, whitespace collapsed; None when empty."""
     if value is None:
         return None
-    if isinstance(value, list | tuple):
-        value = " ".join(str(v) for v in value if v)
-    text = str(value)
-    for _ in range(2):  # "&amp;lt;" occurs in real exports
-        text = html.unescape(text)
-    text = _TAG.sub("", text)
-    text = text.replace("{", "").replace("}", "") if "\\" not in text else text
-    text = unicodedata.normalize("NFC", text)
-    text = _SPACE.sub(" ", text).strip()
+    text = value if type(value) is str else _flatten(value)
+    if "&" in text:
+        for _ in range(2):  # "&amp;lt;" occurs in real exports
+            text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "{" in text and "\\" not in text:
+        text = text.replace("{", "").replace("}", "")
+    if text.isascii():
+        if (
+            "  " in text or "\n" in text or "\t" in text or "\r" in text
+            or "\x0b" in text or "\x0c" in text or text[:1] == " " or text[-1:] == " "
+        ):
+            text = " ".join(text.split())
+        return text or None
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
     return text or None
 
 
@@ -119,23 +167,28 @@ def normalise_doi(value: Any) -> str | None:
             if doi := normalise_doi(item):
                 return doi
         return None
-    text = html.unescape(str(value)).strip()
-    text = re.sub(r"%2[Ff]", "/", text)
+    text = str(value)
+    if "&" in text:
+        text = html.unescape(text)
+    if "%2" in text:
+        text = text.replace("%2F", "/").replace("%2f", "/")
     match = _DOI.search(text)
     if not match:
         return None
     doi = match.group(0).rstrip(".,;)]}>\"'")
     if doi.count("(") < doi.count(")"):
         doi = doi.rstrip(")")
-    doi = re.sub(r"\[doi\]$", "", doi, flags=re.IGNORECASE)
+    if doi.endswith("]"):
+        doi = _DOI_TAIL.sub("", doi)
     return doi.lower()
 
 
 def normalise_pmid(value: Any) -> str | None:
+    """The PubMed id in ``value`` ("PMID: 123", "PUBMED 123", "123"); not a PMCID."""
     if not value:
         return None
-    match = re.search(r"\d{1,9}", str(value))
-    return match.group(0).lstrip("0") or None if match else None
+    match = _PMID.search(_flatten(value))
+    return match.group(1) if match and match.group(1) != "0" else None
 
 
 def normalise_year(*values: Any) -> int | None:
@@ -191,22 +244,67 @@ def split_name(name: str) -> dict[str, str]:
     if "," in name:
         family, _, given = name.partition(",")
         given = given.strip()
-        # "Smith, Jr., John" / "Smith, John, Jr."
+        if given.lower() in ("null", "na", "n/a"):  # RefWorks "van den Hoven,null"
+            given = ""
         return {"family": family.strip(), "given": given}
-    if _CORPORATE.search(name) and len(name.split()) > 1:
+    if " " not in name:
+        return {"family": name, "given": ""}
+    if _CORPORATE.search(name):
         return {"family": name, "given": ""}
     parts = name.split()
-    if len(parts) == 1:
-        return {"family": name, "given": ""}
-    last = parts[-1]
-    # MEDLINE / Scopus initials after the family name: "McLeish J", "Smith J.A."
-    if re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", last) and not re.fullmatch(r"[A-Z][a-z]+", last):
-        return {"family": " ".join(parts[:-1]), "given": last}
+    # MEDLINE / Scopus initials after the family name: "McLeish J", "Smith J.A.", "Smith J A"
+    i = len(parts)
+    while i > 1 and _INITIALS.fullmatch(parts[i - 1]) and not _CAPITALISED.fullmatch(parts[i - 1]):
+        i -= 1
+    if i < len(parts):
+        return {"family": " ".join(parts[:i]), "given": " ".join(parts[i:])}
     # "Given [Middle] [particles] Family"
     i = len(parts) - 1
     while i > 1 and parts[i - 1].lower() in PARTICLES:
         i -= 1
     return {"family": " ".join(parts[i:]), "given": " ".join(parts[:i])}
+
+
+def split_authors(value: Any) -> list[str]:
+    """One author cell of a table ("A; B", "A and B", "A, B", "A|B") as a list of names.
+
+    A comma separates names only when no part is a lone word: "Liu R., Adler D.G." is two
+    names, "Curry Rogers, Kristina" one. Names glued together without a separator, as
+    EndNote's CSV export writes them ("Adeli K.Lewis G. F."), are split after initials.
+    Scopus author ids in brackets are dropped.
+    """
+    if not value:
+        return []
+    if isinstance(value, list | tuple):
+        return [n for item in value for n in split_authors(item)]
+    text = str(value).strip()
+    if not text:
+        return []
+    if " and " in text or "\nand " in text or "\n and" in text:
+        parts = _AND.split(text)
+    elif "|" in text:
+        parts = text.split("|")
+    elif ";" in text:
+        parts = text.split(";")
+    elif "," in text:
+        pieces = [p.strip() for p in text.split(",")]
+        pieces = [p for p in pieces if p]
+        if all(" " in p for p in pieces):
+            parts = pieces
+        elif len(pieces) > 2 and len(pieces) % 2 == 0:  # "Smith, J., Jones, K."
+            parts = [f"{pieces[i]}, {pieces[i + 1]}" for i in range(0, len(pieces), 2)]
+        else:
+            parts = [text]
+    else:
+        parts = _GLUED_NAMES.split(text) if "." in text else [text]
+    out = []
+    for part in parts:
+        part = part.strip(" \n\t;,")
+        if "(" in part:
+            part = _NAME_ID.sub("", part)
+        if part and part.lower() not in ("null", "na", "et al", "et al."):
+            out.append(part)
+    return out
 
 
 def initials(given: str) -> str:
@@ -229,26 +327,54 @@ def format_authors(authors: Iterable[dict[str, str]]) -> str:
     )
 
 
+def normalise_author(author: Any) -> dict[str, str] | None:
+    """A name string, or an importer's ready {"family", "given"}, as a cleaned dict."""
+    if isinstance(author, dict):
+        family = clean_text(author.get("family")) or ""
+        given = clean_text(author.get("given")) or ""
+        return {"family": family, "given": given} if family or given else None
+    if not author:
+        return None
+    name = split_name(str(author))
+    return name if name["family"] or name["given"] else None
+
+
 def normalise_issn(value: Any) -> str | None:
+    """ISSNs as "1234-567X", "; "-separated, in order, without duplicates."""
     if not value:
         return None
+    if type(value) is list and len(value) == 1 and len(value[0]) == 9 and value[0][4] == "-" \
+            and value[0][:4].isdigit() and value[0][5:8].isdigit():
+        return value[0].upper()
     found = []
-    for match in _ISSN.finditer(str(value) if not isinstance(value, list) else " ".join(value)):
+    for match in _ISSN.finditer(_flatten(value)):
         issn = f"{match.group(1)}-{match.group(2).upper()}"
         if issn not in found:
             found.append(issn)
     return "; ".join(found) or None
 
 
+def _isbn_valid(digits: str) -> bool:
+    if len(digits) == 10:
+        total = sum((10 - i) * (10 if c in "Xx" else int(c)) for i, c in enumerate(digits))
+        return total % 11 == 0
+    if len(digits) == 13 and digits.isdigit():
+        total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
+        return total % 10 == 0
+    return False
+
+
 def normalise_isbn(value: Any) -> str | None:
+    """Valid ISBN-10/13s (checksum) without separators, "; "-separated."""
     if not value:
         return None
-    text = " ".join(value) if isinstance(value, list) else str(value)
-    found = []
-    for match in re.finditer(r"(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]", text):
-        isbn = re.sub(r"[- ]", "", match.group(0)).upper()
-        if isbn not in found:
-            found.append(isbn)
+    items = value if isinstance(value, list | tuple) else [value]
+    found: list[str] = []
+    for item in items:
+        for match in _ISBN.finditer(str(item)):
+            isbn = match.group(0).replace("-", "").replace(" ", "").upper()
+            if isbn not in found and _isbn_valid(isbn):
+                found.append(isbn)
     return "; ".join(found) or None
 
 
@@ -256,17 +382,17 @@ def normalise_language(value: Any) -> str | None:
     text = clean_text(value)
     if not text:
         return None
-    first = re.split(r"[;,/]", text)[0].strip().lower()
-    return LANGUAGES.get(first, first)
+    first = _LANG_SPLIT.split(text)[0].strip().lower()
+    return LANGUAGES.get(first, first) or None
 
 
 def normalise_type(value: Any) -> str | None:
+    """Our record type from one or several export types; specific subtypes win."""
     if not value:
         return None
     values = value if isinstance(value, list | tuple) else [value]
     mapped = [TYPES.get(str(v).strip().lower()) for v in values if v]
-    for preferred in ("erratum", "retraction", "comment", "letter", "editorial", "preprint",
-                      "conference-abstract", "review"):
+    for preferred in _PREFERRED_TYPES:
         if preferred in mapped:
             return preferred
     for item in mapped:
@@ -280,44 +406,73 @@ def normalise_keywords(value: Any) -> list[str]:
         return []
     items = value if isinstance(value, list | tuple) else [value]
     out: list[str] = []
+    seen: set[str] = set()
     for item in items:
-        for part in re.split(r";|\n", str(item)):
+        item = str(item)
+        parts = _KEYWORD_SPLIT.split(item) if (";" in item or "\n" in item) else (item,)
+        for part in parts:
             text = clean_text(part)
-            if text and text not in out:
+            if text and text not in seen:
+                seen.add(text)
                 out.append(text)
     return out
 
 
+def _first_url(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return value[0] if value else None
+    return value
+
+
+def authors_json(authors: list[dict[str, str]]) -> str:
+    """``json.dumps(authors, ensure_ascii=False)``, several times faster."""
+    return "[" + ", ".join(
+        f'{{"family": {_json_str(a["family"])}, "given": {_json_str(a["given"])}}}' for a in authors
+    ) + "]"
+
+
+def strings_json(items: list[str]) -> str:
+    """``json.dumps(items, ensure_ascii=False)`` for a list of strings, faster."""
+    return "[" + ", ".join(map(_json_str, items)) + "]"
+
+
 def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    """Importer fields -> the stored normalised columns (JSON for lists)."""
-    pages, first, last = normalise_pages(raw.get("pages"), raw.get("start_page"), raw.get("end_page"))
-    authors = [split_name(a) for a in (raw.get("authors") or []) if a and str(a).strip(" ,;")]
-    doi = normalise_doi(raw.get("doi"))
-    if not doi and raw.get("url"):
-        urls = raw["url"] if isinstance(raw["url"], list) else [raw["url"]]
+    """Importer fields -> the stored normalised columns (JSON for lists).
+
+    ``raw["authors"]`` may hold name strings or ready {"family", "given"} dicts.
+    """
+    get = raw.get
+    pages, first, last = normalise_pages(get("pages"), get("start_page"), get("end_page"))
+    authors = []
+    for author in get("authors") or ():
+        name = split_name(author) if type(author) is str else normalise_author(author)
+        if name and (name["family"] or name["given"]):
+            authors.append(name)
+    doi = normalise_doi(get("doi"))
+    url = get("url")
+    if not doi and url:
+        urls = url if isinstance(url, list) else [url]
         doi = next((d for u in urls if "doi" in str(u).lower() and (d := normalise_doi(u))), None)
-    url = raw.get("url")
-    if isinstance(url, list):
-        url = url[0] if url else None
+    keywords = normalise_keywords(get("keywords"))
     return {
-        "title": clean_title(raw.get("title")),
-        "authors": json.dumps(authors, ensure_ascii=False) if authors else None,
-        "year": normalise_year(raw.get("year"), raw.get("date")),
-        "journal": clean_text(raw.get("journal")),
-        "journal_abbrev": clean_text(raw.get("journal_abbrev")),
-        "volume": clean_text(raw.get("volume")),
-        "issue": clean_text(raw.get("issue")),
+        "title": clean_title(get("title")),
+        "authors": authors_json(authors) if authors else None,
+        "year": normalise_year(get("year"), get("date")),
+        "journal": clean_text(get("journal")),
+        "journal_abbrev": clean_text(get("journal_abbrev")),
+        "volume": clean_text(get("volume")),
+        "issue": clean_text(get("issue")),
         "pages": pages,
         "page_first": first,
         "page_last": last,
         "doi": doi,
-        "pmid": normalise_pmid(raw.get("pmid")),
-        "abstract": clean_text(raw.get("abstract")),
-        "keywords": json.dumps(kw, ensure_ascii=False) if (kw := normalise_keywords(raw.get("keywords"))) else None,
-        "type": normalise_type(raw.get("type")),
-        "language": normalise_language(raw.get("language")),
-        "issn": normalise_issn(raw.get("issn")),
-        "isbn": normalise_isbn(raw.get("isbn")),
-        "url": clean_text(url),
-        "publisher": clean_text(raw.get("publisher")),
+        "pmid": normalise_pmid(get("pmid")),
+        "abstract": clean_text(get("abstract")),
+        "keywords": strings_json(keywords) if keywords else None,
+        "type": normalise_type(get("type")),
+        "language": normalise_language(get("language")),
+        "issn": normalise_issn(get("issn")),
+        "isbn": normalise_isbn(get("isbn")),
+        "url": clean_text(_first_url(url)),
+        "publisher": clean_text(get("publisher")),
     }

@@ -1,60 +1,126 @@
 """RIS, as exported by EBSCOhost, Ovid, Scopus, Web of Science, ProQuest, Embase,
-Cochrane, PubMed, EndNote, Zotero, Mendeley, RefWorks, Rayyan and others.
+Cochrane, PubMed (via reference managers), EndNote, Zotero, Mendeley, RefWorks, Rayyan,
+EPPI-Reviewer, JSTOR, APA PsycNet and others.
 
-Parsing is rispy's; this module checks record boundaries itself (rispy silently drops an
-unterminated last record), keeps every tag verbatim and maps tags to our fields.
+One pass over the lines (rispy's tag rules, but faster and with line numbers), checking
+record boundaries itself: a TY without ER before the next TY, an ER without TY, a tag line
+outside any record or an unterminated last record stop the import with FILE:LINE.
+
+Dialect quirks handled here:
+
+- text outside records is skipped: Ovid's "1." counters, Cochrane's "Record #3 of 18",
+  JSTOR/APA "Provider:", "Database:", "Content:" header lines;
+- "TY  -  JOUR" (Cochrane: extra space), "ER  -" without a trailing space, APA's
+  four-letter "PMID  - " tag, a lone "ER";
+- untagged lines continue the tag above: a new item for list tags (EndNote writes all of a
+  record's KW, DB, SN and UR values under one tag, one per line), more text otherwise
+  (Scopus N1 free-text lines);
+- where the PMID lives: AN with DB/DP PubMed/MEDLINE/NLM (EndNote, Ovid), C5 (Embase),
+  C2 (Scopus), C3 "PUBMED n" (Cochrane), PMID (APA), "PMID:" notes, PubMed links;
+- the record's own id: ID (EndNote record number, Ovid accession, Lens), AN (Cochrane CN-,
+  WoS WOS:, ProQuest, Rayyan, PMID), Embase U2, EPPI U1, Scopus eid in UR, EBSCOhost
+  "Accession Number:" in N1.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import rispy
-
+from review.corpus.formats._common import (
+    doi_in,
+    every,
+    first,
+    joined,
+    pmid_in_text,
+    pmid_in_urls,
+    scopus_eid,
+    split_issn_isbn,
+    split_urls,
+)
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
-# "TY  - JOUR", also tolerating "TY - JOUR", "TY  -JOUR" and a bare "ER".
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])\s{1,3}-(?: (.*)|)$")
-_LOOSE_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,3}- ?(.*)$")
-_BARE_ER = re.compile(r"^ER\s*-?\s*$")
-_PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+# Every line as (tag, value): "TY  - JOUR", also "TY  -  JOUR" (Cochrane), "TY - JOUR",
+# "ER  -" and APA's "PMID  - 123"; the tag is empty for an untagged line. Values come
+# without trailing whitespace. Run over "\n" + text, so match i is line i.
+_LINE = re.compile(r"\n(?:([A-Z][A-Z0-9]|PMID) {1,3}-(?=[ \n]|$) *)?((?:[^\n]*[^\s])?)[^\S\n]*")
+_SNIFF_TY = re.compile(r"^TY {1,3}- *\S", re.MULTILINE)
+_SNIFF_ER = re.compile(r"^ER {0,3}-?\s*$", re.MULTILINE)
+_EBSCO_AN = re.compile(r"Accession Number:\s*([\w-]+)")
 
-TEXT_TAGS = {"TI", "T1", "AB", "N2", "N1", "T2", "BT", "CT", "ST", "TT", "JF", "JO", "T3"}
-
-
-class _Identity(dict):
-    def __missing__(self, key: str) -> str:
-        return key
-
-
-class _Everything:
-    def __contains__(self, item: object) -> bool:
-        return True
+#: Tags whose untagged continuation lines are further items, not more text.
+LIST_TAGS = frozenset(
+    {"KW", "DB", "SN", "UR", "L1", "L2", "L3", "L4", "LK", "AU", "A1", "A2", "A3", "A4", "AD", "C1", "M1"}
+)
+#: TY values whose T2/JO is a journal (otherwise T2 is a book or series title).
+JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "INPR", "ABST", "NEWS", "SER"})
 
 
-def _first(record: dict[str, Any], *tags: str) -> str | None:
-    for tag in tags:
-        value = record.get(tag)
-        if value:
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            if text.strip():
-                return text.strip()
-    return None
+def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
+    """(start line, {tag: [values]}) for every record, boundaries checked.
 
-
-def _all(record: dict[str, Any], *tags: str) -> list[str]:
-    out: list[str] = []
-    for tag in tags:
-        value = record.get(tag)
-        if isinstance(value, list):
-            out.extend(v for v in value if v and v.strip())
-        elif value:
-            out.append(value)
-    return out
+    One regular expression splits every line into (tag, value); the tag is empty for an
+    untagged line, which continues the tag above (or, outside records, is a header line).
+    """
+    records: list[tuple[int, dict[str, list[str]]]] = []
+    record: dict[str, list[str]] | None = None
+    start = 0
+    last: list[str] | None = None
+    last_is_list = False
+    after_er = False
+    for number, (tag, value) in enumerate(_LINE.findall("\n" + text), start=1):
+        if not tag:
+            if value == "ER":  # a bare ER line
+                tag = "ER"
+            else:
+                if record is None:  # text between records: counters, Provider: lines
+                    after_er = after_er and not value
+                    continue
+                if value and last is not None:
+                    value = value.strip()
+                    if last_is_list:
+                        last.append(value)
+                    else:
+                        last[-1] = f"{last[-1]}\n{value}" if last[-1] else value
+                continue
+        if tag == "TY":
+            if record is not None:
+                raise FormatError(
+                    f"record starting on line {start} has no ER before the next TY",
+                    path=path, line=number, field="TY",
+                )
+            last = [value]
+            record, start, last_is_list = {"TY": last}, number, False
+        elif tag == "ER":
+            if record is None:
+                raise FormatError("ER (end of record) without a TY before it",
+                                  path=path, line=number, field="ER")
+            records.append((start, record))
+            record = last = None
+            after_er = True
+        elif record is not None:
+            last = record.get(tag)
+            if last is None:
+                last = record[tag] = [value]
+            else:
+                last.append(value)
+            last_is_list = tag in LIST_TAGS
+        elif records and after_er:
+            # Ovid writes an NL tag straight after ER: it belongs to the record above.
+            records[-1][1].setdefault(tag, []).append(value)
+        else:
+            raise FormatError(
+                f"{tag} line outside a record: a TY line is missing before it",
+                path=path, line=number, field=tag,
+            )
+    if record is not None:
+        raise FormatError(
+            f"last record (starting on line {start}) is truncated: no ER line",
+            path=path, line=start, field="ER",
+        )
+    return records
 
 
 class RisFormat:
@@ -62,122 +128,115 @@ class RisFormat:
 
     def sniff(self, text: str) -> float:
         head = text[:20000]
-        if re.search(r"^TY {1,3}- ?\S", head, re.MULTILINE):
-            return 0.95 if re.search(r"^ER {0,3}-?\s*$", text, re.MULTILINE) else 0.6
+        if _SNIFF_TY.search(head):
+            return 0.95 if _SNIFF_ER.search(text) else 0.6
         return 0.0
-
-    def split(self, text: str, path: Path) -> tuple[str, list[int]]:
-        """Canonical RIS text and the 1-based start line of each record, boundaries checked."""
-        lines = text.split("\n")
-        starts: list[int] = []
-        open_at: int | None = None
-        out: list[str] = []
-        for number, line in enumerate(lines, start=1):
-            stripped = line.rstrip()
-            if _BARE_ER.match(stripped):
-                if open_at is None:
-                    raise FormatError("ER (end of record) without a TY before it", path=path, line=number, field="ER")
-                open_at = None
-                out.append("ER  - ")
-                continue
-            match = _TAG_LINE.match(stripped) or _LOOSE_TAG_LINE.match(stripped)
-            if match:
-                tag, value = match.group(1), (match.group(2) or "")
-                if tag == "TY":
-                    if open_at is not None:
-                        raise FormatError(
-                            f"record starting on line {open_at} has no ER before the next TY",
-                            path=path, line=number, field="TY",
-                        )
-                    open_at = number
-                    starts.append(number)
-                out.append(f"{tag}  - {value}")
-            else:
-                out.append(stripped)
-        if open_at is not None:
-            raise FormatError(
-                f"last record (starting on line {open_at}) is truncated: no ER line",
-                path=path, line=open_at, field="ER",
-            )
-        return "\n".join(out), starts
 
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
-        canonical, starts = self.split(text, path)
-        entries = rispy.loads(
-            canonical,
-            mapping=_Identity(),
-            list_tags=_Everything(),
-            delimiter_tags_mapping={},
-            enforce_list_tags=False,
-        )
-        if len(entries) != len(starts):
-            raise FormatError(
-                f"read {len(entries)} records but found {len(starts)} TY lines", path=path
+        return [
+            ParsedRecord(
+                position=position,
+                line=line,
+                source_ref=source_ref(record),
+                original=record,
+                fields=map_fields(record),
             )
-        records = []
-        for position, (entry, line) in enumerate(zip(entries, starts, strict=True), start=1):
-            original = {k: (v if not isinstance(v, defaultdict) else dict(v)) for k, v in entry.items()}
-            records.append(
-                ParsedRecord(
-                    position=position,
-                    line=line,
-                    source_ref=_first(original, "ID", "AN", "U1", "M1"),
-                    original=original,
-                    fields=map_fields(original),
-                )
-            )
-        return records
+            for position, (line, record) in enumerate(read_records(text, path), start=1)
+        ]
 
 
-def map_fields(record: dict[str, Any]) -> dict[str, Any]:
+def source_ref(record: dict[str, list[str]]) -> str | None:
+    """The id the export gave the record."""
+    ref = first(record, "ID", "AN")
+    if ref:
+        return ref
+    if "U2" in record and "embase" in " ".join(record.get("DB", ())).lower():
+        return first(record, "U2")
+    if ref := first(record, "U1"):
+        return ref
+    urls = every(record, "UR")
+    if ref := scopus_eid(urls):
+        return ref
+    notes = first(record, "N1")
+    if notes and (match := _EBSCO_AN.search(notes)):
+        return match.group(1)
+    return None
+
+
+def _pmid(record: dict[str, list[str]], urls: list[str]) -> str | None:
+    get = record.get
+    if values := get("PMID") or get("PM"):
+        return values[0]
+    an, c5, c2, c3 = get("AN"), get("C5"), get("C2"), get("C3")
+    if an or c5 or c2:
+        databases = " ".join([*get("DB", ()), *get("DP", ())]).lower()
+        if an and an[0].isdigit() and any(k in databases for k in ("pubmed", "medline", "nlm")):
+            return an[0]
+        if c5 and c5[0].isdigit() and "embase" in databases:
+            return c5[0]
+        if c2 and c2[0].isdigit() and "scopus" in databases:
+            return c2[0]
+    if c3 and c3[0].startswith("PUBMED"):
+        return pmid_in_text(c3[0])
+    for tag in ("N1", "M1", "M2", "U1"):
+        for note in get(tag, ()):
+            if ("PMID" in note or "PubMed" in note) and (pmid := pmid_in_text(note)):
+                return pmid
+    return pmid_in_urls(urls) if urls else None
+
+
+def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
     """RIS tags -> our raw fields."""
-    ty = _first(record, "TY") or ""
-    is_journal = ty.upper() in {"JOUR", "JFULL", "EJOUR", "MGZN", "INPR", "ABST", "NEWS"}
-    journal_full = _first(record, "JF", "T2", "JO") if is_journal else _first(record, "T2", "JF", "BT")
-    abbrev = _first(record, "JA", "J2", "J1")
-    if not journal_full and is_journal:
-        journal_full = abbrev
-    sn = _all(record, "SN")
-    issn = [s for s in sn if re.search(r"\b\d{4}-?\d{3}[\dXx]\b", s) and len(re.sub(r"\D", "", s)) <= 8]
-    isbn = [s for s in sn if s not in issn]
-    notes = " ".join(_all(record, "N1", "M1", "M2", "AN", "C2"))
-    pmid = None
-    database = (_first(record, "DB", "DP") or "").lower()
-    if any(k in database for k in ("pubmed", "medline", "nlm")):
-        an = _first(record, "AN")
-        if an and re.fullmatch(r"\d{1,9}", an.strip()):
-            pmid = an.strip()
-    if not pmid and (m := _PMID_NOTE.search(notes)):
-        pmid = m.group(1)
-    authors = _all(record, "AU", "A1")
-    if not authors and ty.upper() in {"BOOK", "EDBOOK"}:
-        authors = _all(record, "A2")
-    title = _first(record, "TI", "T1", "CT", "BT")
-    if not title and not is_journal:
-        title = _first(record, "T2")
+    ty = (first(record, "TY") or "").upper()
+    is_journal = ty in JOURNAL_TYPES
+    if is_journal:
+        journal = first(record, "JF", "T2", "JO", "JA", "J2")
+    else:
+        journal = first(record, "T2", "JF", "BT", "JO", "T3")
+    abbrev = first(record, "JA", "J2", "J1", "JI", "J9")
+    if not abbrev and (jo := first(record, "JO")) and jo != journal:
+        abbrev = jo
+    title = first(record, "TI", "T1", "CT")
+    if not title:
+        title = first(record, "BT") or (None if is_journal else first(record, "T2"))
+    start_page, end_page = first(record, "SP"), first(record, "EP")
+    if start_page == "No" and end_page == "Specified":  # Ovid's "No Specified"
+        start_page = end_page = None
+    authors = every(record, "AU", "A1")
+    if not authors and ty in ("BOOK", "EDBOOK"):
+        authors = every(record, "A2")
+    urls = split_urls(every(record, "UR", "L2", "LK", "L1", "L3", "L4"))
+    m3 = record.get("M3")
+    doi = first(record, "DO", "DI") or (m3 and doi_in(m3)) or doi_in(urls)
+    types = [ty, *m3] if m3 else [ty]
+    if pt := record.get("PT"):
+        types.extend(pt)
+    issn, isbn = split_issn_isbn(record.get("SN", ()))
+    if "BN" in record or "IB" in record:
+        isbn.extend(every(record, "BN", "IB"))
     return {
         "title": title,
         "authors": authors,
-        "year": _first(record, "PY", "Y1", "DA", "Y2"),
-        "date": _first(record, "DA", "Y1"),
-        "journal": journal_full,
+        "year": first(record, "PY", "Y1", "DA", "Y2"),
+        "date": first(record, "DA", "Y1", "PY"),
+        "journal": journal,
         "journal_abbrev": abbrev,
-        "volume": _first(record, "VL", "VO"),
-        "issue": _first(record, "IS", "CP"),
-        "start_page": _first(record, "SP"),
-        "end_page": _first(record, "EP"),
-        "doi": _first(record, "DO", "DI") or next((u for u in _all(record, "UR", "L3", "M3", "N1") if "10." in u and "doi" in u.lower()), None),
-        "pmid": pmid,
-        "abstract": _first(record, "AB", "N2"),
-        "keywords": _all(record, "KW"),
-        "type": ty,
-        "language": _first(record, "LA"),
+        "volume": first(record, "VL", "VO"),
+        "issue": first(record, "IS", "CP"),
+        "start_page": start_page,
+        "end_page": end_page,
+        "doi": doi,
+        "pmid": _pmid(record, urls),
+        "abstract": joined(record, "AB", "N2"),
+        "keywords": every(record, "KW"),
+        "type": types,
+        "language": first(record, "LA"),
         "issn": issn,
         "isbn": isbn,
-        "url": _all(record, "UR", "L2", "LK", "L1"),
-        "publisher": _first(record, "PB"),
+        "url": urls,
+        "publisher": first(record, "PB", "PU"),
     }
 
 

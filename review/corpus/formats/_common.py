@@ -1,0 +1,138 @@
+"""Helpers shared by the tagged-format importers (RIS, MEDLINE, WoS): reading values
+out of ``{tag: [value, ...]}`` dicts and finding ids in free text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PMID_TEXT = re.compile(r"\b(?:PMID|PubMed ID|PUBMED)\b\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMID_URL = re.compile(
+    r"(?:ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?[^ ]*list_uids=)/?|"
+    r"pubmed\.ncbi\.nlm\.nih\.gov/|europepmc\.org/(?:abstract|article)/MED/)(\d{1,9})\b",
+    re.IGNORECASE,
+)
+_SCOPUS_EID = re.compile(r"\beid=(2-s2\.0-\d+)")
+_DOI_IN_URL = re.compile(r"10\.\d{4,9}/")
+_SN_LABEL = re.compile(r"\((?:ISSN|ISBN|Print|Electronic|Linking|online|print|electronic)\)", re.IGNORECASE)
+_SN_SPLIT = re.compile(r"[,;]")
+_DIGITS = re.compile(r"[^0-9Xx]")
+
+
+def first(record: dict[str, list[str]], *tags: str) -> str | None:
+    """The first non-empty value of the first tag that has one."""
+    for tag in tags:
+        values = record.get(tag)
+        if values:
+            for value in values:
+                if value:
+                    return value
+    return None
+
+
+def joined(record: dict[str, list[str]], *tags: str, sep: str = " ") -> str | None:
+    """Every non-empty value of the first tag that has one, joined (long abstracts)."""
+    for tag in tags:
+        values = record.get(tag)
+        if values:
+            text = sep.join(v for v in values if v)
+            if text:
+                return text
+    return None
+
+
+def every(record: dict[str, list[str]], *tags: str) -> list[str]:
+    """Non-empty values of all ``tags``, in tag order."""
+    out: list[str] = []
+    for tag in tags:
+        values = record.get(tag)
+        if values:
+            out.extend(v for v in values if v)
+    return out
+
+
+def pmid_in_text(*texts: str | None) -> str | None:
+    """A PMID written out in notes ("PMID: 123", "PubMed ID: 123", "PUBMED 123")."""
+    for text in texts:
+        if text and (match := _PMID_TEXT.search(text)):
+            return match.group(1)
+    return None
+
+
+def pmid_in_urls(urls: list[str]) -> str | None:
+    """A PMID inside a PubMed or Europe PMC link."""
+    for url in urls:
+        if ("pubmed" in url or "MED/" in url) and (match := _PMID_URL.search(url)):
+            return match.group(1)
+    return None
+
+
+def scopus_eid(urls: list[str]) -> str | None:
+    for url in urls:
+        if "eid=" in url and (match := _SCOPUS_EID.search(url)):
+            return match.group(1)
+    return None
+
+
+def doi_in(values: list[str]) -> str | None:
+    """The first value that contains a DOI (URLs, "doi:10...." notes)."""
+    for value in values:
+        if "10." in value and _DOI_IN_URL.search(value):
+            return value
+    return None
+
+
+def split_urls(values: list[str]) -> list[str]:
+    """URLs, one per item: exporters put several on one line separated by spaces."""
+    out: list[str] = []
+    for value in values:
+        if " " in value or "\n" in value:
+            out.extend(u for u in value.split() if "://" in u or u.startswith("www."))
+        elif value:
+            out.append(value)
+    return out
+
+
+def split_issn_isbn(values: list[str] | tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Standard numbers (RIS SN, EndNote isbn, CSV "ISSN/ISBN") as (ISSNs, ISBNs).
+
+    An item whose digits number 10 or 13 is an ISBN, 8 an ISSN; labels such as
+    "(Electronic)" or "(ISBN)" are ignored.
+    """
+    if len(values) == 1 and len(values[0]) == 9 and values[0][4] == "-":  # the usual case
+        return [values[0]], []
+    issn: list[str] = []
+    isbn: list[str] = []
+    for value in values:
+        if not value:
+            continue
+        text = _SN_LABEL.sub(" ", value) if "(" in value else value
+        items = _SN_SPLIT.split(text)
+        while items:
+            item = items.pop(0).strip()
+            digits = _DIGITS.sub("", item)
+            if len(digits) in (10, 13):
+                isbn.append(item)
+            elif len(digits) == 8:
+                issn.append(item)
+            elif len(digits) > 13 and " " in item:  # several numbers separated by spaces
+                items[:0] = item.split()
+            elif len(digits) > 13:  # run together: let the normalisers look
+                issn.append(item)
+                isbn.append(item)
+    return issn, isbn
+
+
+def add(record: dict[str, list[str]], tag: str, value: str) -> None:
+    """Append ``value`` to ``record[tag]``."""
+    values = record.get(tag)
+    if values is None:
+        record[tag] = [value]
+    else:
+        values.append(value)
+
+
+def compact(fields: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty values so that ``fields`` stays small."""
+    return {k: v for k, v in fields.items() if v}

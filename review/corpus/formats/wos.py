@@ -1,0 +1,163 @@
+"""Web of Science "plain text" export (ISI tagged format; also Clarivate's "Other file
+formats -> Plain text", often saved with a .txt or even .ris name).
+
+``FN Clarivate Analytics Web of Science`` and ``VR 1.0`` head the file; each record runs
+from ``PT J`` to ``ER``; ``EF`` ends the file. A line is a two-character tag, a space and
+a value; continuation lines start with three spaces. For list tags (AU, AF, CR, C1, ...)
+each continuation line is a further item; for text tags (TI, AB, SO, DE, ID) it is more
+text. The record id is UT ("WOS:000221807500019"); PM holds the PMID.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from review.corpus.formats._common import every, first, joined, split_issn_isbn
+from review.corpus.model import ParsedRecord
+from review.errors import FormatError
+
+_TAG = re.compile(r"([A-Z][A-Z0-9]) (.*)")
+_SNIFF = re.compile(r"^PT [A-Z]\s*$", re.MULTILINE)
+LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RP", "EM", "RI", "OI", "FU"})
+_KEYWORD_SPLIT = re.compile(r";\s*")
+_HEADER_TAGS = frozenset({"FN", "VR"})
+
+
+def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
+    """(start line, {tag: [values]}) for every record, boundaries checked."""
+    records: list[tuple[int, dict[str, list[str]]]] = []
+    record: dict[str, list[str]] | None = None
+    start = 0
+    last: list[str] | None = None
+    last_tag = ""
+    ended = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if line.startswith("   ") or line.startswith("\t"):
+            if record is None or last is None:
+                raise FormatError("continuation line outside a record", path=path, line=number)
+            value = line.strip()
+            if last_tag in LIST_TAGS:
+                last.append(value)
+            else:
+                last[-1] = f"{last[-1]} {value}"
+            continue
+        stripped = line.rstrip()
+        if stripped == "ER":
+            if record is None:
+                raise FormatError("ER (end of record) without a PT before it", path=path, line=number, field="ER")
+            records.append((start, record))
+            record = last = None
+            continue
+        if stripped == "EF":
+            if record is not None:
+                break  # reported below as truncated
+            ended = True
+            continue
+        match = _TAG.fullmatch(stripped) or (stripped if len(stripped) == 2 else None)
+        if match is None:
+            raise FormatError(
+                f"expected a two-letter tag, a space and a value, got {line[:40]!r}",
+                path=path, line=number,
+            )
+        tag, value = (match.group(1), match.group(2)) if not isinstance(match, str) else (match, "")
+        if tag == "PT":
+            if record is not None:
+                raise FormatError(
+                    f"record starting on line {start} has no ER before the next PT",
+                    path=path, line=number, field="PT",
+                )
+            if ended:
+                raise FormatError("record after the EF (end of file) line", path=path, line=number)
+            record, start = {}, number
+        elif record is None:
+            if tag in _HEADER_TAGS:
+                continue
+            raise FormatError(
+                f"{tag} line outside a record: a PT line is missing before it",
+                path=path, line=number, field=tag,
+            )
+        last = record.get(tag)
+        if last is None:
+            last = record[tag] = [value]
+        else:
+            last.append(value)
+        last_tag = tag
+    if record is not None:
+        raise FormatError(
+            f"last record (starting on line {start}) is truncated: no ER line",
+            path=path, line=start, field="ER",
+        )
+    return records
+
+
+class WosFormat:
+    name = "wos"
+
+    def sniff(self, text: str) -> float:
+        head = text[:20000]
+        if head.startswith(("FN ", "FN\t")) or "\nFN Clarivate" in head or "\nFN Thomson" in head:
+            return 0.97
+        if _SNIFF.search(head) and re.search(r"^(?:AU|TI|SO|UT) ", head, re.MULTILINE):
+            return 0.9
+        return 0.0
+
+    def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        return [
+            ParsedRecord(
+                position=position,
+                line=line,
+                source_ref=first(record, "UT"),
+                original=record,
+                fields=map_fields(record),
+            )
+            for position, (line, record) in enumerate(read_records(text, path), start=1)
+        ]
+
+
+def split_keywords(values: list[str]) -> list[str]:
+    return [k for v in values for k in _KEYWORD_SPLIT.split(v) if k.strip()]
+
+
+def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
+    """Web of Science tags (plain text and tab-delimited alike) -> our raw fields."""
+    authors: list[Any] = every(record, "AF") or every(record, "AU")
+    if not authors:
+        authors = every(record, "BF", "BA")
+    if corporate := every(record, "CA", "GP"):
+        authors = [*authors, *({"family": c, "given": ""} for c in corporate)]
+    pt = first(record, "PT") or ""
+    types = [*split_keywords(every(record, "DT")), {"J": "JOUR", "B": "BOOK", "S": "SER", "P": "PAT"}.get(pt, pt)]
+    issn, isbn = split_issn_isbn(every(record, "SN", "EI"))
+    isbn.extend(every(record, "BN"))
+    start_page = first(record, "BP")
+    return {
+        "title": joined(record, "TI"),
+        "authors": authors,
+        "year": first(record, "PY", "EA"),
+        "date": first(record, "PD"),
+        "journal": first(record, "SO", "SE"),
+        "journal_abbrev": first(record, "JI", "J9"),
+        "volume": first(record, "VL"),
+        "issue": first(record, "IS"),
+        "start_page": start_page or first(record, "AR"),
+        "end_page": first(record, "EP") if start_page else None,
+        "doi": first(record, "DI", "D2"),
+        "pmid": first(record, "PM"),
+        "abstract": joined(record, "AB"),
+        "keywords": split_keywords(every(record, "DE", "ID")),
+        "type": types,
+        "language": first(record, "LA"),
+        "issn": issn,
+        "isbn": isbn,
+        "url": every(record, "DL"),
+        "publisher": first(record, "PU"),
+    }
+
+
+FORMAT = WosFormat()
