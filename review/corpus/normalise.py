@@ -23,6 +23,8 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _DOI_TAIL = re.compile(r"\[doi\]$", re.IGNORECASE)
 _PMID = re.compile(r"(?<![A-Za-z0-9])0*(\d{1,9})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_YEAR_YYYYMMDD = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?=[01]\d[0-3]\d(?!\d))")
+_PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*(?=\d)", re.IGNORECASE)
 _ISSN = re.compile(r"(?<![\dXx])(\d{4})-?(\d{3}[\dXx])(?![\dXx])")
 _ISBN = re.compile(r"(?<![\dXx-])(?:97[89][- ]?)?\d(?:[- ]?\d){8}[- ]?[\dXx](?![\dXx])")
 _PAGES = re.compile(r"^\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*(?:[-\u2010-\u2015\u2212]+|\bto\b)\s*([A-Za-z]*)(\d+)([A-Za-z]*)\s*$")
@@ -175,7 +177,10 @@ def normalise_doi(value: Any) -> str | None:
     match = _DOI.search(text)
     if not match:
         return None
-    doi = match.group(0).rstrip(".,;)]}>\"'")
+    doi = match.group(0)
+    if "&" in doi and "?" in text[: match.start()]:  # a link's query: "...id=doi:10.x/y&atitle="
+        doi = doi.split("&", 1)[0]
+    doi = doi.rstrip(".,;)]}>\"'")
     if doi.count("(") < doi.count(")"):
         doi = doi.rstrip(")")
     if doi.endswith("]"):
@@ -196,7 +201,7 @@ def normalise_year(*values: Any) -> int | None:
     for value in values:
         if value is None:
             continue
-        match = _YEAR.search(str(value))
+        match = _YEAR.search(str(value)) or _YEAR_YYYYMMDD.search(str(value))
         if match:
             return int(match.group(1))
     return None
@@ -209,6 +214,10 @@ def normalise_pages(
     start_s = clean_text(start)
     end_s = clean_text(end)
     text = clean_text(pages)
+    if start_s and start_s[0] in "pP":  # "pp 37-64", "p. 12"
+        start_s = _PAGE_PREFIX.sub("", start_s)
+    if text and text[0] in "pP":
+        text = _PAGE_PREFIX.sub("", text)
     if start_s and not end_s and not text and _PAGES.match(start_s):
         text, start_s = start_s, None
     if text and not start_s:

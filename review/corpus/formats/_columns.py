@@ -29,8 +29,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "volume": ("volume", "journalvolume", "vol", "vl", "bibliovolume"),
     "issue": ("issue", "number", "issuenumber", "journalissue", "no", "is", "biblioissue"),
     "pages": ("pages", "pagerange", "page", "pagination", "otherpages"),
-    "start_page": ("pagestart", "startpage", "firstpage", "spage", "bibliofirstpage", "bp"),
+    "start_page": ("pagestart", "startpage", "firstpage", "spage", "bibliofirstpage", "bp",
+                   "artno", "articlenumber", "ar"),
     "end_page": ("pageend", "endpage", "lastpage", "epage", "bibliolastpage", "ep"),
+    "page_count": ("pagecount", "numpages", "numberofpages"),
     "doi": ("doi", "itemdoi", "di", "doiurl", "digitalobjectidentifier"),
     "pmid": ("pmid", "pubmedid", "medlinepmid", "pubmed", "pm"),
     "abstract": ("abstract", "abstractnote", "ab", "summary", "description"),
@@ -44,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "issn": ("issn", "issns", "eissn", "issnisbn", "sn", "primarylocationsourceissn"),
     "isbn": ("isbn", "isbns", "bn", "issnisbn"),
     "url": ("url", "link", "links", "sourceurls", "externalurl", "plink", "fulltextlink",
-            "pdflink", "primarylocationlandingpageurl", "embaselink"),
+            "pdflink", "primarylocationlandingpageurl", "embaselink", "openurllink"),
     "publisher": ("publisher", "bookpublisher", "pu", "primarylocationsourcehostorganizationname"),
     "source_ref": ("recordid", "recordnumber", "id", "key", "eid", "ut", "lensid", "centralid",
                    "pui", "accessionnumber", "covidence", "referenceid", "internalid", "refid",
@@ -77,8 +79,15 @@ def column_key(name: str) -> str:
 
 
 def field_for(name: str) -> tuple[str, int] | None:
-    """(field, rank) for a header cell, or None when the column is not recognised."""
-    return _LOOKUP.get(column_key(name))
+    """(field, rank) for a header cell, or None when the column is not recognised.
+
+    Two-letter codes ("TI", "AB", "PY") count only when written as such, so that
+    initials in a line of text ("L.A.") do not look like column names.
+    """
+    key = column_key(name)
+    if len(key) <= 2 and name.strip().strip('"').lower() != key:
+        return None
+    return _LOOKUP.get(key)
 
 
 def is_wos_header(header: list[str]) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_PMID_TEXT = re.compile(r"\b(?:PMID|PubMed ID|PUBMED)\b\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMID_TEXT = re.compile(r"\b(?:PMID|PubMed ID|PUBMED)\b\s*:?\s*(?:NLM)?(\d{1,9})\b", re.IGNORECASE)
 _PMID_URL = re.compile(
     r"(?:ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?[^ ]*list_uids=)/?|"
     r"pubmed\.ncbi\.nlm\.nih\.gov/|europepmc\.org/(?:abstract|article)/MED/)(\d{1,9})\b",

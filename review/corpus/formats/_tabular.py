@@ -154,6 +154,10 @@ def apply_plan(plan: Plan, row: list[str]) -> tuple[dict[str, Any], str | None]:
     if "issn" in fields or "isbn" in fields:
         issn, isbn = split_issn_isbn([v for v in (fields.get("issn"), fields.get("isbn")) if v])
         fields["issn"], fields["isbn"] = issn, isbn
+    if count := fields.pop("page_count", None):
+        start = fields.get("start_page")
+        if start and start.isdigit() and count.isdigit() and not fields.get("end_page") and int(count) > 1:
+            fields["end_page"] = str(int(start) + int(count) - 1)
     if plan.embase_source is not None and plan.embase_source == _first_index(plan, "journal", row):
         _embase_source(fields, clean_cell(row[plan.embase_source]))
     if plan.pubmed_citation is not None:

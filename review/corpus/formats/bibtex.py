@@ -174,7 +174,7 @@ def map_fields(entry_type: str, f: dict[str, str], key: str = "") -> dict[str, A
         pmid = match.group(1)
     if not pmid and key.startswith("PMID:"):  # Europe PMC keys
         pmid = key[5:]
-    pages = get("pages") or get("article-number") or get("articleno") or get("eid")
+    pages = get("pages") or get("article-number") or get("articleno") or get("art_number") or get("eid")
     issn, isbn = split_issn_isbn([v for v in (get("issn"), get("eissn"), get("isbn")) if v])
     doi = get("doi")
     url = get("url")

@@ -28,6 +28,7 @@ from review.errors import FormatError
 
 _DELIMITERS = (",", ";", "\t")
 _FUNDING = re.compile(r"Funding Text \d+")
+_TAGGED = re.compile(r"\s*(?:[A-Z][A-Z0-9]{1,3} {0,3}- |[A-Z][A-Z0-9] \S|@\w|<|%[0-9A-Z] )")
 _WOS_LIST = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RI", "OI", "EM"})
 
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
@@ -57,8 +58,11 @@ def find_header(text: str) -> tuple[int, str, list[str], int]:
             if first is None:
                 first = (index, delimiter, cells, 0)
             continue
-        known = sum(1 for c in cells if _columns.field_for(c)) + (
-            10 if _columns.is_wos_header(cells) else 0)
+        known = sum(1 for c in cells if _columns.field_for(c))
+        if known * 20 < len(cells):  # a line of text that happens to hold a few names
+            known = 0
+        if _columns.is_wos_header(cells):
+            known += 10
         if first is None or first[3] == 0 and len(first[2]) < 2:
             first = (index, delimiter, cells, known)
         if known >= 2:
@@ -76,8 +80,11 @@ class CsvFormat:
             return 0.0
         if known >= 2:
             return 0.85
-        # An unknown table: the same number of delimiters on the first lines.
+        # An unknown table: the same number of delimiters on the first lines (and not a
+        # tagged format, BibTeX or XML whose first line happens to hold a comma).
         lines = [ln for ln in head.split("\n")[index : index + 6] if ln.strip()]
+        if _TAGGED.match(lines[0]):
+            return 0.0
         counts = {ln.count(delimiter) for ln in lines}
         return 0.4 if len(lines) >= 2 and len(counts) == 1 else 0.1
 

@@ -76,7 +76,7 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
                 tag = "ER"
             else:
                 if record is None:  # text between records: counters, Provider: lines
-                    after_er = after_er and not value
+                    after_er = False
                     continue
                 if value and last is not None:
                     value = value.strip()
@@ -152,8 +152,8 @@ def source_ref(record: dict[str, list[str]]) -> str | None:
     ref = first(record, "ID", "AN")
     if ref:
         return ref
-    if "U2" in record and "embase" in " ".join(record.get("DB", ())).lower():
-        return first(record, "U2")
+    if (u2 := first(record, "U2")) and u2[:1] == "L" and u2[1:].isdigit():  # Embase accession
+        return u2
     if ref := first(record, "U1"):
         return ref
     urls = every(record, "UR")
@@ -174,8 +174,8 @@ def _pmid(record: dict[str, list[str]], urls: list[str]) -> str | None:
         databases = " ".join([*get("DB", ()), *get("DP", ())]).lower()
         if an and an[0].isdigit() and any(k in databases for k in ("pubmed", "medline", "nlm")):
             return an[0]
-        if c5 and c5[0].isdigit() and "embase" in databases:
-            return c5[0]
+        if c5 and c5[0].isdigit() and ("embase" in databases or "medline" in databases):
+            return c5[0]  # Embase: "Medline PMID"
         if c2 and c2[0].isdigit() and "scopus" in databases:
             return c2[0]
     if c3 and c3[0].startswith("PUBMED"):
@@ -204,6 +204,8 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
     start_page, end_page = first(record, "SP"), first(record, "EP")
     if start_page == "No" and end_page == "Specified":  # Ovid's "No Specified"
         start_page = end_page = None
+    if not start_page and "C7" in record:  # Scopus, WoS: article number instead of pages
+        start_page = first(record, "C7")
     authors = every(record, "AU", "A1")
     if not authors and ty in ("BOOK", "EDBOOK"):
         authors = every(record, "A2")
