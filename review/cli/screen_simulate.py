@@ -38,7 +38,7 @@ def _percent(value: float) -> str:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write simulation.json, recall_curve.csv and recall_curve.png into DIR.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the recall curve plot to PATH (.png, .svg or .pdf).")
+              help="Write the recall curve plot to FILE (.png, .svg or .pdf).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every: int, full: bool,
              as_json: bool, out_dir: Path | None, plot_path: Path | None, quiet: bool) -> None:
@@ -53,8 +53,8 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
 
     Example:
 
+    \b
         review screen simulate Nagtegaal_2019.csv --seed 1 --out sim/
-
         review screen simulate labelled.csv --label-column label_abstract_screening --json
     """
     from review.screening.simulate import plot_curve, write_curve_csv
