@@ -24,6 +24,8 @@ _DOI_TAIL = re.compile(r"\[doi\]$", re.IGNORECASE)
 _PMID = re.compile(r"(?<![A-Za-z0-9])0*(\d{1,9})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _YEAR_YYYYMMDD = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?=[01]\d[0-3]\d(?!\d))")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EXCEL_DATE_PAGES = re.compile(r"^(\d{1,2})-(" + "|".join(_MONTHS) + r")$", re.IGNORECASE)
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.?|pages?)\s*(?=\d)", re.IGNORECASE)
 _ISSN = re.compile(r"(?<![\dXx])(\d{4})-?(\d{3}[\dXx])(?![\dXx])")
 _ISBN = re.compile(r"(?<![\dXx-])(?:97[89][- ]?)?\d(?:[- ]?\d){8}[- ]?[\dXx](?![\dXx])")
@@ -218,6 +220,9 @@ def normalise_pages(
         start_s = _PAGE_PREFIX.sub("", start_s)
     if text and text[0] in "pP":
         text = _PAGE_PREFIX.sub("", text)
+    if text and len(text) <= 6 and (excel := _EXCEL_DATE_PAGES.match(text)):
+        # "06-Oct": Excel read the range "6-10" as a date (R/EndNote CSVs that went via Excel)
+        text = f"{int(excel.group(1))}-{_MONTHS.index(excel.group(2).lower()) + 1}"
     if start_s and not end_s and not text and _PAGES.match(start_s):
         text, start_s = start_s, None
     if text and not start_s:

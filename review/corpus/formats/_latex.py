@@ -37,6 +37,7 @@ _STYLE = re.compile(
     r"textsubscript|mathrm|mathit|mathbf|mathsf|mbox|text|url|href\{[^}]*\})\s*(?=\{)"
 )
 _MATH = re.compile(r"(?<!\\)\$")
+_BRACED_LETTER = re.compile(r"\{([^\W\d_])\}")
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -63,6 +64,8 @@ def decode_latex(value: Any) -> Any:
         text = _STYLE.sub("", text)
         text = _NAMED.sub(lambda m: _LETTERS[m.group(1)], text)
         text = text.replace("\\\\", " ").replace("\\ ", " ").replace("\\,", " ")
+        if "{" in text:
+            text = _BRACED_LETTER.sub(r"\1", text)  # "M{ü}ller" -> "Müller"
     if "$" in text:
         text = _MATH.sub("", text)
     if "\\" in text:

@@ -192,7 +192,7 @@ def map_fields(entry_type: str, f: dict[str, str], key: str = "") -> dict[str, A
         "pmid": pmid,
         "abstract": decode_latex(get("abstract")),
         "keywords": _keywords(get("keywords"), get("author_keywords"), get("keywords-plus")),
-        "type": [entry_type, get("document_type") or get("type") or ""],
+        "type": [get("document_type") or get("type") or "", entry_type],
         "language": get("language") or get("langid"),
         "issn": issn,
         "isbn": isbn,
