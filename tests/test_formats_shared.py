@@ -22,6 +22,8 @@ NOT_IMPORTED = {
     "exports/colrev/ebsco_bib_result.bib": "BibTeX entry cannot be parsed",
     "exports/colrev/ais_enl.txt": "cannot tell the export format",
 }
+#: MANIFEST counts rows; abstrackr has a one-cell heading row between its record groups.
+RECORDS_NOT_ROWS = {"exports/citation-file-formatting/CSV/_baseline_abstrackr.csv": 10}
 RATHBONE = {
     "cytology_screening/Cytology screening.xml": 1856,
     "haematology/Haematology.xml": 1415,
@@ -46,6 +48,7 @@ def test_every_manifest_export_imports_with_its_record_count(shared_data: Path) 
     assert len(counts) > 100
     wrong = {}
     for name, expected in counts.items():
+        expected = RECORDS_NOT_ROWS.get(name, expected)
         path = shared_data / name
         if name in NOT_IMPORTED:
             with pytest.raises(FormatError, match=NOT_IMPORTED[name]):

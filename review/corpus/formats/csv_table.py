@@ -85,8 +85,11 @@ class CsvFormat:
         lines = [ln for ln in head.split("\n")[index : index + 6] if ln.strip()]
         if _TAGGED.match(lines[0]):
             return 0.0
-        counts = {ln.count(delimiter) for ln in lines}
-        return 0.4 if len(lines) >= 2 and len(counts) == 1 else 0.1
+        try:
+            widths = {len(row) for row in csv.reader(lines, delimiter=delimiter) if row}
+        except csv.Error:
+            return 0.1
+        return 0.4 if len(lines) >= 2 and len(widths) == 1 else 0.1
 
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
@@ -110,8 +113,10 @@ class CsvFormat:
             plan = _tabular.plan_columns(header, mapping, path=path, line=header_line)
         records: list[ParsedRecord] = []
         funding = _last_funding_text(header)
-        consumed = reader.line_num
         width = len(header)
+        short: tuple[int, int] | None = None  # a row shorter than the one before it
+        previous = width
+        consumed = reader.line_num
         while True:
             start = header_line + consumed
             try:
@@ -128,6 +133,8 @@ class CsvFormat:
             consumed = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            if len(row) == 1 and width > 2:  # a section heading (abstrackr: "citations that ...")
+                continue
             if len(row) > width and funding is not None:
                 row = _scopus_funding(row, width, funding)
             if len(row) > width:
@@ -139,7 +146,12 @@ class CsvFormat:
                     )
                 row = row[:width]
             elif len(row) < width:
+                if len(row) < previous:
+                    short = (start, len(row))
+                previous = len(row)
                 row = row + [""] * (width - len(row))
+            else:
+                previous = width
             original = _original(header, row)
             if plan is None:
                 fields, ref = _wos_fields(original)
@@ -148,6 +160,12 @@ class CsvFormat:
             records.append(
                 ParsedRecord(position=len(records) + 1, line=start, source_ref=ref,
                              original=original, fields=fields)
+            )
+        if short and short[0] == records[-1].line and not text.endswith("\n"):
+            raise FormatError(
+                f"the last row has {short[1]} of {width} cells, fewer than the row before it, "
+                "and no line end: the file looks cut off",
+                path=path, line=short[0],
             )
         return records
 

@@ -86,6 +86,8 @@ class _Reader:
 
 def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
     """(line of <record>, {element path: [values]}) for every record."""
+    if not text.strip():
+        return []
     reader = _Reader()
     try:
         reader.parser.Parse(text, True)
@@ -122,7 +124,7 @@ class EndnoteXmlFormat:
                     fields=map_fields(record),
                 )
             )
-        if not out and "<record" not in text:
+        if not out and text.strip() and "<record" not in text:
             raise FormatError("XML without EndNote <record> elements: not an EndNote XML export",
                               path=path, line=1)
         return out
