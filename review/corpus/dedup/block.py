@@ -27,9 +27,11 @@ import pandas as pd
 from review.corpus.dedup.keys import RecordKeys
 
 #: Neighbours compared in a sorted-neighbourhood pass, and within an exact-key block.
-SORTED_WINDOW = 5
+SORTED_WINDOW = 4
 EXACT_WINDOW = 40
-RARE_WINDOW = 8
+RARE_WINDOW = 6
+#: Characters of a title's start and end that make the ``title-start`` / ``title-end`` keys.
+AFFIX = 30
 _MIN_RARE_LEN = 4
 
 
@@ -88,7 +90,7 @@ def exact_pairs(values: list[str], window: int = EXACT_WINDOW) -> tuple[np.ndarr
     return _neighbours(order, codes, window)
 
 
-def sorted_pairs(values: list[str], window: int = SORTED_WINDOW, per_key: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def sorted_pairs(values: list[str], window: int = SORTED_WINDOW, per_key: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Sorted-neighbourhood pairs over distinct non-empty keys.
 
     Each record pairs with the first ``per_key`` records of each of the next
@@ -151,7 +153,7 @@ def rare_word_pairs(titles: list[str], window: int = RARE_WINDOW, per_title: int
     return row_arr[a], row_arr[b]
 
 
-def block(keys: RecordKeys) -> Candidates:
+def block(keys: RecordKeys, *, rare_words: bool = False) -> Candidates:
     """Every candidate pair, each once, from all passes."""
     n = len(keys)
     passes: dict[str, tuple[np.ndarray, np.ndarray]] = {
@@ -160,8 +162,11 @@ def block(keys: RecordKeys) -> Candidates:
         "title": exact_pairs(keys.title_fp),
         "title-sorted": sorted_pairs(keys.title_fp),
         "title-reversed": sorted_pairs([fp[::-1] for fp in keys.title_fp]),
-        "rare-words": rare_word_pairs(keys.title),
+        "title-start": exact_pairs([fp[:AFFIX] if len(fp) >= AFFIX else "" for fp in keys.title_fp]),
+        "title-end": exact_pairs([fp[-AFFIX:] if len(fp) >= AFFIX else "" for fp in keys.title_fp]),
     }
+    if rare_words:
+        passes["rare-words"] = rare_word_pairs(keys.title)
     lefts = [np.minimum(a, b) for a, b in passes.values()]
     rights = [np.maximum(a, b) for a, b in passes.values()]
     left = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int64)

@@ -16,7 +16,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from review.corpus.dedup.decisions import current_decisions, record_pair_decision, retract_pair_decision
+from review.corpus.dedup.decisions import (
+    current_decisions,
+    record_pair_decision,
+    retract_pair_decision,
+)
 from review.corpus.dedup.keys import fold
 from review.corpus.dedup.queue import QueueItem, mark_skipped, open_items, set_status
 from review.corpus.dedup.run import DedupResult, dedup, last_settings

@@ -62,9 +62,10 @@ class _PairTable:
         self.same: dict[tuple[int, int], tuple[float, str]] = {}
         self.scored: set[tuple[int, int]] = set()
 
-    def add(self, scored: Scored) -> None:
-        for i, j, d, s, r in zip(scored.left.tolist(), scored.right.tolist(), scored.decision.tolist(),
-                                 scored.score.tolist(), scored.rule.tolist(), strict=True):
+    def add(self, scored: Scored, mask: np.ndarray | None = None) -> None:
+        idx = np.flatnonzero(mask) if mask is not None else np.arange(len(scored))
+        for i, j, d, s, r in zip(scored.left[idx].tolist(), scored.right[idx].tolist(), scored.decision[idx].tolist(),
+                                 scored.score[idx].tolist(), scored.rule[idx].tolist(), strict=True):
             key = (i, j) if i < j else (j, i)
             self.scored.add(key)
             if d == SAME:
@@ -74,16 +75,19 @@ class _PairTable:
         return self.same.get((i, j) if i < j else (j, i))
 
 
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> list[np.ndarray]:
-    """Components with more than one member, each sorted."""
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """(components with more than one member, each sorted; component label per record or -1)."""
+    labels = np.full(n, -1, dtype=np.int64)
     if n == 0 or len(left) == 0:
-        return []
+        return [], labels
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    cuts = np.flatnonzero(np.diff(sorted_labels)) + 1
-    return [c for c in np.split(order, cuts) if len(c) > 1]
+    _, found = connected_components(graph, directed=False)
+    order = np.argsort(found, kind="stable")
+    cuts = np.flatnonzero(np.diff(found[order])) + 1
+    comps = [c for c in np.split(order, cuts) if len(c) > 1]
+    for k, comp in enumerate(comps):
+        labels[comp] = k
+    return comps, labels
 
 
 def cluster(
@@ -110,8 +114,6 @@ def cluster(
         same / different: a person's decisions, as index pairs.
     """
     sticky = sticky or {}
-    table = _PairTable()
-    table.add(scored)
     cannot: dict[int, set[int]] = defaultdict(set)
     for a, b in different:
         cannot[a].add(b)
@@ -119,8 +121,11 @@ def cluster(
     same_pairs = [(a, b) for a, b in same if a != b]
 
     keep = scored.decision == SAME
-    left, right = scored.left[keep], scored.right[keep]
-    comps = _components(n, left, right)
+    comps, labels = _components(n, scored.left[keep], scored.right[keep])
+    # only pairs inside a component matter from here on
+    table = _PairTable()
+    inside = (labels[scored.left] >= 0) & (labels[scored.left] == labels[scored.right])
+    table.add(scored, inside)
 
     # Score every unscored pair inside small components at once.
     need_l: list[int] = []

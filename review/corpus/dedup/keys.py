@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -71,6 +72,9 @@ _NOTICE_CITATION = re.compile(
     r"\s*\((vol|volume)\.?\s*\d+.{0,40}\b(pg|page|p)\b[^()]*\)\s*$"
     r"|\s*\([^()]{4,160}\(\s*(1[89]|20)\d\d\s*\)[^()]*(\([^()]*\)[^()]*)?\)?\s*$",
     re.IGNORECASE)
+# words without which no notice pattern can match (a cheap first test)
+_NOTICE_HINT = re.compile(r"errat|corrig|correct|retract|withdraw|comment|reply|response|^\W*re\s*:|"
+                          r"concern|publisher")
 _RETRACTED_ARTICLE = re.compile(r"^\s*(retracted( article)?|withdrawn( article)?)\s*[:.\-]\s*", re.IGNORECASE)
 _TRANSLATED = re.compile(r"^\[(.*)\]\.?$")
 # MEDLINE's trailing notes ("[Erratum appears in ...]", "[Spanish]"), often cut off.
@@ -83,7 +87,8 @@ _LANGUAGE_TAG = re.compile(r"(\s*\.?\s*\[[A-Za-z ]{2,30}\])+\s*\.?\s*$")
 _DOI_JUNK = re.compile(r"&(rft|amp|ct|url)[._;=].*$|&.*=.*$")
 _PREPRINT_DOI = re.compile(r"^10\.(1101|21203|2139|20944|31234|31219|31222|48550|22541|36227|21428)/")
 _PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|research square|ssrn|preprints?|psyarxiv|socarxiv|osf preprints|techrxiv|chemrxiv|authorea)\b")
-_SUPPLEMENT = re.compile(r"\b(suppl|supplement|meeting|abstracts?|congress|conference|symposium)\b|^s\d|\bs\d+\b")
+#: How much of an abstract is compared (enough to tell two abstracts apart).
+ABSTRACT_CHARS = 300
 NOTICE_TYPES = {"erratum": "erratum", "retraction": "retraction", "comment": "comment"}
 
 
@@ -93,9 +98,11 @@ _MISSING = frozenset(["na", "n/a", "n.a.", "nan", "none", "null", "unknown", "-"
 
 def present(value: Any) -> str:
     """The value as text, or '' for an empty or placeholder value ("NA", "N/A", "null")."""
-    if value is None:
+    if not value:
         return ""
-    text = str(value).strip()
+    text = value.strip() if isinstance(value, str) else str(value).strip()
+    if len(text) > 16:
+        return text
     return "" if text.lower() in _MISSING else text
 
 
@@ -112,11 +119,16 @@ def fold(text: str | None) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=200_000)
+def _spelling_word(word: str) -> str:
+    for pattern, repl in _SPELLING:
+        word = pattern.sub(repl, word)
+    return word
+
+
 def spelling(words: str) -> str:
     """British/American spelling variants made equal (applied to folded text)."""
-    for pattern, repl in _SPELLING:
-        words = pattern.sub(repl, words)
-    return words
+    return " ".join(_spelling_word(w) for w in words.split())
 
 
 def title_key(title: str | None) -> str:
@@ -127,19 +139,27 @@ def title_key(title: str | None) -> str:
     """
     if not title:
         return ""
-    text = _TRAILING_NOTE.sub("", title.strip())
+    text = _strip_notes(title.strip())
     if text.endswith("]"):
         stripped = _LANGUAGE_TAG.sub("", text)
         text = stripped if len(stripped) >= 10 else text
-    match = _TRANSLATED.match(text)
+    match = _TRANSLATED.match(text) if text.startswith("[") else None
     if match:
         text = match.group(1)
-    text = _RETRACTED_ARTICLE.sub("", text)
+    head = text[:1].lower()
+    if head in "rw":
+        text = _RETRACTED_ARTICLE.sub("", text)
     # a notice is compared with other notices by the title it corrects
-    stripped = _NOTICE_CITATION.sub("", _NOTICE_PREFIX.sub("", text))
+    stripped = _NOTICE_PREFIX.sub("", text) if head in "ecnr" else text
+    if stripped.endswith(")"):
+        stripped = _NOTICE_CITATION.sub("", stripped)
     if len(stripped) >= 10:
         text = stripped
     return spelling(fold(text))
+
+
+def _strip_notes(title: str) -> str:
+    return _TRAILING_NOTE.sub("", title) if "[" in title else title
 
 
 def notice_kind(title: str | None, record_type: str | None) -> str:
@@ -155,7 +175,9 @@ def notice_kind(title: str | None, record_type: str | None) -> str:
         return kind
     if not title:
         return ""
-    text = _TRAILING_NOTE.sub("", title.strip()).lower()
+    text = _strip_notes(title.strip()).lower()
+    if not text.endswith(")") and not _NOTICE_HINT.search(text):
+        return ""
     for name, pattern in _NOTICE_PATTERNS:
         if pattern.search(text):
             return name
@@ -183,6 +205,11 @@ def is_generic_title(words: str) -> bool:
     return len(tokens) < 3
 
 
+@lru_cache(maxsize=200_000)
+def _name_tokens(family: str) -> tuple[str, ...]:
+    return tuple(t for t in fold(family).split() if len(t) >= 2 and not t.isdigit() and t not in _NOT_NAMES)
+
+
 def author_surnames(authors: Any, limit: int = 12) -> list[str]:
     """Family names as folded letters, in order (initials and given names left out).
 
@@ -190,24 +217,37 @@ def author_surnames(authors: Any, limit: int = 12) -> list[str]:
     several names together ("Adeli K.Lewis G. F."): every token of two or more letters
     in a family field counts as a surname token.
     """
+    return author_tokens(authors, limit)[0]
+
+
+def author_tokens(authors: Any, limit: int = 12) -> tuple[list[str], list[str]]:
+    """(surname tokens, given-name tokens of three letters or more), in order.
+
+    The given names matter only when an export swapped the two ("Luis Ferreira, Santos A").
+    """
     if not authors:
-        return []
+        return [], []
     if isinstance(authors, str):
         try:
             authors = json.loads(authors)
         except ValueError:
             authors = [{"family": authors}]
     out: list[str] = []
+    given: list[str] = []
     for author in authors:
-        family = author.get("family", "") if isinstance(author, Mapping) else str(author)
-        for token in fold(family).split():
-            if len(token) >= 2 and not token.isdigit() and token not in _NOT_NAMES:
-                out.append(token)
+        if isinstance(author, Mapping):
+            family, first = author.get("family") or "", author.get("given") or ""
+        else:
+            family, first = str(author), ""
+        out.extend(_name_tokens(family))
+        if len(first) >= 3:
+            given.extend(t for t in _name_tokens(first) if len(t) >= 3)
         if len(out) >= limit:
             break
-    return out[:limit]
+    return out[:limit], given[:limit]
 
 
+@lru_cache(maxsize=100_000)
 def journal_key(journal: str | None) -> str:
     """Journal words without stopwords and spelling variants ('' when none)."""
     words = spelling(fold(_JOURNAL_TAIL.sub("", present(journal)))).split()
@@ -269,6 +309,8 @@ def pages_agree(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
         return 1
     if (not last_a and first_a == last_b) or (not last_b and first_b == last_a):
         return 1
+    if (first_a == "1" and last_a and not last_b) or (first_b == "1" and last_b and not last_a):
+        return -1  # pages 1-12 of an article that another export gives by its number
     if last_a and last_b:
         if last_a == last_b and len(last_a) >= 2:
             return 1  # a typing error in the first page ("2141-2147" vs "2142-2147")
@@ -292,17 +334,28 @@ def _overlap(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
 
 
 def is_conference_abstract(record_type: str | None, volume: str | None, issue: str | None,
-                           pages: str | None, journal: str | None) -> bool:
-    """A meeting abstract: typed so, or printed in a supplement / abstract issue."""
+                           journal: str | None) -> bool:
+    """A meeting abstract: typed so, or printed in a supplement / abstract issue or venue."""
     if record_type == "conference-abstract":
         return True
     if record_type in ("journal-article", "review", None, "", "other"):
-        blob = " ".join(fold(v) for v in (volume, issue) if v)
-        if blob and re.search(r"\b(suppl|supplement|meeting|meetingabstracts|abstracts?|s\d+)\b", blob):
-            return True
-        if journal and re.search(r"\b(abstracts?|meeting|congress|conference|proceedings)\b", fold(journal)):
-            return True
+        return _supplement_issue(volume, issue) or _conference_venue(journal)
     return False
+
+
+_SUPPLEMENT_ISSUE = re.compile(r"\b(suppl|supplement|meeting|meetingabstracts|abstracts?|s\d+)\b")
+_CONFERENCE_VENUE = re.compile(r"\b(abstracts?|meeting|congress|conference|proceedings)\b")
+
+
+@lru_cache(maxsize=50_000)
+def _supplement_issue(volume: str | None, issue: str | None) -> bool:
+    blob = " ".join(fold(v) for v in (volume, issue) if v)
+    return bool(blob and _SUPPLEMENT_ISSUE.search(blob))
+
+
+@lru_cache(maxsize=50_000)
+def _conference_venue(journal: str | None) -> bool:
+    return bool(journal and _CONFERENCE_VENUE.search(fold(journal)))
 
 
 def is_preprint(record_type: str | None, doi: str | None, journal: str | None) -> bool:
@@ -350,6 +403,7 @@ class RecordKeys:
     generic: np.ndarray  # bool: the title alone identifies nothing
     notice: list[str]  # '' | erratum | retraction | comment
     authors: list[str]  # surnames joined by spaces
+    given_names: list[str]  # given-name tokens of three letters or more
     first_author: list[str]
     year: np.ndarray  # int32, 0 when unknown
     journal: list[str]
@@ -359,7 +413,7 @@ class RecordKeys:
     page_last: list[str]
     doi: list[str]
     pmid: list[str]
-    abstract: list[str]  # first 400 folded characters
+    abstract: list[str]  # the first ABSTRACT_CHARS characters, as stored (folded when compared)
     language: list[str]
     conference: np.ndarray  # bool
     preprint: np.ndarray  # bool
@@ -382,6 +436,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     generic: list[bool] = []
     notice: list[str] = []
     authors: list[str] = []
+    given_names: list[str] = []
     firsts: list[str] = []
     years: list[int] = []
     journals: list[str] = []
@@ -404,8 +459,9 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         generic.append(is_generic_title(words))
         rtype = row.get("type")
         notice.append(notice_kind(row.get("title"), rtype))
-        names = author_surnames(row.get("authors"))
+        names, given = author_tokens(row.get("authors"))
         authors.append(" ".join(names))
+        given_names.append(" ".join(given))
         firsts.append(names[0] if names else "")
         years.append(int(row.get("year") or 0))
         journals.append(journal_key(present(row.get("journal")) or row.get("journal_abbrev")))
@@ -417,10 +473,9 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         doi = doi_key(row.get("doi"))
         dois.append(doi)
         pmids.append(present(row.get("pmid")))
-        abstracts.append(fold(present(row.get("abstract"))[:480])[:400])
+        abstracts.append(present(row.get("abstract"))[:ABSTRACT_CHARS])
         languages.append((row.get("language") or "")[:3])
         conference.append(is_conference_abstract(rtype, present(row.get("volume")), present(row.get("issue")),
-                                                 present(row.get("pages")) or present(row.get("page_first")),
                                                  present(row.get("journal"))))
         preprint.append(is_preprint(rtype, doi, present(row.get("journal"))))
         complete.append(completeness(row))
@@ -428,7 +483,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     return RecordKeys(
         ids=np.asarray(ids, dtype=np.int64),
         title=titles, title_fp=fps, generic=np.asarray(generic, dtype=bool), notice=notice,
-        authors=authors, first_author=firsts, year=np.asarray(years, dtype=np.int32),
+        authors=authors, given_names=given_names, first_author=firsts, year=np.asarray(years, dtype=np.int32),
         journal=journals, volume=volumes, issue=issues, page=pages, page_last=lasts, doi=dois, pmid=pmids,
         abstract=abstracts, language=languages,
         conference=np.asarray(conference, dtype=bool), preprint=np.asarray(preprint, dtype=bool),

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from review.corpus.dedup.keys import RecordKeys, pages_agree
+from review.corpus.dedup.keys import RecordKeys, fold, pages_agree
 from review.corpus.dedup.settings import DedupSettings
 
 #: The sceptical starting point: two records picked by blocking are usually different.
@@ -108,6 +108,26 @@ def _first_author(a: np.ndarray, b: np.ndarray, a_all: np.ndarray, b_all: np.nda
     return out
 
 
+def _run_together(a: str, b: str, given_a: str = "", given_b: str = "") -> float:
+    """Author agreement when an export ran names together ("dengdongdong lincalhoun") or
+    swapped family and given names ("Luis Ferreira, Santos A").
+
+    The share of one side's surnames (three letters or more) found inside the other side's
+    names (family and given) written without spaces; the better direction counts, and at
+    least two names must be found.
+    """
+    best = 0.0
+    for x, y in ((a, b + given_b), (b, a + given_a)):
+        names = [t for t in x.split() if len(t) >= 3]
+        joined = y.replace(" ", "")
+        if len(names) < 2:
+            continue
+        found = sum(1 for t in names if t in joined)
+        if found >= 2:
+            best = max(best, 100.0 * found / len(names))
+    return best
+
+
 def journals_compatible(a: str, b: str) -> bool:
     """The same journal, allowing abbreviations ("curr opin lipidol" ~ "current opinion lipidology")."""
     if a == b:
@@ -162,6 +182,11 @@ def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     idx = np.flatnonzero(both)
     if len(idx):
         authors[idx] = process.cpdist(aa[idx], ab[idx], scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
+        low = idx[authors[idx] < 80]
+        if len(low):
+            ga, gb = _take(keys.given_names, left[low]), _take(keys.given_names, right[low])
+            authors[low] = np.maximum(authors[low], [_run_together(aa[k], ab[k], ga[j], gb[j])
+                                                     for j, k in enumerate(low.tolist())])
     first = _first_author(_take(keys.first_author, left), _take(keys.first_author, right), aa, ab)
     single = np.fromiter(((" " not in x) or (" " not in y) for x, y in zip(aa, ab, strict=True)), dtype=bool, count=len(left))
     ya, yb = keys.year[left].astype(np.int32), keys.year[right].astype(np.int32)
@@ -169,8 +194,15 @@ def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     volume = _equal_or_missing(_take(keys.volume, left), _take(keys.volume, right))
     issue = _equal_or_missing(_take(keys.issue, left), _take(keys.issue, right))
     pf, pl = np.asarray(keys.page, dtype=object), np.asarray(keys.page_last, dtype=object)
+    both_ranges = (pl[left] != "") & (pl[right] != "")
     pages = np.fromiter((pages_agree(pf[a], pl[a], pf[b], pl[b]) for a, b in zip(left.tolist(), right.tolist(), strict=True)),
                         dtype=np.int8, count=len(left))
+    vol, iss = np.asarray(keys.volume, dtype=object), np.asarray(keys.issue, dtype=object)
+    for k in np.flatnonzero(pages == 0).tolist():
+        a, b = int(left[k]), int(right[k])
+        for x, y in ((a, b), (b, a)):  # an export that shifted volume -> issue -> pages by one
+            if not vol[x] and iss[x] and iss[x] == vol[y] and pf[x] == iss[y]:
+                pages[k] = -1
     ja, jb = _take(keys.journal, left), _take(keys.journal, right)
     journal = np.full(len(left), -1, dtype=np.int8)
     for k in range(len(left)):
@@ -178,6 +210,14 @@ def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
             journal[k] = 1 if journals_compatible(ja[k], jb[k]) else 0
     ba, bb = _take(keys.abstract, left), _take(keys.abstract, right)
     long_enough = np.asarray([len(x) >= 100 and len(y) >= 100 for x, y in zip(ba, bb, strict=True)], dtype=bool)
+    if long_enough.any():
+        folded: dict[int, str] = {}
+        for side, index in ((ba, left), (bb, right)):
+            for k in np.flatnonzero(long_enough).tolist():
+                i = int(index[k])
+                if i not in folded:
+                    folded[i] = fold(side[k])
+                side[k] = folded[i]
     abstract = np.full(len(left), -1.0, dtype=np.float32)
     idx = np.flatnonzero(long_enough)
     if len(idx):
@@ -185,7 +225,7 @@ def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     la, lb = _take(keys.language, left), _take(keys.language, right)
     na, nb = _take(keys.notice, left), _take(keys.notice, right)
     return {
-        "authors": authors, "first_author": first, "single_author": single, "year_gap": year_gap, "volume": volume, "issue": issue,
+        "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges, "year_gap": year_gap, "volume": volume, "issue": issue,
         "pages": pages, "journal": journal, "abstract": abstract,
         "notice": na != nb,
         "conference": keys.conference[left] != keys.conference[right],
@@ -247,6 +287,16 @@ def citation_agrees(f: dict[str, np.ndarray]) -> np.ndarray:
             & (f["journal"] != 0))
 
 
+def page_typo(f: dict[str, np.ndarray]) -> np.ndarray:
+    """Different first pages that are a typing error: everything else agrees, both are ranges.
+
+    An erratum printed under the article's own title sits in a later issue and on a single
+    page, so it is not taken for a typing error.
+    """
+    return ((f["title"] >= 98) & (f["first_author"] == 1) & (f["authors"] >= 90) & (f["year_gap"] == 0)
+            & (f["volume"] == 1) & (f["issue"] != 0) & (f["journal"] == 1) & f["both_ranges"])
+
+
 def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str, str, np.ndarray]]:
     """(name, treatment, applies) for every configurable guard."""
     # the same identifier outweighs a typing error in year, volume or pages, unless the
@@ -271,7 +321,8 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
         # a volume typed wrongly ("1)" for "61 (1)", 19 for 29) is outweighed by the same first
         # page, or by the same year and journal when the pages cannot be compared
         ("pages_volumes", settings.pages_volumes,
-         ((f["pages"] == 0) | ((f["volume"] == 0) & (f["pages"] != 1) & ((gap != 0) | (f["journal"] != 1)))) & ~ident),
+         (((f["pages"] == 0) & ~page_typo(f)) | ((f["volume"] == 0) & (f["pages"] != 1) & ((gap != 0) | (f["journal"] != 1))))
+         & ~ident),
     ]
 
 
