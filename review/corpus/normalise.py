@@ -14,6 +14,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import Any
 
@@ -249,8 +250,21 @@ def split_name(name: str) -> dict[str, str]:
     """One author name as {"family", "given"}.
 
     Handles "Family, Given", MEDLINE "Family AB", Scopus "Family A.B.", "Given Family"
-    with particles, and corporate authors (kept whole as the family name).
+    with particles, and corporate authors (kept whole as the family name). Names recur
+    across the records of an export, so the split of each is remembered (a fresh dict
+    is returned every time).
     """
+    family, given = _split_name(name)
+    return {"family": family, "given": given}
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_name(name: str) -> tuple[str, str]:
+    parts = _split_name_uncached(name)
+    return parts["family"], parts["given"]
+
+
+def _split_name_uncached(name: str) -> dict[str, str]:
     name = clean_text(name) or ""
     name = name.strip(" ,;")
     if not name:

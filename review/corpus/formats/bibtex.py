@@ -26,7 +26,7 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from review.corpus.formats._common import split_issn_isbn
+from review.corpus.formats._common import gc_paused, split_issn_isbn
 from review.corpus.formats._latex import decode_latex
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
@@ -100,6 +100,12 @@ class BibtexFormat:
         return 0.0
 
     def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        with gc_paused():
+            return self._parse(text, path, mapping=mapping)
+
+    def _parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         records = []

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from review.corpus.formats import _columns, _tabular
+from review.corpus.formats._common import gc_paused
 from review.corpus.formats.wos import map_fields as wos_map_fields
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
@@ -92,6 +93,12 @@ class CsvFormat:
         return 0.4 if len(lines) >= 2 and len(widths) == 1 else 0.1
 
     def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        with gc_paused():
+            return self._parse(text, path, mapping=mapping)
+
+    def _parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         index, delimiter, header, _known = find_header(text)

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from review.corpus.formats._common import every, first, pmid_in_text, pmid_in_urls, split_issn_isbn
+from review.corpus.formats._common import (
+    every,
+    first,
+    gc_paused,
+    pmid_in_text,
+    pmid_in_urls,
+    split_issn_isbn,
+)
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -111,6 +118,12 @@ class EndnoteXmlFormat:
         return 0.2  # some other XML: say so if nothing else fits
 
     def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        with gc_paused():
+            return self._parse(text, path, mapping=mapping)
+
+    def _parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         out = []

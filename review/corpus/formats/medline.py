@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from review.corpus.formats._common import every, first, joined
+from review.corpus.formats._common import every, first, gc_paused, joined
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -82,6 +82,12 @@ class MedlineFormat:
         return 0.0
 
     def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        with gc_paused():
+            return self._parse(text, path, mapping=mapping)
+
+    def _parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         out = []

@@ -25,6 +25,8 @@ Dialect quirks handled here:
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from review.corpus.formats._common import (
     doi_in,
     every,
     first,
+    gc_paused,
     joined,
     pmid_in_text,
     pmid_in_urls,
@@ -44,7 +47,7 @@ from review.errors import FormatError
 
 # Every line as (tag, value): "TY  - JOUR", also "TY  -  JOUR" (Cochrane), "TY - JOUR",
 # "ER  -" and APA's "PMID  - 123"; the tag is empty for an untagged line. Values come
-# without trailing whitespace. Run over "\n" + text, so match i is line i.
+# without trailing whitespace. Every line matches, so match i is line i.
 _LINE = re.compile(r"\n(?:([A-Z][A-Z0-9]|PMID) {1,3}-(?=[ \n]|$) *)?((?:[^\n]*[^\s])?)[^\S\n]*")
 _SNIFF_TY = re.compile(r"^TY {1,3}- *\S", re.MULTILINE)
 _SNIFF_ER = re.compile(r"^ER {0,3}-?\s*$", re.MULTILINE)
@@ -56,6 +59,16 @@ LIST_TAGS = frozenset(
 )
 #: TY values whose T2/JO is a journal (otherwise T2 is a book or series title).
 JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "INPR", "ABST", "NEWS", "SER"})
+
+
+def _lines(text: str) -> Iterator[tuple[str, str]]:
+    """(tag, value) for every line, streamed (no list of all lines, no copy of the text)."""
+    first_end = text.find("\n")
+    match = _LINE.match("\n" + (text if first_end < 0 else text[:first_end]))
+    yield match.groups()  # type: ignore[union-attr]  # the pattern matches any line
+    if first_end >= 0:
+        for match in _LINE.finditer(text, first_end):
+            yield match.groups()
 
 
 def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
@@ -70,7 +83,8 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
     last: list[str] | None = None
     last_is_list = False
     after_er = False
-    for number, (tag, value) in enumerate(_LINE.findall("\n" + text), start=1):
+    intern = sys.intern  # one str object per tag name, not one per line
+    for number, (tag, value) in enumerate(_lines(text), start=1):
         if not tag:
             if value == "ER":  # a bare ER line
                 tag = "ER"
@@ -101,6 +115,7 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
             record = last = None
             after_er = True
         elif record is not None:
+            tag = intern(tag)
             last = record.get(tag)
             if last is None:
                 last = record[tag] = [value]
@@ -133,6 +148,12 @@ class RisFormat:
         return 0.0
 
     def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        with gc_paused():
+            return self._parse(text, path, mapping=mapping)
+
+    def _parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         return [
@@ -232,12 +253,12 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
         "doi": doi,
         "pmid": _pmid(record, urls),
         "abstract": joined(record, "AB", "N2"),
-        "keywords": every(record, "KW"),
+        "keywords": record.get("KW"),
         "type": types,
         "language": first(record, "LA"),
-        "issn": issn,
-        "isbn": isbn,
-        "url": urls,
+        "issn": issn or None,
+        "isbn": isbn or None,
+        "url": urls or None,
         "publisher": first(record, "PB", "PU"),
     }
 

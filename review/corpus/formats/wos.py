@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from review.corpus.formats._common import every, first, joined, split_issn_isbn
+from review.corpus.formats._common import every, first, gc_paused, joined, split_issn_isbn
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -106,6 +106,12 @@ class WosFormat:
         return 0.0
 
     def parse(
+        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
+    ) -> list[ParsedRecord]:
+        with gc_paused():
+            return self._parse(text, path, mapping=mapping)
+
+    def _parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         return [
