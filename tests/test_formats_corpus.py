@@ -77,6 +77,7 @@ CORPUS = [
     ("colrev/abi_inform_proquest_bib.bib", "bibtex", 2, 1, 'articlewriter_firstrandomword_2020', 'This is a dummy title', ('Articlewriter', 'Laura'), 2020, '10.3333/xyz.v4444.04', 'Dummy Relations', '99', '123'),
     ("colrev/abi_inform_proquest_ris.ris", "ris", 2, 1, '1234567890', 'Thesis title', ('Smith', 'John'), 2020, None, 'ProQuest Dissertations and Theses', '150', None),
     ("colrev/acm_bib.bib", "bibtex", 2, 1, '10.1111/7777777', 'This is a dummy article', ('Articlewriter', 'Tom'), 1900, '10.3333/7777777', 'The Journal for easy writing', '4', None),
+    ("colrev/ais_enl.txt", "endnote-tagged", 6, 1, None, 'How Trust Leads to Commitment on Microsourcing Platforms: Un', ('Guo', 'Wenbo'), 2021, None, 'Management Information Systems Quarterly', '1309', '1348'),
     ("colrev/dblp_bib.bib", "bibtex", 2, 1, 'DBLP:journals/shortjournalname/Articlewriter22', 'This is a dummy article', ('Articlewriter', 'Tom'), 2022, '10.1111/7777777', 'The Journal for CAPITALLETTER easy writing', '1', '20'),
     ("colrev/eric_nbib.nbib", "medline", 1, 2, 'EJ1131633', 'Paper title', ('Smith', 'Tom'), 2000, '10.1000/123456789', 'Journal Name', '1', '9'),
     ("colrev/europe_pmc_bib.bib", "bibtex", 2, 1, 'PMID:18888888', 'When there is a PERCENTAGE symbol anywhere, then the code hi', ('Articlewriter', 'Tom'), 2023, '10.1111/s5555-333-55555-1', 'The dummy Journal', '15', None),
@@ -115,7 +116,6 @@ CORPUS = [
 #: Real exports that must not import, and why (checked in test_formats_bibtex / _contract).
 NOT_IMPORTED = {
     "colrev/ebsco_bib.bib": "EBSCOhost wrote unbalanced braces into a Keywords field",
-    "colrev/ais_enl.txt": "EndNote tagged (%A/%T) format is not supported",
 }
 
 

@@ -122,6 +122,16 @@ def test_ovid_counters_nl_after_er_and_no_specified_pages() -> None:
     assert (second["page_first"], second["page_last"]) == ("847", "856")
 
 
+def test_ovid_medline_accession_and_unique_identifier() -> None:
+    text = ("1.\nTY  - JOUR\nDB  - Ovid MEDLINE(R) ALL\nAN  - 31000002\nUI  - 31000002\n"
+            "TI  - An Ovid MEDLINE record\nER  -\n\n2.\nTY  - JOUR\nDB  - Embase\nAN  - 2004123456\n"
+            "UI  - 31000003\nTI  - Another\nER  -\n")
+    first, second = _parse(text)
+    assert (first.line, first.source_ref, second.source_ref) == (2, "31000002", "2004123456")
+    assert normalise_fields(first.fields)["pmid"] == "31000002"
+    assert normalise_fields(second.fields)["pmid"] == "31000003"  # not the Embase accession
+
+
 def test_year_with_slashes_and_full_dates() -> None:
     text = "TY  - JOUR\nTI  - A\nY1  - 2020///\nER  - \n\nTY  - JOUR\nTI  - B\nDA  - 2020/03/15\nER  - \n"
     years = [normalise_fields(p.fields)["year"] for p in _parse(text)]

@@ -20,7 +20,6 @@ from review.errors import FormatError
 NOT_IMPORTED = {
     "exports/colrev/ebsco_bib.bib": "BibTeX entry cannot be parsed",
     "exports/colrev/ebsco_bib_result.bib": "BibTeX entry cannot be parsed",
-    "exports/colrev/ais_enl.txt": "cannot tell the export format",
 }
 #: MANIFEST counts rows; abstrackr has a one-cell heading row between its record groups.
 RECORDS_NOT_ROWS = {"exports/citation-file-formatting/CSV/_baseline_abstrackr.csv": 10}

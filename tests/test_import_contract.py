@@ -25,6 +25,7 @@ SAMPLES = {
     "bibtex": "@article{a,\n  title = {First},\n}\n\n@article{b,\n  title = {Second},\n}\n",
     "csv": "Title,Year\nFirst,2020\nSecond,2021\n",
     "wos": "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI First\nER\n\nPT J\nTI Second\nER\n\nEF\n",
+    "endnote-tagged": "%0 Journal Article\n%T First\n%A Doe, J\n\n%0 Journal Article\n%T Second\n",
     "endnote-xml": '<?xml version="1.0" encoding="UTF-8" ?>\n<xml><records>\n'
                    '<record><rec-number>1</rec-number><titles><title><style face="normal">First</style>'
                    "</title></titles></record>\n<record><rec-number>2</rec-number><titles><title>"
@@ -39,6 +40,8 @@ TRUNCATED = {
     "csv": ('Title,Year\nFirst,2020\n"Second, cut', 3),
     "wos": ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI First\nER\n\nPT J\nTI Sec", 7),
     "endnote-xml": (SAMPLES["endnote-xml"][:200], 4),
+    # Nor does EndNote's tagged format: caught when the cut leaves a broken tag.
+    "endnote-tagged": ("%0 Journal Article\n%T First\n\n%0 Journal Article\n%T Second\n%", 6),
 }
 
 

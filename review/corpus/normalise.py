@@ -418,8 +418,10 @@ def normalise_type(value: Any) -> str | None:
     """Our record type from one or several export types; specific subtypes win."""
     if not value:
         return None
-    values = value if isinstance(value, list | tuple) else [value]
-    mapped = [TYPES.get(str(v).strip().lower()) for v in values if v]
+    values = [v for v in (value if isinstance(value, list | tuple) else [value]) if v]
+    if not values:
+        return None
+    mapped = [TYPES.get(str(v).strip().lower()) for v in values]
     for preferred in _PREFERRED_TYPES:
         if preferred in mapped:
             return preferred

@@ -2,7 +2,8 @@
 
 Each module defines ``FORMAT``, an object with::
 
-    name: str                      # "ris", "medline", "bibtex", "csv", "wos", "endnote-xml"
+    name: str                      # "ris", "medline", "bibtex", "csv", "wos", "endnote-xml",
+                                   # "endnote-tagged"
     def sniff(self, text: str) -> float          # 0..1: how sure this is the format
     def parse(self, text: str, path: Path, *, mapping: dict[str, str] | None = None)
         -> list[ParsedRecord]      # raises FormatError(path=, line=, field=) on bad input
@@ -20,7 +21,7 @@ from typing import Any, Protocol
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
-_MODULES = ("ris", "medline", "bibtex", "csv_table", "wos", "endnote_xml")
+_MODULES = ("ris", "medline", "bibtex", "csv_table", "wos", "endnote_xml", "endnote_tagged")
 
 
 class Format(Protocol):

@@ -15,7 +15,7 @@ Dialect quirks handled here:
 - untagged lines continue the tag above: a new item for list tags (EndNote writes all of a
   record's KW, DB, SN and UR values under one tag, one per line), more text otherwise
   (Scopus N1 free-text lines);
-- where the PMID lives: AN with DB/DP PubMed/MEDLINE/NLM (EndNote, Ovid), C5 (Embase),
+- where the PMID lives: AN with DB/DP PubMed/MEDLINE/NLM (EndNote, Ovid), UI (Ovid), C5 (Embase),
   C2 (Scopus), C3 "PUBMED n" (Cochrane), PMID (APA), "PMID:" notes, PubMed links;
 - the record's own id: ID (EndNote record number, Ovid accession, Lens), AN (Cochrane CN-,
   WoS WOS:, ProQuest, Rayyan, PMID), Embase U2, EPPI U1, Scopus eid in UR, EBSCOhost
@@ -190,6 +190,8 @@ def _pmid(record: dict[str, list[str]], urls: list[str]) -> str | None:
     get = record.get
     if values := get("PMID") or get("PM"):
         return values[0]
+    if (ui := get("UI")) and ui[0].isdigit():  # Ovid: MEDLINE's unique identifier
+        return ui[0]
     an, c5, c2, c3 = get("AN"), get("C5"), get("C2"), get("C3")
     if an or c5 or c2:
         databases = " ".join([*get("DB", ()), *get("DP", ())]).lower()
