@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +65,11 @@ JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "INPR", "ABST", "NE
 def _lines(text: str) -> Iterator[tuple[str, str]]:
     """(tag, value) for every line, streamed (no list of all lines, no copy of the text)."""
     first_end = text.find("\n")
-    match = _LINE.match("\n" + (text if first_end < 0 else text[:first_end]))
-    yield match.groups()  # type: ignore[union-attr]  # the pattern matches any line
-    if first_end >= 0:
-        for match in _LINE.finditer(text, first_end):
-            yield match.groups()
+    first = _LINE.match("\n" + (text if first_end < 0 else text[:first_end]))
+    assert first is not None  # the pattern matches any line
+    if first_end < 0:
+        return iter([first.groups()])
+    return chain([first.groups()], map(re.Match.groups, _LINE.finditer(text, first_end)))
 
 
 def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
