@@ -13,7 +13,7 @@ from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError
 from review.workspace import current_actor
 
-FORMAT_CHOICES = ["auto", "ris", "medline", "bibtex", "csv", "wos", "endnote-xml"]
+FORMAT_CHOICES = ["auto", "ris", "medline", "bibtex", "csv", "wos", "endnote-xml", "endnote-tagged"]
 
 
 def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
@@ -40,7 +40,7 @@ def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--hits", "hits_reported", type=int, help="Number of hits the database reported.")
 @click.option("--encoding", help="Force a text encoding (default: detected; cp1252 fallback warns).")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="For CSV: map a column to a field (title, authors, year, journal, doi, ...).")
+              help="For CSV: map a column to a field (title, authors, year, journal, doi, source_id, ...).")
 @click.option("--actor", help="Who is importing (default: $REVIEW_ACTOR or login name).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @pass_state
