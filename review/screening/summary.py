@@ -49,6 +49,19 @@ def _next(stage: str, counts: dict[str, int]) -> str | None:
     return None
 
 
+def _report_counts(conn: Connection, reviewers_per_work: int) -> dict[str, int] | None:
+    """Reports sought / retrieved / not retrieved (PRISMA), if full-text tracking exists."""
+    try:
+        from review.screening.fulltext import fulltext_counts
+    except ModuleNotFoundError:  # pragma: no cover - full-text tracking is optional
+        return None
+    counts = fulltext_counts(conn, reviewers_per_work=reviewers_per_work)
+    if not counts["eligible"] and not counts["no_longer_eligible"]:
+        return None
+    keys = ("eligible", "sought", "retrieved", "not_retrieved", "awaiting", "pending")
+    return {key.replace("_", " "): counts[key] for key in keys}
+
+
 def status_summary(conn: Connection, *, reviewers_per_work: int | None = None) -> dict[str, Any]:
     """``{"name", "counts", "next"}`` for ``review status``.
 
@@ -70,6 +83,15 @@ def status_summary(conn: Connection, *, reviewers_per_work: int | None = None) -
             steps.append(step)
         if stage == "title-abstract" and step and not counts[stage]["decisions"]:
             break  # full text has nothing to show before anyone screened titles
+        if stage == "title-abstract":
+            reports = _report_counts(conn, rpw)
+            if reports is not None:
+                counts["full-text reports"] = reports
+                if reports["pending"] or reports["awaiting"]:
+                    steps.append(
+                        f"retrieve full texts ({reports['pending']} not yet sought, "
+                        f"{reports['awaiting']} awaited): review fulltext list"
+                    )
     counts["reviewers per work"] = rpw
     total = conn.execute(select(func.count()).select_from(screening_decisions)).scalar_one()
     counts["rows in the decision log"] = total
