@@ -35,6 +35,7 @@ _UNFOLDABLE = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø"
                              "ł": "l", "Ł": "l", "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th"})
 _GREEK_RE = re.compile("|".join(_GREEK))
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
 # Spelling variants, applied to both sides of every comparison (so "aerobic" -> "erobic"
 # is harmless): randomised/randomized, haem/hem, oedema/edema, behaviour/behavior, analyse.
@@ -119,6 +120,15 @@ def fold(text: str | None) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+def fold_words(text: str | None) -> list[str]:
+    """:func:`fold` as a list of words."""
+    if not text:
+        return []
+    if not text.isascii():
+        return fold(text).split()
+    return _WORD.findall(text.lower().replace("&", " and "))
+
+
 @lru_cache(maxsize=200_000)
 def _spelling_word(word: str) -> str:
     for pattern, repl in _SPELLING:
@@ -155,7 +165,7 @@ def title_key(title: str | None) -> str:
         stripped = _NOTICE_CITATION.sub("", stripped)
     if len(stripped) >= 10:
         text = stripped
-    return spelling(fold(text))
+    return " ".join([_spelling_word(w) for w in fold_words(text)])
 
 
 def _strip_notes(title: str) -> str:
@@ -201,6 +211,8 @@ def is_generic_title(words: str) -> bool:
         return True
     if words in GENERIC_TITLES or len(words) < 20:
         return True
+    if len(words) > 60:
+        return False
     tokens = [w for w in words.split() if w not in _STOPWORDS]
     return len(tokens) < 3
 
@@ -254,6 +266,7 @@ def journal_key(journal: str | None) -> str:
     return " ".join(w for w in words if w not in _JOURNAL_STOP)
 
 
+@lru_cache(maxsize=20_000)
 def first_number(value: str | None) -> str:
     """The first run of digits without leading zeros ('' when none): "36 Suppl 1" -> "36"."""
     value = present(value)
@@ -267,6 +280,7 @@ def first_number(value: str | None) -> str:
 _STRAY_ISSUE = re.compile(r"^\s*\d+\)\s*$")
 
 
+@lru_cache(maxsize=20_000)
 def issue_key(issue: str | None) -> str:
     """The issue as folded text without spaces ("Suppl. 1" and "Supplement 1" -> "suppl1")."""
     words = fold(present(issue)).replace("supplement", "suppl")
@@ -364,7 +378,12 @@ def is_preprint(record_type: str | None, doi: str | None, journal: str | None) -
         return True
     if doi and _PREPRINT_DOI.match(doi):
         return True
-    return bool(journal and _PREPRINT_VENUE.search(fold(journal)))
+    return _preprint_venue(journal) if journal else False
+
+
+@lru_cache(maxsize=50_000)
+def _preprint_venue(journal: str) -> bool:
+    return bool(_PREPRINT_VENUE.search(fold(journal)))
 
 
 def container_dois(dois: list[str], pages: list[str]) -> list[str]:
@@ -452,32 +471,36 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     preprint: list[bool] = []
     complete: list[float] = []
     for row in rows:
+        get = row.get
         ids.append(int(row["id"]))
-        words = title_key(present(row.get("title")))
+        raw_title = present(get("title"))
+        words = title_key(raw_title)
         titles.append(words)
         fps.append(words.replace(" ", ""))
         generic.append(is_generic_title(words))
-        rtype = row.get("type")
-        notice.append(notice_kind(row.get("title"), rtype))
-        names, given = author_tokens(row.get("authors"))
+        rtype = get("type")
+        notice.append(notice_kind(raw_title, rtype))
+        names, given = author_tokens(get("authors"))
         authors.append(" ".join(names))
-        given_names.append(" ".join(given))
+        given_names.append(" ".join(given) if given else "")
         firsts.append(names[0] if names else "")
-        years.append(int(row.get("year") or 0))
-        journals.append(journal_key(present(row.get("journal")) or row.get("journal_abbrev")))
-        volumes.append(first_number(row.get("volume")))
-        issues.append(issue_key(row.get("issue")))
-        first, last = page_tokens(present(row.get("pages")) or present(row.get("page_first")))
+        years.append(int(get("year") or 0))
+        journal = present(get("journal"))
+        journals.append(journal_key(journal or get("journal_abbrev")))
+        volume, issue = present(get("volume")), present(get("issue"))
+        volumes.append(first_number(volume))
+        issues.append(issue_key(issue) if issue else "")
+        first, last = page_tokens(present(get("pages")) or present(get("page_first")))
         pages.append(first)
         lasts.append(last)
-        doi = doi_key(row.get("doi"))
+        doi = doi_key(get("doi"))
         dois.append(doi)
-        pmids.append(present(row.get("pmid")))
-        abstracts.append(present(row.get("abstract"))[:ABSTRACT_CHARS])
-        languages.append((row.get("language") or "")[:3])
-        conference.append(is_conference_abstract(rtype, present(row.get("volume")), present(row.get("issue")),
-                                                 present(row.get("journal"))))
-        preprint.append(is_preprint(rtype, doi, present(row.get("journal"))))
+        pmids.append(present(get("pmid")))
+        abstract = get("abstract")
+        abstracts.append(abstract[:ABSTRACT_CHARS] if abstract else "")
+        languages.append((get("language") or "")[:3])
+        conference.append(is_conference_abstract(rtype, volume, issue, journal))
+        preprint.append(is_preprint(rtype, doi, journal))
         complete.append(completeness(row))
     dois = container_dois(dois, pages)
     return RecordKeys(

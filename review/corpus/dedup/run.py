@@ -228,6 +228,12 @@ def _plan(clustering: Clustering, rows: list[dict[str, Any]], works: dict[int, A
 
 def _work_row(members: list[dict[str, Any]], canonical: int, clustering: Clustering,
               index_of: dict[int, int]) -> dict[str, Any]:
+    if len(members) == 1:  # a work of one record is that record
+        row = members[0]
+        explanation = json.dumps({"canonical": canonical, "members": [{"record": canonical, "via": "canonical"}]},
+                                 sort_keys=True)
+        return {**{name: row[name] for name in BIB_COLUMNS}, "canonical_record_id": canonical, "rule": "single",
+                "score": None, "explanation": explanation}
     merged, sources = merge_records(members, canonical)
     described = []
     rules = []

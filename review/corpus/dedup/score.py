@@ -16,6 +16,7 @@ for one pair, for ``review dedup explain``.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,9 +82,9 @@ def _equal_or_missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _doi_compare(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _doi_compare(a: np.ndarray, b: np.ndarray, relevant: np.ndarray) -> np.ndarray:
     out = _equal_or_missing(a, b)
-    for k in np.flatnonzero(out == 0):  # a figure or supplement DOI extends the article's
+    for k in np.flatnonzero((out == 0) & relevant):  # a figure or supplement DOI extends the article's
         x, y = a[k], b[k]
         if x.startswith(y) or y.startswith(x):
             out[k] = 1
@@ -128,6 +129,7 @@ def _run_together(a: str, b: str, given_a: str = "", given_b: str = "") -> float
     return best
 
 
+@lru_cache(maxsize=100_000)
 def journals_compatible(a: str, b: str) -> bool:
     """The same journal, allowing abbreviations ("curr opin lipidol" ~ "current opinion lipidology")."""
     if a == b:
@@ -149,12 +151,24 @@ def journals_compatible(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= 85 or fuzz.token_set_ratio(a, b) >= 95
 
 
-def _contained(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _contained(a: np.ndarray, b: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+    """One title is the other with something added before or after (at least 20 characters, 3 words).
+
+    A title contained in another has an Indel ratio of exactly 200 * short / (short + long),
+    so only pairs with that ratio are checked character by character.
+    """
     out = np.zeros(len(a), dtype=bool)
-    for k in range(len(a)):
+    if not len(a):
+        return out
+    la = np.fromiter(map(len, a), dtype=np.int64, count=len(a))
+    lb = np.fromiter(map(len, b), dtype=np.int64, count=len(b))
+    short = np.minimum(la, lb)
+    expected = 200.0 * short / np.maximum(la + lb, 1)
+    maybe = np.flatnonzero((short >= 20) & (np.abs(ratio - expected) < 0.01) & (la != lb))
+    for k in maybe.tolist():
         x, y = a[k], b[k]
-        short, long = (x, y) if len(x) <= len(y) else (y, x)
-        if len(short) >= 20 and short.count(" ") >= 2 and short in long:
+        s, t = (x, y) if len(x) <= len(y) else (y, x)
+        if s.count(" ") >= 2 and s in t:
             out[k] = True
     return out
 
@@ -166,15 +180,15 @@ def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     title = process.cpdist(ta, tb, scorer=fuzz.ratio, workers=-1, dtype=np.float32) if m else np.zeros(0, np.float32)
     has_title = (ta != "") & (tb != "")
     title = np.where(has_title, title, 0).astype(np.float32)
-    doi = _doi_compare(_take(keys.doi, left), _take(keys.doi, right))
+    doi = _doi_compare(_take(keys.doi, left), _take(keys.doi, right), title >= TITLE_FLOOR)
     pmid = _equal_or_missing(_take(keys.pmid, left), _take(keys.pmid, right))
     contained = np.zeros(m, dtype=bool)
     mid = np.flatnonzero(has_title & (title < 95))
-    contained[mid] = _contained(ta[mid], tb[mid])
+    contained[mid] = _contained(ta[mid], tb[mid], title[mid])
     return {"title": title, "has_title": has_title, "contained": contained, "doi": doi, "pmid": pmid}
 
 
-def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, np.ndarray]:
+def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndarray) -> dict[str, np.ndarray]:
     """The slower comparisons, for pairs that survived the title floor."""
     aa, ab = _take(keys.authors, left), _take(keys.authors, right)
     both = (aa != "") & (ab != "")
@@ -182,7 +196,7 @@ def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     idx = np.flatnonzero(both)
     if len(idx):
         authors[idx] = process.cpdist(aa[idx], ab[idx], scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
-        low = idx[authors[idx] < 80]
+        low = idx[(authors[idx] < 80) & (title[idx] >= 80)]
         if len(low):
             ga, gb = _take(keys.given_names, left[low]), _take(keys.given_names, right[low])
             authors[low] = np.maximum(authors[low], [_run_together(aa[k], ab[k], ga[j], gb[j])
@@ -389,7 +403,7 @@ def score_pairs(keys: RecordKeys, left: np.ndarray, right: np.ndarray, settings:
     rule = np.full(m, "", dtype=object)
     if len(idx):
         f = {k: v[idx] for k, v in base.items()}
-        f.update(_detail(keys, left[idx], right[idx]))
+        f.update(_detail(keys, left[idx], right[idx], f["title"]))
         w = weights(f)
         ev, sc, dec, gd = decide(f, w, settings)
         evidence[idx], score[idx], decision[idx], guard[idx] = ev, sc, dec, gd
@@ -402,7 +416,7 @@ def explain_pair(keys: RecordKeys, i: int, j: int, settings: DedupSettings) -> d
     """Per-field similarity and weight, the guard and the decision for one pair."""
     left, right = np.asarray([i]), np.asarray([j])
     f = compare(keys, left, right)
-    f.update(_detail(keys, left, right))
+    f.update(_detail(keys, left, right, f["title"]))
     w = weights(f)
     evidence, score, decision, guard = decide(f, w, settings)
     similarity = {
