@@ -16,8 +16,8 @@ for one pair, for ``review dedup explain``.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
