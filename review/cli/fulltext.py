@@ -169,13 +169,18 @@ def counts_command(state: State, as_json: bool) -> None:
 def import_command(state: State, file: Path, actor: str | None) -> None:
     """Apply a CSV with columns work_id,status,file,reason (and optionally note).
 
-    status is sought, retrieved (file needed, relative to the workspace) or
-    not-retrieved (reason needed). All or nothing: a bad row stops it with FILE:LINE
-    and exit status 2, and nothing is written. Rows already recorded change nothing.
+    A row names its work by work_id, or by doi, pmid, title and source_ids (matched
+    as `review screen import` matches them: exact, every identifier must agree), so
+    the file does not depend on work ids. status is sought, retrieved (file needed,
+    relative to the workspace) or not-retrieved (reason needed). All or nothing: a
+    bad or unmatched row stops it with FILE:LINE and exit status 2, and nothing is
+    written. Rows already recorded change nothing.
 
     Example:
 
+    \b
         review fulltext import extraction/fulltext.csv
+        review fulltext import extraction/screening/fulltext.csv   # doi,title,status,...
     """
     workspace = state.workspace()
     result = import_fulltext(workspace.store(), file, actor=current_actor(actor), root=workspace.root,

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Connection
 from review.corpus.encoding import decode
 from review.errors import InputError
 from review.screening.decisions import PASSES_TITLE_ABSTRACT, work_status
+from review.screening.exchange import WorkIndex
+from review.screening.exchange_formats import ExchangeRow
 from review.screening.works import live_map, require_live
 from review.store import Store, now, schema
 from review.store.schema import metadata
@@ -320,6 +322,10 @@ class FulltextImport:
     unchanged: int = 0
 
 
+#: Columns that identify a row's work: our id, or what ``review screen import`` matches by.
+ID_COLUMNS = ("work_id", "doi", "pmid", "title", "source_ids")
+
+
 def _work_id(value: str, path: Path, line: int) -> int:
     text = (value or "").strip().lstrip("#")
     if not text.isdigit():
@@ -328,16 +334,43 @@ def _work_id(value: str, path: Path, line: int) -> int:
     return int(text)
 
 
+class _RowMatcher:
+    """A row's work: by ``work_id`` alone, or by DOI / PMID / title / export ids with
+    screening exchange's matcher (exact, never fuzzy; every identifier must agree)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.index: WorkIndex | None = None
+
+    def work(self, row: dict[str, Any], path: Path, line: int) -> int:
+        keys = {k: (row.get(k) or "").strip() for k in ("doi", "pmid", "title", "source_ids")}
+        if not any(keys.values()):
+            return _work_id(row.get("work_id") or "", path, line)
+        given = (row.get("work_id") or "").strip()
+        item = ExchangeRow(line, work_id=_work_id(given, path, line) if given else None,
+                           doi=keys["doi"] or None, pmid=keys["pmid"] or None, title=keys["title"] or None,
+                           refs=[s.strip() for s in keys["source_ids"].split(";") if s.strip()])
+        if self.index is None:
+            self.index = WorkIndex(self.conn)
+        work_id, why = self.index.match(item)
+        if work_id is None:
+            raise InputError(f"unmatched row: {why}", path=path, line=line)
+        return work_id
+
+
 def import_fulltext(store: Store, path: str | Path, *, actor: str, root: Path | None = None,
                     reviewers_per_work: int = 1) -> FulltextImport:
     """Apply a CSV of ``work_id,status,file,reason[,note]`` rows, all or nothing.
 
+    A row names its work by ``work_id``, or by ``doi``, ``pmid``, ``title`` and
+    ``source_ids`` (the export's record ids, ``;``-separated), matched as
+    ``review screen import`` matches them, so a file need not depend on work ids.
     ``status`` is sought, retrieved (``file`` needed; relative paths are relative to
     ``root``, the workspace) or not-retrieved (``reason`` needed). Rows apply in order;
     a row matching a work's current state changes nothing.
 
     Raises:
-        InputError: a bad row, named by file and line; nothing is written.
+        InputError: a bad or unmatched row, named by file and line; nothing is written.
     """
     path = Path(path)
     try:
@@ -346,14 +379,16 @@ def import_fulltext(store: Store, path: str | Path, *, actor: str, root: Path | 
         raise InputError("file not found", path=path) from exc
     reader = csv.DictReader(io.StringIO(decode(data, path).text))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
-    missing = [c for c in ("work_id", "status") if c not in columns]
+    missing = ([] if any(c in columns for c in ID_COLUMNS) else ["work_id"]) + (
+        [] if "status" in columns else ["status"])
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; expected work_id,status,file,reason",
-                         path=path, line=1)
+        raise InputError(f"missing column(s) {', '.join(missing)}; expected work_id (or doi, pmid, "
+                         "title, source_ids),status,file,reason", path=path, line=1)
     reader.fieldnames = columns
     result = FulltextImport()
     with store.transaction() as conn:
         ledger = _Ledger(conn, reviewers_per_work)
+        matcher = _RowMatcher(conn)
         line = 1
         for row in reader:
             start, line = line + 1, reader.line_num
@@ -363,7 +398,7 @@ def import_fulltext(store: Store, path: str | Path, *, actor: str, root: Path | 
             status = (row.get("status") or "").strip().lower()
             status = _ALIASES.get(status, status)
             try:
-                work_id = _work_id(row.get("work_id") or "", path, start)
+                work_id = matcher.work(row, path, start)
                 note = row.get("note")
                 if status == "sought":
                     changed = ledger.sought(work_id, actor=actor, origin="import", note=note)
@@ -388,7 +423,7 @@ def import_fulltext(store: Store, path: str | Path, *, actor: str, root: Path | 
 
 
 __all__ = [
-    "RECORDED", "STATUSES", "FulltextImport", "ReportState", "eligible_works", "fulltext_counts",
+    "ID_COLUMNS", "RECORDED", "STATUSES", "FulltextImport", "ReportState", "eligible_works", "fulltext_counts",
     "fulltext_reports", "import_fulltext", "mark_not_retrieved", "mark_retrieved", "mark_sought",
     "report_states",
 ]
