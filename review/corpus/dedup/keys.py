@@ -232,7 +232,7 @@ def author_surnames(authors: Any, limit: int = 12) -> list[str]:
     return author_tokens(authors, limit)[0]
 
 
-def author_tokens(authors: Any, limit: int = 12) -> tuple[list[str], list[str]]:
+def author_tokens(authors: Any, limit: int = 12, *, given_names: bool = True) -> tuple[list[str], list[str]]:
     """(surname tokens, given-name tokens of three letters or more), in order.
 
     The given names matter only when an export swapped the two ("Luis Ferreira, Santos A").
@@ -252,7 +252,7 @@ def author_tokens(authors: Any, limit: int = 12) -> tuple[list[str], list[str]]:
         else:
             family, first = str(author), ""
         out.extend(_name_tokens(family))
-        if len(first) >= 3:
+        if given_names and len(first) >= 3:
             given.extend(t for t in _name_tokens(first) if len(t) >= 3)
         if len(out) >= limit:
             break
@@ -422,7 +422,7 @@ class RecordKeys:
     generic: np.ndarray  # bool: the title alone identifies nothing
     notice: list[str]  # '' | erratum | retraction | comment
     authors: list[str]  # surnames joined by spaces
-    given_names: list[str]  # given-name tokens of three letters or more
+    authors_raw: list[Any]  # the stored author lists (given names are read from them on demand)
     first_author: list[str]
     year: np.ndarray  # int32, 0 when unknown
     journal: list[str]
@@ -442,6 +442,10 @@ class RecordKeys:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def given_names(self, i: int) -> str:
+        """Record ``i``'s given-name tokens of three letters or more."""
+        return " ".join(author_tokens(self.authors_raw[i])[1])
+
 
 _COLUMNS = ("id", "title", "authors", "year", "journal", "journal_abbrev", "volume", "issue",
             "pages", "page_first", "doi", "pmid", "abstract", "type", "language", "issn")
@@ -455,7 +459,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     generic: list[bool] = []
     notice: list[str] = []
     authors: list[str] = []
-    given_names: list[str] = []
+    authors_raw: list[Any] = []
     firsts: list[str] = []
     years: list[int] = []
     journals: list[str] = []
@@ -480,9 +484,10 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         generic.append(is_generic_title(words))
         rtype = get("type")
         notice.append(notice_kind(raw_title, rtype))
-        names, given = author_tokens(get("authors"))
+        raw_authors = get("authors")
+        names, _ = author_tokens(raw_authors, given_names=False)
         authors.append(" ".join(names))
-        given_names.append(" ".join(given) if given else "")
+        authors_raw.append(raw_authors)
         firsts.append(names[0] if names else "")
         years.append(int(get("year") or 0))
         journal = present(get("journal"))
@@ -506,7 +511,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     return RecordKeys(
         ids=np.asarray(ids, dtype=np.int64),
         title=titles, title_fp=fps, generic=np.asarray(generic, dtype=bool), notice=notice,
-        authors=authors, given_names=given_names, first_author=firsts, year=np.asarray(years, dtype=np.int32),
+        authors=authors, authors_raw=authors_raw, first_author=firsts, year=np.asarray(years, dtype=np.int32),
         journal=journals, volume=volumes, issue=issues, page=pages, page_last=lasts, doi=dois, pmid=pmids,
         abstract=abstracts, language=languages,
         conference=np.asarray(conference, dtype=bool), preprint=np.asarray(preprint, dtype=bool),

@@ -34,10 +34,10 @@ def _filled(value: Any) -> bool:
 
 
 def _authors_size(raw: Any) -> tuple[int, int]:
-    try:
-        items = json.loads(raw) if isinstance(raw, str) else (raw or [])
-    except ValueError:
-        return (0, len(str(raw)))
+    """(number of names, length): the stored JSON list is compared without parsing it."""
+    if isinstance(raw, str):
+        return (raw.count('"family"'), len(raw))
+    items = raw or []
     return (len(items), sum(len(str(a.get("given", ""))) + len(str(a.get("family", ""))) for a in items
                             if isinstance(a, Mapping)))
 
@@ -99,6 +99,9 @@ def merge_records(members: Sequence[Mapping[str, Any]], canonical: int) -> tuple
 def _most_common(name: str, rows: Sequence[Mapping[str, Any]], take: Any) -> None:
     filled = [r for r in rows if _filled(r.get(name))]
     if not filled:
+        return
+    if len({str(r[name]).lower() for r in filled}) == 1:
+        take(name, filled[0])
         return
     counts = Counter(str(r[name]).lower() for r in filled)
     best = max(counts.values())

@@ -198,7 +198,8 @@ def _detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.nda
         authors[idx] = process.cpdist(aa[idx], ab[idx], scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
         low = idx[(authors[idx] < 80) & (title[idx] >= 80)]
         if len(low):
-            ga, gb = _take(keys.given_names, left[low]), _take(keys.given_names, right[low])
+            ga = [keys.given_names(int(i)) for i in left[low].tolist()]
+            gb = [keys.given_names(int(i)) for i in right[low].tolist()]
             authors[low] = np.maximum(authors[low], [_run_together(aa[k], ab[k], ga[j], gb[j])
                                                      for j, k in enumerate(low.tolist())])
     first = _first_author(_take(keys.first_author, left), _take(keys.first_author, right), aa, ab)
