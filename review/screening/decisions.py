@@ -122,12 +122,28 @@ def current_decisions(conn: Connection, stage: str) -> list[Decision]:
 
 
 def eligible(live: Iterable[int], stage: str, title_abstract: StageView | None,
-             reviewers_per_work: int) -> list[int]:
+             reviewers_per_work: int, not_retrieved: Iterable[int] = ()) -> list[int]:
     """The live works screened at ``stage``: all at title-abstract; at full text those
-    included or "maybe" at title-abstract (``title_abstract`` is that stage's view)."""
+    included or "maybe" at title-abstract (``title_abstract`` is that stage's view) whose
+    report was not recorded as not retrieved (PRISMA 2020: reports not retrieved are not
+    assessed for eligibility)."""
     if stage == "title-abstract" or title_abstract is None:
         return sorted(live)
-    return sorted(w for w in live if title_abstract.status(w, reviewers_per_work) in PASSES_TITLE_ABSTRACT)
+    missing = set(not_retrieved)
+    return sorted(w for w in live if w not in missing
+                  and title_abstract.status(w, reviewers_per_work) in PASSES_TITLE_ABSTRACT)
+
+
+def not_retrieved_works(conn: Connection, mapping: dict[int, int]) -> set[int]:
+    """Live works whose full text is currently recorded as not retrieved."""
+    from review.screening.fulltext import fulltext_reports  # lazy: fulltext imports this module
+
+    latest: dict[int, str] = {}
+    rows = conn.execute(select(fulltext_reports.c.work_id, fulltext_reports.c.status)
+                        .order_by(fulltext_reports.c.id))
+    for work_id, status in rows:
+        latest[mapping.get(work_id, work_id)] = status
+    return {work for work, status in latest.items() if status == "not-retrieved"}
 
 
 def _views(conn: Connection, stage: str, reviewers_per_work: int) -> tuple[StageView, list[int]]:
@@ -135,7 +151,8 @@ def _views(conn: Connection, stage: str, reviewers_per_work: int) -> tuple[Stage
     mapping = live_map(conn)
     live = [w for w, lw in mapping.items() if w == lw]
     first = stage_view(conn, "title-abstract", mapping) if stage == "full-text" else None
-    return stage_view(conn, stage, mapping), eligible(live, stage, first, reviewers_per_work)
+    missing = not_retrieved_works(conn, mapping) if first is not None else set()
+    return stage_view(conn, stage, mapping), eligible(live, stage, first, reviewers_per_work, missing)
 
 
 def work_status(conn: Connection, stage: str, *, reviewers_per_work: int) -> dict[int, str]:

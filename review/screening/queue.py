@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
-from review.screening.decisions import PASSES_TITLE_ABSTRACT, StageView, check_stage, eligible
+from review.screening.decisions import (
+    PASSES_TITLE_ABSTRACT,
+    StageView,
+    check_stage,
+    eligible,
+    not_retrieved_works,
+)
 from review.screening.works import WorkView, live_map, load_works, require_works
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,7 +138,8 @@ class ScreeningQueue:
         if self.first is not None:
             self.first.load(conn)
         rpw = self.reviewers_per_work
-        candidates = eligible(self.live, self.stage, self.first, rpw)
+        missing = not_retrieved_works(conn, self.view.mapping) if self.first is not None else ()
+        candidates = eligible(self.live, self.stage, self.first, rpw, missing)
         if candidates != self.ids:  # at full text, title-abstract decisions change the set
             self._rank_over(candidates)
         statuses = {w: self.view.status(w, rpw) for w in candidates}
