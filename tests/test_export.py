@@ -38,7 +38,7 @@ KW  - peer support
 KW  - perinatal
 LA  - English
 SN  - 0264-6838
-ER  - 
+ER  -
 """
 
 

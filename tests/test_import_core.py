@@ -18,12 +18,12 @@ PY  - 2017
 VL  - 17
 SP  - 28
 DO  - https://doi.org/10.1186/S12884-017-1220-0
-ER  - 
+ER  -
 """
 
 RIS_TRUNCATED = """TY  - JOUR
 TI  - A complete record
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - A record cut off by a failed download
