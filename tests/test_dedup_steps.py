@@ -9,19 +9,12 @@ import pytest
 
 from review.corpus.dedup.block import block
 from review.corpus.dedup.cluster import cluster
-from review.corpus.dedup.keys import (
-    author_surnames,
-    build_keys,
-    doi_key,
-    is_conference_abstract,
-    journal_key,
-    notice_kind,
-    page_tokens,
-    pages_agree,
-    title_key,
-)
+from review.corpus.dedup.compare import journals_compatible
+from review.corpus.dedup.keys import author_surnames, build_keys, doi_key, journal_key, title_key
+from review.corpus.dedup.kinds import is_conference_abstract, notice_kind
 from review.corpus.dedup.merge import merge_records
-from review.corpus.dedup.score import SAME, explain_pair, journals_compatible, score_pairs
+from review.corpus.dedup.pages import page_tokens, pages_agree
+from review.corpus.dedup.score import SAME, explain_pair, score_pairs
 from review.corpus.dedup.settings import DedupSettings
 from review.corpus.normalise import clean_title, normalise_fields
 from review.errors import ConfigError

@@ -2,10 +2,14 @@
 
 A pipeline of small named steps, each in its own module:
 
-1. :mod:`~review.corpus.dedup.keys` (normalise): comparison keys from the stored records;
+1. :mod:`~review.corpus.dedup.keys` (normalise): comparison keys from the stored records,
+   with :mod:`~review.corpus.dedup.text` (folding), :mod:`~review.corpus.dedup.pages`
+   (volume, issue, pages) and :mod:`~review.corpus.dedup.kinds` (notices, meeting
+   abstracts, preprints);
 2. :mod:`~review.corpus.dedup.block`: candidate pairs (identifiers, title fingerprints,
-   sorted neighbourhoods, rare title words);
-3. :mod:`~review.corpus.dedup.score`: field-by-field evidence, guards, three bands;
+   sorted neighbourhoods, title starts and ends);
+3. :mod:`~review.corpus.dedup.compare` and :mod:`~review.corpus.dedup.score`:
+   field-by-field evidence, guards, three bands;
 4. :mod:`~review.corpus.dedup.cluster`: groups without chaining, a person's decisions first;
 5. :mod:`~review.corpus.dedup.merge`: each work's record from the most complete values;
 

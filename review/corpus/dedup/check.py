@@ -21,11 +21,11 @@ from review.corpus.dedup.decisions import (
     record_pair_decision,
     retract_pair_decision,
 )
-from review.corpus.dedup.keys import fold
 from review.corpus.dedup.queue import QueueItem, mark_skipped, open_items, set_status
 from review.corpus.dedup.run import DedupResult, dedup, last_settings
 from review.corpus.dedup.settings import DedupSettings
 from review.corpus.dedup.tables import pair_decisions
+from review.corpus.dedup.text import fold
 from review.corpus.normalise import format_authors
 from review.store import Store, schema
 

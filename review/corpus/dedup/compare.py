@@ -1,0 +1,203 @@
+"""Field-by-field comparison of candidate pairs, on whole arrays.
+
+:func:`compare` does the cheap part for every candidate pair (title similarity, shared
+DOI or PMID, one title containing the other); :func:`detail` the rest, for pairs that
+pass the title floor: authors (surnames, with fallbacks for names run together or
+swapped), first author, year, volume, issue, pages, journal, abstract, and the record
+kinds that the guards look at. Strings are compared with rapidfuzz's ``cpdist``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from review.corpus.dedup.keys import RecordKeys
+from review.corpus.dedup.pages import pages_agree
+from review.corpus.dedup.text import fold
+
+#: Pairs whose titles are less similar than this are not compared further (unless they
+#: share a DOI or PMID, or one title contains the other).
+TITLE_FLOOR = 50.0
+
+
+def _take(values: list[str], index: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=object)[index]
+
+
+def _equal_or_missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """1 equal, 0 different, -1 when either is empty."""
+    present = (a != "") & (b != "")
+    out = np.where(a == b, 1, 0).astype(np.int8)
+    out[~present] = -1
+    return out
+
+
+def _doi_compare(a: np.ndarray, b: np.ndarray, relevant: np.ndarray) -> np.ndarray:
+    out = _equal_or_missing(a, b)
+    for k in np.flatnonzero((out == 0) & relevant):  # a figure or supplement DOI extends the article's
+        x, y = a[k], b[k]
+        if x.startswith(y) or y.startswith(x):
+            out[k] = 1
+    return out
+
+
+def _first_author(a: np.ndarray, b: np.ndarray, a_all: np.ndarray, b_all: np.ndarray) -> np.ndarray:
+    """1 when the first authors agree (allowing a particle or a typo), 0 not, -1 missing."""
+    out = np.full(len(a), -1, dtype=np.int8)
+    for k in range(len(a)):
+        x, y = a[k], b[k]
+        if not x or not y:
+            continue
+        if x == y:
+            out[k] = 1
+            continue
+        xs, ys = a_all[k].split()[:2], b_all[k].split()[:2]
+        if x in ys or y in xs or fuzz.ratio(x, y) >= 80:
+            out[k] = 1
+        else:
+            out[k] = 0
+    return out
+
+
+def _run_together(a: str, b: str, given_a: str = "", given_b: str = "") -> float:
+    """Author agreement when an export ran names together ("dengdongdong lincalhoun") or
+    swapped family and given names ("Luis Ferreira, Santos A").
+
+    The share of one side's surnames (three letters or more) found inside the other side's
+    names (family and given) written without spaces; the better direction counts, and at
+    least two names must be found.
+    """
+    best = 0.0
+    for x, y in ((a, b + given_b), (b, a + given_a)):
+        names = [t for t in x.split() if len(t) >= 3]
+        joined = y.replace(" ", "")
+        if len(names) < 2:
+            continue
+        found = sum(1 for t in names if t in joined)
+        if found >= 2:
+            best = max(best, 100.0 * found / len(names))
+    return best
+
+
+@lru_cache(maxsize=100_000)
+def journals_compatible(a: str, b: str) -> bool:
+    """The same journal, allowing abbreviations ("curr opin lipidol" ~ "current opinion lipidology")."""
+    if a == b:
+        return True
+    wa, wb = a.split(), b.split()
+    if len(wa) == len(wb) and all(x.startswith(y) or y.startswith(x) for x, y in zip(wa, wb, strict=True)):
+        return True
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    # every abbreviated word is the start of a later word, in order
+    pos = 0
+    for word in short:
+        while pos < len(long) and not long[pos].startswith(word):
+            pos += 1
+        if pos == len(long):
+            break
+        pos += 1
+    else:
+        return True
+    return fuzz.ratio(a, b) >= 85 or fuzz.token_set_ratio(a, b) >= 95
+
+
+def _contained(a: np.ndarray, b: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+    """One title is the other with something added before or after (at least 20 characters, 3 words).
+
+    A title contained in another has an Indel ratio of exactly 200 * short / (short + long),
+    so only pairs with that ratio are checked character by character.
+    """
+    out = np.zeros(len(a), dtype=bool)
+    if not len(a):
+        return out
+    la = np.fromiter(map(len, a), dtype=np.int64, count=len(a))
+    lb = np.fromiter(map(len, b), dtype=np.int64, count=len(b))
+    short = np.minimum(la, lb)
+    expected = 200.0 * short / np.maximum(la + lb, 1)
+    maybe = np.flatnonzero((short >= 20) & (np.abs(ratio - expected) < 0.01) & (la != lb))
+    for k in maybe.tolist():
+        x, y = a[k], b[k]
+        s, t = (x, y) if len(x) <= len(y) else (y, x)
+        if s.count(" ") >= 2 and s in t:
+            out[k] = True
+    return out
+
+
+def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, np.ndarray]:
+    """Field comparisons for pairs (left[k], right[k]): raw similarities and agreements."""
+    m = len(left)
+    ta, tb = _take(keys.title, left), _take(keys.title, right)
+    title = process.cpdist(ta, tb, scorer=fuzz.ratio, workers=-1, dtype=np.float32) if m else np.zeros(0, np.float32)
+    has_title = (ta != "") & (tb != "")
+    title = np.where(has_title, title, 0).astype(np.float32)
+    doi = _doi_compare(_take(keys.doi, left), _take(keys.doi, right), title >= TITLE_FLOOR)
+    pmid = _equal_or_missing(_take(keys.pmid, left), _take(keys.pmid, right))
+    contained = np.zeros(m, dtype=bool)
+    mid = np.flatnonzero(has_title & (title < 95))
+    contained[mid] = _contained(ta[mid], tb[mid], title[mid])
+    return {"title": title, "has_title": has_title, "contained": contained, "doi": doi, "pmid": pmid}
+
+
+def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndarray) -> dict[str, np.ndarray]:
+    """The slower comparisons, for pairs that survived the title floor."""
+    aa, ab = _take(keys.authors, left), _take(keys.authors, right)
+    both = (aa != "") & (ab != "")
+    authors = np.full(len(left), -1.0, dtype=np.float32)
+    idx = np.flatnonzero(both)
+    if len(idx):
+        authors[idx] = process.cpdist(aa[idx], ab[idx], scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
+        low = idx[(authors[idx] < 80) & (title[idx] >= 80)]
+        if len(low):
+            ga = [keys.given_names(int(i)) for i in left[low].tolist()]
+            gb = [keys.given_names(int(i)) for i in right[low].tolist()]
+            authors[low] = np.maximum(authors[low], [_run_together(aa[k], ab[k], ga[j], gb[j])
+                                                     for j, k in enumerate(low.tolist())])
+    first = _first_author(_take(keys.first_author, left), _take(keys.first_author, right), aa, ab)
+    single = np.fromiter(((" " not in x) or (" " not in y) for x, y in zip(aa, ab, strict=True)), dtype=bool, count=len(left))
+    ya, yb = keys.year[left].astype(np.int32), keys.year[right].astype(np.int32)
+    year_gap = np.where((ya > 0) & (yb > 0), np.abs(ya - yb), -1)
+    volume = _equal_or_missing(_take(keys.volume, left), _take(keys.volume, right))
+    issue = _equal_or_missing(_take(keys.issue, left), _take(keys.issue, right))
+    pf, pl = np.asarray(keys.page, dtype=object), np.asarray(keys.page_last, dtype=object)
+    both_ranges = (pl[left] != "") & (pl[right] != "")
+    pages = np.fromiter((pages_agree(pf[a], pl[a], pf[b], pl[b]) for a, b in zip(left.tolist(), right.tolist(), strict=True)),
+                        dtype=np.int8, count=len(left))
+    vol, iss = np.asarray(keys.volume, dtype=object), np.asarray(keys.issue, dtype=object)
+    for k in np.flatnonzero(pages == 0).tolist():
+        a, b = int(left[k]), int(right[k])
+        for x, y in ((a, b), (b, a)):  # an export that shifted volume -> issue -> pages by one
+            if not vol[x] and iss[x] and iss[x] == vol[y] and pf[x] == iss[y]:
+                pages[k] = -1
+    ja, jb = _take(keys.journal, left), _take(keys.journal, right)
+    journal = np.full(len(left), -1, dtype=np.int8)
+    for k in range(len(left)):
+        if ja[k] and jb[k]:
+            journal[k] = 1 if journals_compatible(ja[k], jb[k]) else 0
+    ba, bb = _take(keys.abstract, left), _take(keys.abstract, right)
+    long_enough = np.asarray([len(x) >= 100 and len(y) >= 100 for x, y in zip(ba, bb, strict=True)], dtype=bool)
+    if long_enough.any():
+        folded: dict[int, str] = {}
+        for side, index in ((ba, left), (bb, right)):
+            for k in np.flatnonzero(long_enough).tolist():
+                i = int(index[k])
+                if i not in folded:
+                    folded[i] = fold(side[k])
+                side[k] = folded[i]
+    abstract = np.full(len(left), -1.0, dtype=np.float32)
+    idx = np.flatnonzero(long_enough)
+    if len(idx):
+        abstract[idx] = process.cpdist(ba[idx], bb[idx], scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+    la, lb = _take(keys.language, left), _take(keys.language, right)
+    na, nb = _take(keys.notice, left), _take(keys.notice, right)
+    return {
+        "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges, "year_gap": year_gap, "volume": volume, "issue": issue,
+        "pages": pages, "journal": journal, "abstract": abstract,
+        "notice": na != nb,
+        "conference": keys.conference[left] != keys.conference[right],
+        "preprint": keys.preprint[left] != keys.preprint[right],
+        "language": (la != "") & (lb != "") & (la != lb),
+        "generic": keys.generic[left] | keys.generic[right],
+    }

@@ -1,0 +1,89 @@
+"""What kind of record: a notice about another article, a meeting abstract, a preprint.
+
+These feed the guards (see :mod:`review.corpus.dedup.settings`): an erratum, correction,
+retraction notice, reply or comment is not the article it is about; a meeting abstract is
+not the journal article; a preprint is not the published version.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from review.corpus.dedup.text import fold, strip_notes
+
+# Notices about another article; matched against the cleaned, lower-cased title.
+# Notices about another article; matched against the cleaned, lower-cased title.
+_NOTICE_PATTERNS = (
+    ("retraction", re.compile(r"^\W*(retraction|notice of retraction|retraction notice|withdrawal notice)\b")),
+    ("erratum", re.compile(r"^\W*(erratum|errata|corrigendum|corrigenda|correction(s)?\s*(to|for|of)?\s*[:\[(]|correction(s)? (to|for|notice)\b|correction$|publisher'?s note|expression of concern)")),
+    ("erratum", re.compile(r"\((vol|volume)\.?\s*\d+.{0,40}\b(pg|page|p)\b")),
+    ("erratum", re.compile(r"\([^()]{4,160}\(\s*(1[89]|20)\d\d\s*\)\s*\d+[^()]{0,20}\(\s*[a-z]?\d+[^()]*\)\s*\)\s*$")),
+    ("comment", re.compile(r"[-:.]\s*(reply|response|authors'? reply)\s*$")),
+    ("comment", re.compile(r"^\W*(comment(s|ary)? (on|to|re)\b|re\s*:|reply\b|in reply\b|response (to|from)\b|author(s)?'? (reply|response)\b|authors reply\b)")),
+)
+# words without which no notice pattern can match (a cheap first test)
+_NOTICE_HINT = re.compile(r"errat|corrig|correct|retract|withdraw|comment|reply|response|^\W*re\s*:|"
+                          r"concern|publisher")
+NOTICE_TYPES = {"erratum": "erratum", "retraction": "retraction", "comment": "comment"}
+_PREPRINT_DOI = re.compile(r"^10\.(1101|21203|2139|20944|31234|31219|31222|48550|22541|36227|21428)/")
+_PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|research square|ssrn|preprints?|psyarxiv|socarxiv|osf preprints|techrxiv|chemrxiv|authorea)\b")
+_SUPPLEMENT_ISSUE = re.compile(r"\b(suppl|supplement|meeting|meetingabstracts|abstracts?|s\d+)\b")
+_CONFERENCE_VENUE = re.compile(r"\b(abstracts?|meeting|congress|conference|proceedings)\b")
+
+
+def notice_kind(title: str | None, record_type: str | None) -> str:
+    """'erratum', 'retraction', 'comment' for a notice about another article, else ''.
+
+    From the record type, or from the title: "Erratum: ...", "Correction to ...",
+    "Retraction notice ...", "Reply to ...", "Comment on ...", and the citation that Web of
+    Science and Embase append to a correction ("... (vol 360, pg 542, 2009)",
+    "... (New England Journal of Medicine (2009) 360 (542-544))").
+    """
+    kind = NOTICE_TYPES.get(record_type or "", "")
+    if kind:
+        return kind
+    if not title:
+        return ""
+    text = strip_notes(title.strip()).lower()
+    if not text.endswith(")") and not _NOTICE_HINT.search(text):
+        return ""
+    for name, pattern in _NOTICE_PATTERNS:
+        if pattern.search(text):
+            return name
+    return ""
+
+
+def is_conference_abstract(record_type: str | None, volume: str | None, issue: str | None,
+                           journal: str | None) -> bool:
+    """A meeting abstract: typed so, or printed in a supplement / abstract issue or venue."""
+    if record_type == "conference-abstract":
+        return True
+    if record_type in ("journal-article", "review", None, "", "other"):
+        return _supplement_issue(volume, issue) or _conference_venue(journal)
+    return False
+
+
+@lru_cache(maxsize=50_000)
+def _supplement_issue(volume: str | None, issue: str | None) -> bool:
+    blob = " ".join(fold(v) for v in (volume, issue) if v)
+    return bool(blob and _SUPPLEMENT_ISSUE.search(blob))
+
+
+@lru_cache(maxsize=50_000)
+def _conference_venue(journal: str | None) -> bool:
+    return bool(journal and _CONFERENCE_VENUE.search(fold(journal)))
+
+
+def is_preprint(record_type: str | None, doi: str | None, journal: str | None) -> bool:
+    """A preprint: typed so, a preprint server's DOI prefix, or a preprint server venue."""
+    if record_type == "preprint":
+        return True
+    if doi and _PREPRINT_DOI.match(doi):
+        return True
+    return _preprint_venue(journal) if journal else False
+
+
+@lru_cache(maxsize=50_000)
+def _preprint_venue(journal: str) -> bool:
+    return bool(_PREPRINT_VENUE.search(fold(journal)))

@@ -1,0 +1,104 @@
+"""Where in a journal: volume, issue and pages, compared the way exports actually differ."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from review.corpus.dedup.text import NON_ALNUM, fold, present
+
+_DIGITS = re.compile(r"\d+")
+_MONTHS = frozenset(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+# "1)": the issue of "61 (1)" exported as the volume
+_STRAY_ISSUE = re.compile(r"^\s*\d+\)\s*$")
+_PAGE_SPLIT = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
+_LETTERS = re.compile(r"^([a-z]*)0*(\d*)")
+
+
+@lru_cache(maxsize=20_000)
+def first_number(value: str | None) -> str:
+    """The first run of digits without leading zeros ('' when none): "36 Suppl 1" -> "36"."""
+    value = present(value)
+    if not value or _STRAY_ISSUE.match(value):
+        return ""
+    match = _DIGITS.search(value)
+    return match.group(0).lstrip("0") or "0" if match else ""
+
+
+@lru_cache(maxsize=20_000)
+def issue_key(issue: str | None) -> str:
+    """The issue as folded text without spaces ("Suppl. 1" and "Supplement 1" -> "suppl1")."""
+    words = fold(present(issue)).replace("supplement", "suppl")
+    return words.replace(" ", "")
+
+
+def page_tokens(pages: str | None) -> tuple[str, str]:
+    """(first, last) page as folded tokens: "S109-S112" -> ("s109", "s112"); "e12724" -> ("e12724", "")."""
+    if not pages:
+        return "", ""
+    parts = [NON_ALNUM.sub("", p.lower()) for p in _PAGE_SPLIT.split(pages.split(",")[0].strip())]
+    parts = [p for p in parts if p]
+    if not parts or any(p[:3] in _MONTHS for p in parts):
+        return "", ""  # missing, or a spreadsheet turned "1-12" into "01-Dec"
+    first = parts[0].lstrip("0") or parts[0]
+    last = parts[-1].lstrip("0") if len(parts) > 1 else ""
+    return first, (last if last != first else "")
+
+
+def pages_agree(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
+    """1 when two page ranges start on the same page, 0 when they clearly differ, -1 unknown.
+
+    "S109" and "109" agree (a supplement letter dropped); "488" and "487-488" agree (one
+    export kept only the last page); "Suppl-12" and "S109-S112" agree on the last page; an
+    electronic locator ("e12724", BMJ's "c1804") cannot be compared with printed pages.
+    """
+    if not first_a or not first_b:
+        return -1
+    if first_a == first_b:
+        return 1
+    la, da = _LETTERS.match(first_a).groups()  # type: ignore[union-attr]
+    lb, db = _LETTERS.match(first_b).groups()  # type: ignore[union-attr]
+    if da and da == db and (not la or not lb or la == lb):
+        return 1
+    if (not last_a and first_a == last_b) or (not last_b and first_b == last_a):
+        return 1
+    if (first_a == "1" and last_a and not last_b) or (first_b == "1" and last_b and not last_a):
+        return -1  # pages 1-12 of an article that another export gives by its number
+    if last_a and last_b:
+        if last_a == last_b and len(last_a) >= 2:
+            return 1  # a typing error in the first page ("2141-2147" vs "2142-2147")
+        if (not da or not db) and (last_a.endswith(last_b) or last_b.endswith(last_a)):
+            return 1
+    if la != lb and "s" not in (la[:1], lb[:1]):
+        return -1  # an electronic locator against printed pages
+    if _overlap(da, last_a, db, last_b) >= 2:
+        return -1  # two articles cannot share pages: one range was typed wrongly
+    return 0
+
+
+def _overlap(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
+    """Pages two numeric ranges share (0 when either is not a plain range)."""
+    if not (first_a and first_b and last_a.isdigit() and last_b.isdigit()):
+        return 0
+    a0, a1, b0, b1 = int(first_a), int(last_a), int(first_b), int(last_b)
+    if a1 < a0 or b1 < b0:
+        return 0
+    return max(0, min(a1, b1) - max(a0, b0) + 1)
+
+
+def container_dois(dois: list[str], pages: list[str]) -> list[str]:
+    """DOIs with the DOI of a supplement or issue blanked.
+
+    A DOI carried by records that start on different pages belongs to something larger
+    than one article (databases give every abstract of a supplement the supplement's
+    DOI), so it proves nothing about two records.
+    """
+    seen: dict[str, str] = {}
+    shared: set[str] = set()
+    for doi, page in zip(dois, pages, strict=True):
+        if not doi or not page:
+            continue
+        first = seen.setdefault(doi, page)
+        if first != page and pages_agree(first, "", page, "") == 0:
+            shared.add(doi)
+    return [("" if doi in shared else doi) for doi in dois]
