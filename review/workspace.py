@@ -10,6 +10,7 @@ import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,10 @@ class Workspace:
             (root / sub).mkdir(parents=True, exist_ok=True)
         text = _TEMPLATE.format(title=_toml_string(title or root.name))
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
+        criteria = root / "protocols" / "criteria.yaml"
+        if not criteria.exists():
+            template = resources.files("review.templates").joinpath("criteria.yaml")
+            criteria.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         workspace = cls.load(root)
         workspace.store()  # creates the database and applies migrations
         return workspace

@@ -61,3 +61,12 @@ def test_status_text_names_next_step(cli) -> None:
     assert result.exit_code == 0
     assert "Sources: none yet" in result.output
     assert "Next: import search exports" in result.output
+
+
+def test_init_writes_a_starter_criteria_file_that_loads(tmp_path: Path, runner: CliRunner) -> None:
+    from review.screening.criteria import load_criteria
+
+    runner.invoke(main, ["init", str(tmp_path / "w")])
+    criteria = load_criteria(tmp_path / "w" / "protocols" / "criteria.yaml")
+    assert [c.id for c in criteria.exclusion_order][:2] == ["E-TYPE-1", "E-POP-1"]
+    assert criteria.is_reason("other")
