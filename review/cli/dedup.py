@@ -205,12 +205,12 @@ def check_command(state: State, actor: str | None) -> None:
             session.decide(view, answer)
             click.echo(f"Saved: {answer}.")
     finally:
-        if session.decided:
+        if session.changed:
             result = session.finish()
             if result is not None:
                 click.echo(f"Works updated: {result.records} records in {result.works} works; "
                            f"{result.queue_open} uncertain pairs left.")
-    if not session.decided:
+    if not session.changed:
         click.echo(f"{session.remaining} uncertain pairs left.")
 
 

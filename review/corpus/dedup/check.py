@@ -82,6 +82,7 @@ class CheckSession:
         self.actor = actor
         self.default_settings = settings or DedupSettings()
         self.decided = 0
+        self.changed = False  # a verdict given or withdrawn: the works need updating
         self._history: list[tuple[int, int]] = []  # pairs decided in this session, in order
         self._seen: set[int] = set()  # queue items shown and skipped in this session
         self._parent: dict[int, int] = {}  # records joined by "same" verdicts in this session
@@ -135,6 +136,7 @@ class CheckSession:
         self._seen.add(view.item.id)
         self._history.append((a, b))
         self.decided += 1
+        self.changed = True
         if verdict == "same":
             self._parent[self._find(self._root(a))] = self._find(self._root(b))
 
@@ -164,6 +166,7 @@ class CheckSession:
             if (a, b) in in_force and in_force[(a, b)].verdict == "same":
                 self._parent[self._find(self._root(a))] = self._find(self._root(b))
         self.decided = max(self.decided - 1, 0)
+        self.changed = True
         return pair
 
     def _latest_own(self) -> tuple[int, int] | None:
