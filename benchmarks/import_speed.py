@@ -101,7 +101,10 @@ def _phase(kind: str, path: Path, workdir: Path) -> dict:
         from review.corpus import import_files
         from review.store import Store
 
-        store = Store.open(f"sqlite:///{workdir / f'{kind}-{path.suffix[1:]}.db'}")
+        db = workdir / f"{kind}-{path.suffix[1:]}.db"
+        for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            stale.unlink(missing_ok=True)  # a kept directory's database from a run before
+        store = Store.open(f"sqlite:///{db}")
         count = import_files(store, [path], actor="bench")[0].records
         store.close()
     seconds = time.perf_counter() - start

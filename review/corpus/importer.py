@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from review.corpus import formats
+from review.corpus import formats, streaming
 from review.corpus.encoding import decode
+from review.corpus.formats._common import gc_paused
 from review.corpus.model import ParsedRecord
-from review.corpus.normalise import normalise_fields
 from review.errors import FormatError, InputError
 from review.store import Store, now, schema
 
@@ -36,16 +35,35 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Prepared:
-    result: ImportResult
-    sha256: str
-    parsed: list[ParsedRecord]
-    rows: list[dict[str, Any]]
-
-
 def _source_name(path: Path, explicit: str | None) -> str:
     return explicit or path.stem
+
+
+@dataclass
+class _File:
+    """A file read and decoded, its format known, not yet parsed."""
+
+    sha256: str
+    text: str
+    importer: Any
+    warnings: list[str]
+    encoding: str
+
+
+def _read(path: Path, fmt: str | None, encoding: str | None) -> _File:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("file not found", path=path) from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a directory, not an export file", path=path) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    decoded = decode(data, path, encoding)
+    del data  # only the text from here on
+    if not decoded.text.strip():
+        raise FormatError("the file is empty", path=path, line=1)
+    importer = formats.detect(decoded.text, path) if fmt in (None, "", "auto") else formats.get(fmt, path)
+    return _File(digest, decoded.text, importer, decoded.warnings, decoded.encoding)
 
 
 def prepare_file(
@@ -60,21 +78,11 @@ def prepare_file(
 
     Returns (sha256, format name, parsed records, warnings, encoding used).
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path=path) from exc
-    except IsADirectoryError as exc:
-        raise InputError("is a directory, not an export file", path=path) from exc
-    digest = hashlib.sha256(data).hexdigest()
-    decoded = decode(data, path, encoding)
-    if not decoded.text.strip():
-        raise FormatError("the file is empty", path=path, line=1)
-    importer = formats.detect(decoded.text, path) if fmt in (None, "", "auto") else formats.get(fmt, path)
-    parsed = importer.parse(decoded.text, path, mapping=mapping)
+    file = _read(path, fmt, encoding)
+    parsed = file.importer.parse(file.text, path, mapping=mapping)
     if not parsed:
-        raise FormatError(f"no records found (read as {importer.name})", path=path, line=1)
-    return digest, importer.name, parsed, decoded.warnings, decoded.encoding
+        raise FormatError(f"no records found (read as {file.importer.name})", path=path, line=1)
+    return file.sha256, file.importer.name, parsed, file.warnings, file.encoding
 
 
 def import_files(
@@ -93,91 +101,94 @@ def import_files(
 ) -> list[ImportResult]:
     """Import export files, one source each, in a single transaction.
 
-    Every file is parsed before anything is written, so a malformed record in any file
-    leaves the database exactly as it was. A file imported before (same sha256) is skipped.
+    Files are parsed, normalised and stored a batch of records at a time (big files by
+    worker processes, see ``review.corpus.streaming``), all inside the one transaction:
+    a malformed record in any file rolls it back, leaving the database exactly as it was.
+    A file imported before (same sha256) is skipped.
 
     Raises:
         InputError: a file is unreadable, undetectable or malformed (with file and line).
     """
     if kind not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {kind!r} (use one of {', '.join(SOURCE_KINDS)})", field="--kind")
-    prepared: list[_Prepared] = []
-    seen: dict[str, Path] = {}
-    with store.read() as conn:
-        known = {row.sha256: row.name for row in conn.execute(select(schema.sources.c.sha256, schema.sources.c.name))}
-    for raw_path in paths:
-        path = Path(raw_path)
-        digest, fmt_name, parsed, warnings, used = prepare_file(
-            path, source=source, fmt=fmt, encoding=encoding, mapping=mapping
-        )
-        result = ImportResult(
-            path=path,
-            source=_source_name(path, source),
-            format=fmt_name,
-            encoding=used,
-            records=len(parsed),
-            warnings=warnings,
-        )
-        if digest in known or digest in seen:
-            result.skipped = True
-            result.previous_source = known.get(digest) or _source_name(seen[digest], source)
-            prepared.append(_Prepared(result, digest, [], []))
-            continue
-        seen[digest] = path
-        rows = [_record_row(p) for p in parsed]
-        prepared.append(_Prepared(result, digest, parsed, rows))
-
-    with store.transaction() as conn:
-        for item in prepared:
-            if item.result.skipped:
+    results: list[ImportResult] = []
+    seen: dict[str, ImportResult] = {}
+    with gc_paused(), store.transaction() as conn:
+        known = {row.sha256: (row.name, row.records_read) for row in conn.execute(
+            select(schema.sources.c.sha256, schema.sources.c.name, schema.sources.c.records_read))}
+        for raw_path in paths:
+            path = Path(raw_path)
+            file = _read(path, fmt, encoding)
+            result = ImportResult(path=path, source=_source_name(path, source), format=file.importer.name,
+                                  encoding=file.encoding, records=0, warnings=file.warnings)
+            results.append(result)
+            if file.sha256 in known or file.sha256 in seen:
+                result.skipped = True
+                if file.sha256 in known:
+                    result.previous_source, result.records = known[file.sha256]
+                else:
+                    result.previous_source = seen[file.sha256].source
+                    result.records = seen[file.sha256].records
                 continue
-            res = item.result
-            source_id = conn.execute(
-                insert(schema.sources).values(
-                    name=res.source,
-                    kind=kind,
-                    format=res.format,
-                    file_name=res.path.name,
-                    path=str(res.path.resolve()),
-                    sha256=item.sha256,
-                    encoding=res.encoding,
-                    searched=searched,
-                    query=query,
-                    hits_reported=hits_reported,
-                    records_read=res.records,
-                    imported_at=now(),
-                    actor=actor,
-                )
-            ).inserted_primary_key[0]
-            res.source_id = source_id
-            for row in item.rows:
-                row["source_id"] = source_id
-            if item.rows:
-                _bulk_insert_records(conn, item.rows)
-            store.log(
-                conn, actor, "import", "source", source_id,
-                {"file": res.path.name, "format": res.format, "records": res.records, "sha256": item.sha256},
-            )
-    return [item.result for item in prepared]
+            seen[file.sha256] = result
+            _store_file(conn, store, file, result, actor=actor, kind=kind, searched=searched,
+                        query=query, hits_reported=hits_reported, mapping=mapping)
+            del file  # one file's text in memory at a time
+    return results
 
 
-def _bulk_insert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert many records fast: the DBAPI's executemany on SQLite, Core elsewhere."""
-    if conn.dialect.paramstyle != "qmark":
-        conn.execute(insert(schema.records), rows)
-        return
-    columns = list(rows[0])
-    sql = (f"INSERT INTO {schema.records.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    conn.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
-
-
-def _record_row(parsed: ParsedRecord) -> dict[str, Any]:
-    row = normalise_fields(parsed.fields)
-    row.update(
-        position=parsed.position,
-        line=parsed.line,
-        source_ref=parsed.source_ref,
-        original=json.dumps(parsed.original, ensure_ascii=False, default=str),
+def _store_file(
+    conn: Connection, store: Store, file: _File, res: ImportResult, *, actor: str, kind: str,
+    searched: str | None, query: str | None, hits_reported: int | None,
+    mapping: dict[str, str] | None,
+) -> None:
+    """Insert one file's source and records (streamed in batches), and log the import."""
+    sources = schema.sources
+    source_id = conn.execute(
+        insert(sources).values(
+            name=res.source,
+            kind=kind,
+            format=res.format,
+            file_name=res.path.name,
+            path=str(res.path.resolve()),
+            sha256=file.sha256,
+            encoding=res.encoding,
+            searched=searched,
+            query=query,
+            hits_reported=hits_reported,
+            records_read=0,  # set below, once the file is read to its end
+            imported_at=now(),
+            actor=actor,
+        )
+    ).inserted_primary_key[0]
+    res.source_id = source_id
+    count = 0
+    for batch in streaming.row_batches(file.importer, file.text, res.path, mapping=mapping):
+        _insert_records(conn, source_id, count + 1, batch)
+        count += len(batch)
+    if not count:
+        raise FormatError(f"no records found (read as {file.importer.name})", path=res.path, line=1)
+    res.records = count
+    conn.execute(update(sources).where(sources.c.id == source_id).values(records_read=count))
+    store.log(
+        conn, actor, "import", "source", source_id,
+        {"file": res.path.name, "format": res.format, "records": count, "sha256": file.sha256},
     )
-    return row
+
+
+_RECORD_COLUMNS = ("source_id", "position", *streaming.ROW_COLUMNS)
+_INSERT_SQL = (f"INSERT INTO {schema.records.name} ({', '.join(_RECORD_COLUMNS)}) "
+               f"VALUES ({', '.join('?' for _ in _RECORD_COLUMNS)})")
+
+
+def _insert_records(conn: Connection, source_id: int, first: int, batch: list[tuple[Any, ...]]) -> None:
+    """Insert rows fast: the DBAPI's executemany on SQLite (qmark), Core elsewhere."""
+    params = ((source_id, position, *row) for position, row in enumerate(batch, start=first))
+    if conn.dialect.paramstyle == "qmark":
+        cursor = conn.connection.cursor()
+        try:
+            cursor.executemany(_INSERT_SQL, params)
+        finally:
+            cursor.close()
+    else:
+        conn.execute(insert(schema.records), [dict(zip(_RECORD_COLUMNS, p, strict=True)) for p in params])

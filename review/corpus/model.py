@@ -32,7 +32,7 @@ FIELD_NAMES = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRecord:
     """One record as read from an export file.
 

@@ -135,6 +135,12 @@ def clean_text(value: Any) -> str | None:
     if value is None:
         return None
     text = value if type(value) is str else _flatten(value)
+    if (  # the usual case: nothing to do
+        text.isascii() and "&" not in text and "<" not in text and "{" not in text
+        and "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text
+        and "\x0b" not in text and "\x0c" not in text and text[:1] != " " and text[-1:] != " "
+    ):
+        return text or None
     if "&" in text:
         for _ in range(2):  # "&amp;lt;" occurs in real exports
             text = html.unescape(text)
@@ -204,6 +210,8 @@ def normalise_year(*values: Any) -> int | None:
     for value in values:
         if value is None:
             continue
+        if type(value) is str and len(value) == 4 and value.isdigit() and "1500" <= value <= "2099":
+            return int(value)  # the usual "2017"
         match = _YEAR.search(str(value)) or _YEAR_YYYYMMDD.search(str(value))
         if match:
             return int(match.group(1))
@@ -418,6 +426,8 @@ def normalise_type(value: Any) -> str | None:
     """Our record type from one or several export types; specific subtypes win."""
     if not value:
         return None
+    if type(value) is list and len(value) == 1 and type(value[0]) is str and value[0]:
+        return TYPES.get(value[0].strip().lower()) or "other"  # the usual single type
     values = [v for v in (value if isinstance(value, list | tuple) else [value]) if v]
     if not values:
         return None
@@ -431,10 +441,29 @@ def normalise_type(value: Any) -> str | None:
     return "other"
 
 
+def _clean_keywords(items: list[str] | tuple[str, ...]) -> bool:
+    """True when every keyword is clean text already (checked on all of them at once)."""
+    try:
+        joined = "\x1e".join(items)
+    except TypeError:
+        return False
+    return (
+        joined.isascii() and joined.count("\x1e") == len(items) - 1
+        and joined[:1] not in ("", " ", "\x1e") and joined[-1:] not in (" ", "\x1e")
+        and ";" not in joined and "\n" not in joined and "&" not in joined and "<" not in joined
+        and "{" not in joined and "  " not in joined and "\t" not in joined and "\r" not in joined
+        and "\x0b" not in joined and "\x0c" not in joined and " \x1e" not in joined
+        and "\x1e " not in joined and "\x1e\x1e" not in joined
+    )
+
+
 def normalise_keywords(value: Any) -> list[str]:
+    """Keywords, split on ";" and newlines, cleaned, without duplicates, in order."""
     if not value:
         return []
     items = value if isinstance(value, list | tuple) else [value]
+    if _clean_keywords(items):
+        return list(dict.fromkeys(map(str, items)))
     out: list[str] = []
     seen: set[str] = set()
     for item in items:
@@ -466,6 +495,35 @@ def strings_json(items: list[str]) -> str:
     return "[" + ", ".join(map(_json_str, items)) + "]"
 
 
+_AUTHOR_JSON: dict[str, str] = {}  # name string -> its {"family", "given"} JSON ("" if empty)
+
+
+def _author_json(name: str) -> str:
+    """``authors_json`` of one name string, remembered: names recur across records."""
+    fragment = _AUTHOR_JSON.get(name)
+    if fragment is None:
+        family, given = _split_name(name)
+        fragment = (
+            f'{{"family": {_json_str(family)}, "given": {_json_str(given)}}}' if family or given else ""
+        )
+        if len(_AUTHOR_JSON) >= 1 << 17:
+            _AUTHOR_JSON.clear()
+        _AUTHOR_JSON[name] = fragment
+    return fragment
+
+
+def _authors_column(values: Any) -> str | None:
+    """The ``authors`` column: a JSON list of {"family", "given"}, or None."""
+    fragments = []
+    for author in values:
+        if type(author) is str:
+            if fragment := _author_json(author):
+                fragments.append(fragment)
+        elif (name := normalise_author(author)) and (name["family"] or name["given"]):
+            fragments.append(authors_json([name])[1:-1])
+    return "[" + ", ".join(fragments) + "]" if fragments else None
+
+
 def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """Importer fields -> the stored normalised columns (JSON for lists).
 
@@ -473,21 +531,20 @@ def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
     """
     get = raw.get
     pages, first, last = normalise_pages(get("pages"), get("start_page"), get("end_page"))
-    authors = []
-    for author in get("authors") or ():
-        name = split_name(author) if type(author) is str else normalise_author(author)
-        if name and (name["family"] or name["given"]):
-            authors.append(name)
+    authors = get("authors")
     doi = normalise_doi(get("doi"))
     url = get("url")
     if not doi and url:
         urls = url if isinstance(url, list) else [url]
         doi = next((d for u in urls if "doi" in str(u).lower() and (d := normalise_doi(u))), None)
     keywords = normalise_keywords(get("keywords"))
+    year = get("year")
+    pmid, language, issn, isbn = get("pmid"), get("language"), get("issn"), get("isbn")
     return {
         "title": clean_title(get("title")),
-        "authors": authors_json(authors) if authors else None,
-        "year": normalise_year(get("year"), get("date")),
+        "authors": _authors_column(authors) if authors else None,
+        "year": int(year) if type(year) is str and len(year) == 4 and year.isdigit()
+        and "1500" <= year <= "2099" else normalise_year(year, get("date")),
         "journal": clean_text(get("journal")),
         "journal_abbrev": clean_text(get("journal_abbrev")),
         "volume": clean_text(get("volume")),
@@ -496,13 +553,13 @@ def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
         "page_first": first,
         "page_last": last,
         "doi": doi,
-        "pmid": normalise_pmid(get("pmid")),
+        "pmid": normalise_pmid(pmid) if pmid else None,
         "abstract": clean_text(get("abstract")),
         "keywords": strings_json(keywords) if keywords else None,
         "type": normalise_type(get("type")),
-        "language": normalise_language(get("language")),
-        "issn": normalise_issn(get("issn")),
-        "isbn": normalise_isbn(get("isbn")),
-        "url": clean_text(_first_url(url)),
+        "language": normalise_language(language) if language else None,
+        "issn": normalise_issn(issn) if issn else None,
+        "isbn": normalise_isbn(isbn) if isbn else None,
+        "url": clean_text(_first_url(url)) if url else None,
         "publisher": clean_text(get("publisher")),
     }

@@ -141,6 +141,23 @@ def compact(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v}
 
 
+def cut_points(text: str, size: int, boundary: re.Pattern[str]) -> list[int]:
+    """0 and, about every ``size`` characters, the next offset where ``boundary`` matches.
+
+    Importers that can parse a file in pieces use this to find where a record starts.
+    """
+    starts = [0]
+    position = size
+    while position < len(text):
+        match = boundary.search(text, position)
+        if match is None:
+            break
+        if match.start() > starts[-1]:
+            starts.append(match.start())
+        position = match.start() + size
+    return starts
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a parser builds many small containers.

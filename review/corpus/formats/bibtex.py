@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import bibtexparser
+from bibtexparser.middlewares import default_parse_stack
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -26,12 +27,15 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from review.corpus.formats._common import gc_paused, split_issn_isbn
+from review.corpus.formats._common import cut_points, gc_paused, split_issn_isbn
 from review.corpus.formats._latex import decode_latex
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
 _SNIFF = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+# A line that opens a block, as bibtexparser's splitter finds one; any "@string" at all.
+_BLOCK_LINE = re.compile(r"^@\w*[ \t]*(?=[{(])", re.MULTILINE)
+_STRING_BLOCK = re.compile(r"@[sS][tT][rR][iI][nN][gG]")
 _AND = re.compile(r"\s+and\s+")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
@@ -65,24 +69,50 @@ def _entry_fields(entry: Entry, *, enclosed: bool) -> dict[str, Any]:
 
 def read_entries(text: str, path: Path) -> list[tuple[int, str, str, dict[str, Any]]]:
     """(line, entry type, key, fields) for every entry, in file order."""
-    library = bibtexparser.parse_string(text)
+    return _read_piece(text, path)[0]
+
+
+def _read_piece(
+    text: str, path: Path, *, first_line: int = 1, prior_keys: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[tuple[int, str, str, dict[str, Any]]], list[str]]:
+    """Entries of a file or of a piece of one, and the keys the piece adds to the file's.
+
+    ``prior_keys`` are the entry keys of the pieces before: an entry repeating one is read
+    as bibtexparser reads a repeated key in one file (fields as written, enclosed).
+    """
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    repeated: dict[int, dict[str, Any]] = {}
+    if prior_keys:
+        for block in library.blocks:
+            if isinstance(block, Entry) and block.key in prior_keys:
+                repeated[id(block)] = _entry_fields(block, enclosed=True)
+    for middleware in default_parse_stack(allow_inplace_modification=True):
+        library = middleware.transform(library=library)
     entries: list[tuple[int, str, str, dict[str, Any]]] = []
+    keys: list[str] = []
+    offset = first_line - 1
     for block in library.blocks:
         if isinstance(block, Entry):
-            entries.append((block.start_line + 1, block.entry_type, block.key, _entry_fields(block, enclosed=False)))
+            line = block.start_line + 1 + offset
+            if id(block) in repeated:
+                entries.append((line, block.entry_type, block.key, repeated[id(block)]))
+            else:
+                entries.append((line, block.entry_type, block.key, _entry_fields(block, enclosed=False)))
+                keys.append(block.key)
         elif isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
-            entries.append((block.start_line + 1, entry.entry_type, entry.key, _entry_fields(entry, enclosed=True)))
+            entries.append((block.start_line + 1 + offset, entry.entry_type, entry.key,
+                            _entry_fields(entry, enclosed=True)))
         elif isinstance(block, ParsingFailedBlock):
             error = block.error
             reason = getattr(error, "abort_reason", None) or str(error) or "syntax error"
             end = getattr(error, "end_index", None)
-            stopped = f" (stopped on line {text.count(chr(10), 0, end) + 1})" if end else ""
+            stopped = f" (stopped on line {text.count(chr(10), 0, end) + 1 + offset})" if end else ""
             raise FormatError(
                 f"BibTeX entry cannot be parsed{stopped}: {reason}",
-                path=path, line=block.start_line + 1, field=_block_name(block.raw),
+                path=path, line=block.start_line + 1 + offset, field=_block_name(block.raw),
             )
-    return entries
+    return entries, keys
 
 
 def _block_name(raw: str) -> str | None:
@@ -103,13 +133,29 @@ class BibtexFormat:
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         with gc_paused():
-            return self._parse(text, path, mapping=mapping)
+            return self.parse_chunk(text, path, mapping=mapping)[0]
 
-    def _parse(
-        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
-    ) -> list[ParsedRecord]:
+    def chunk_starts(self, text: str, size: int) -> list[int]:
+        """Offsets at which ``text`` can be cut into pieces of about ``size`` characters:
+        0 and the starts of lines that open a block ("@article{"). A file with @string
+        definitions is one piece: its entries may refer to a string defined anywhere."""
+        if _STRING_BLOCK.search(text):
+            return [0]
+        return cut_points(text, size, _BLOCK_LINE)
+
+    def parse_chunk(
+        self,
+        text: str,
+        path: Path,
+        *,
+        first_line: int = 1,
+        mapping: dict[str, str] | None = None,
+        prior_keys: frozenset[str] | set[str] = frozenset(),
+    ) -> tuple[list[ParsedRecord], list[str]]:
+        """The records of one piece (positions counted from 1 within it) and its new keys."""
         records = []
-        for position, (line, entry_type, key, fields) in enumerate(read_entries(text, path), start=1):
+        entries, keys = _read_piece(text, path, first_line=first_line, prior_keys=prior_keys)
+        for position, (line, entry_type, key, fields) in enumerate(entries, start=1):
             lower = {k.lower(): (" ".join(v) if isinstance(v, list) else v) for k, v in fields.items()}
             original = {"ENTRYTYPE": entry_type, "ID": key, **fields}
             records.append(
@@ -121,7 +167,7 @@ class BibtexFormat:
                     fields=map_fields(entry_type.lower(), lower, key),
                 )
             )
-        return records
+        return records, keys
 
 
 def split_bibtex_names(value: str) -> list[Any]:

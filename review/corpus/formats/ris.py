@@ -29,9 +29,11 @@ import sys
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
+from string import ascii_uppercase, digits
 from typing import Any
 
 from review.corpus.formats._common import (
+    cut_points,
     doi_in,
     every,
     first,
@@ -51,6 +53,7 @@ from review.errors import FormatError
 # without trailing whitespace. Every line matches, so match i is line i.
 _LINE = re.compile(r"\n(?:([A-Z][A-Z0-9]|PMID) {1,3}-(?=[ \n]|$) *)?((?:[^\n]*[^\s])?)[^\S\n]*")
 _SNIFF_TY = re.compile(r"^TY {1,3}- *\S", re.MULTILINE)
+_TY_LINE = re.compile(r"^TY {1,3}-(?=[ \n]|$)", re.MULTILINE)  # a TY line, as _LINE reads it
 _SNIFF_ER = re.compile(r"^ER {0,3}-?\s*$", re.MULTILINE)
 _EBSCO_AN = re.compile(r"Accession Number:\s*([\w-]+)")
 
@@ -62,30 +65,66 @@ LIST_TAGS = frozenset(
 JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "INPR", "ABST", "NEWS", "SER"})
 
 
-def _lines(text: str) -> Iterator[tuple[str, str]]:
-    """(tag, value) for every line, streamed (no list of all lines, no copy of the text)."""
-    first_end = text.find("\n")
-    first = _LINE.match("\n" + (text if first_end < 0 else text[:first_end]))
-    assert first is not None  # the pattern matches any line
-    if first_end < 0:
-        return iter([first.groups()])
-    return chain([first.groups()], map(re.Match.groups, _LINE.finditer(text, first_end)))
+#: Every valid two-character tag, mapped to one shared str object.
+_TAGS = {a + b: sys.intern(a + b) for a in ascii_uppercase for b in ascii_uppercase + digits}
+#: What ``str.rstrip()`` (and the pattern's ``\s``) takes for whitespace.
+_SPACES = frozenset(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+_BLOCK = 1 << 22  # characters split into lines at a time
 
 
-def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
+def _split_lines(text: str) -> Iterator[str]:
+    """``text.split("\n")``, a block of lines at a time (no list of all the lines)."""
+    if len(text) <= _BLOCK:
+        return iter(text.split("\n"))
+
+    def blocks() -> Iterator[list[str]]:
+        start = 0
+        while (end := text.find("\n", start + _BLOCK)) >= 0:
+            yield text[start:end].split("\n")
+            start = end + 1
+        yield text[start:].split("\n")
+
+    return chain.from_iterable(blocks())
+
+
+def read_records(
+    text: str, path: Path, *, first_line: int = 1
+) -> list[tuple[int, dict[str, list[str]]]]:
     """(start line, {tag: [values]}) for every record, boundaries checked.
 
-    One regular expression splits every line into (tag, value); the tag is empty for an
+    Every line is read as ``_LINE`` reads it, into (tag, value); the tag is empty for an
     untagged line, which continues the tag above (or, outside records, is a header line).
+    Lines in the usual form ("AU  - Smith, J") take a short cut that gives the same.
+    ``text`` may be a piece of a file cut before a TY line (see ``chunk_starts``):
+    ``first_line`` is then the file's line number of its first line.
     """
     records: list[tuple[int, dict[str, list[str]]]] = []
     record: dict[str, list[str]] | None = None
     start = 0
-    last: list[str] | None = None
-    last_is_list = False
+    previous = ""  # the tag of the record's last tagged line: untagged lines continue it
     after_er = False
-    intern = sys.intern  # one str object per tag name, not one per line
-    for number, (tag, value) in enumerate(_lines(text), start=1):
+    tags, spaces, intern = _TAGS, _SPACES, sys.intern
+    for number, line in enumerate(_split_lines(text), first_line):
+        if line[2:6] == "  - " and (tag := tags.get(line[:2])) is not None:
+            value = line[6:]
+            if value[:1] == " " or value[-1:] in spaces:
+                value = value.lstrip(" ").rstrip()
+            if record is not None and tag != "TY" and tag != "ER":  # the usual line
+                values = record.get(tag)
+                if values is None:
+                    record[tag] = [value]
+                else:
+                    values.append(value)
+                previous = tag
+                continue
+        elif not line:
+            if record is None:
+                after_er = False
+            continue
+        else:
+            match = _LINE.match("\n" + line)
+            assert match is not None  # the pattern matches any line
+            tag, value = match.groups()
         if not tag:
             if value == "ER":  # a bare ER line
                 tag = "ER"
@@ -93,9 +132,10 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
                 if record is None:  # text between records: counters, Provider: lines
                     after_er = False
                     continue
-                if value and last is not None:
+                if value:
+                    last = record[previous]
                     value = value.strip()
-                    if last_is_list:
+                    if previous in LIST_TAGS:
                         last.append(value)
                     else:
                         last[-1] = f"{last[-1]}\n{value}" if last[-1] else value
@@ -106,23 +146,21 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
                     f"record starting on line {start} has no ER before the next TY",
                     path=path, line=number, field="TY",
                 )
-            last = [value]
-            record, start, last_is_list = {"TY": last}, number, False
+            record, start, previous = {"TY": [value]}, number, "TY"
         elif tag == "ER":
             if record is None:
                 raise FormatError("ER (end of record) without a TY before it",
                                   path=path, line=number, field="ER")
             records.append((start, record))
-            record = last = None
+            record = None
             after_er = True
         elif record is not None:
-            tag = intern(tag)
-            last = record.get(tag)
-            if last is None:
-                last = record[tag] = [value]
+            tag = previous = intern(tag)
+            values = record.get(tag)
+            if values is None:
+                record[tag] = [value]
             else:
-                last.append(value)
-            last_is_list = tag in LIST_TAGS
+                values.append(value)
         elif records and after_er:
             # Ovid writes an NL tag straight after ER: it belongs to the record above.
             records[-1][1].setdefault(tag, []).append(value)
@@ -152,12 +190,24 @@ class RisFormat:
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
         with gc_paused():
-            return self._parse(text, path, mapping=mapping)
+            return self.parse_chunk(text, path, mapping=mapping)[0]
 
-    def _parse(
-        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
-    ) -> list[ParsedRecord]:
-        return [
+    def chunk_starts(self, text: str, size: int) -> list[int]:
+        """Offsets at which ``text`` can be cut into pieces of about ``size`` characters:
+        0 and the starts of TY lines (see ``review.corpus.streaming``)."""
+        return cut_points(text, size, _TY_LINE)
+
+    def parse_chunk(
+        self,
+        text: str,
+        path: Path,
+        *,
+        first_line: int = 1,
+        mapping: dict[str, str] | None = None,
+        prior_keys: frozenset[str] | set[str] = frozenset(),
+    ) -> tuple[list[ParsedRecord], list[str]]:
+        """The records of one piece (positions counted from 1 within it), and no keys."""
+        records = [
             ParsedRecord(
                 position=position,
                 line=line,
@@ -165,8 +215,11 @@ class RisFormat:
                 original=record,
                 fields=map_fields(record),
             )
-            for position, (line, record) in enumerate(read_records(text, path), start=1)
+            for position, (line, record) in enumerate(
+                read_records(text, path, first_line=first_line), start=1
+            )
         ]
+        return records, []
 
 
 def source_ref(record: dict[str, list[str]]) -> str | None:
@@ -211,58 +264,74 @@ def _pmid(record: dict[str, list[str]], urls: list[str]) -> str | None:
     return pmid_in_urls(urls) if urls else None
 
 
+def _one(values: list[str] | None) -> str | None:
+    """``first`` for one tag's values: the first non-empty one."""
+    if values:
+        if values[0]:
+            return values[0]
+        for value in values:
+            if value:
+                return value
+    return None
+
+
 def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
-    """RIS tags -> our raw fields."""
-    ty = (first(record, "TY") or "").upper()
+    """RIS tags -> our raw fields.
+
+    ``_one(get(A)) or first(record, B, ...)`` is ``first(record, A, B, ...)``, cheaper when
+    A is there, as it usually is.
+    """
+    get = record.get
+    ty = (_one(get("TY")) or "").upper()
     is_journal = ty in JOURNAL_TYPES
     if is_journal:
-        journal = first(record, "JF", "T2", "JO", "JA", "J2")
+        journal = _one(get("JF")) or _one(get("T2")) or first(record, "JO", "JA", "J2")
     else:
         journal = first(record, "T2", "JF", "BT", "JO", "T3")
-    abbrev = first(record, "JA", "J2", "J1", "JI", "J9")
-    if not abbrev and (jo := first(record, "JO")) and jo != journal:
+    abbrev = _one(get("JA")) or _one(get("J2")) or first(record, "J1", "JI", "J9")
+    if not abbrev and (jo := _one(get("JO"))) and jo != journal:
         abbrev = jo
-    title = first(record, "TI", "T1", "CT")
+    title = _one(get("TI")) or first(record, "T1", "CT")
     if not title:
-        title = first(record, "BT") or (None if is_journal else first(record, "T2"))
-    start_page, end_page = first(record, "SP"), first(record, "EP")
+        title = _one(get("BT")) or (None if is_journal else _one(get("T2")))
+    start_page, end_page = _one(get("SP")), _one(get("EP"))
     if start_page == "No" and end_page == "Specified":  # Ovid's "No Specified"
         start_page = end_page = None
     if not start_page and "C7" in record:  # Scopus, WoS: article number instead of pages
-        start_page = first(record, "C7")
+        start_page = _one(get("C7"))
     authors = every(record, "AU", "A1")
     if not authors and ty in ("BOOK", "EDBOOK"):
         authors = every(record, "A2")
     urls = split_urls(every(record, "UR", "L2", "LK", "L1", "L3", "L4"))
-    m3 = record.get("M3")
-    doi = first(record, "DO", "DI") or (m3 and doi_in(m3)) or doi_in(urls)
+    m3 = get("M3")
+    doi = _one(get("DO")) or _one(get("DI")) or (m3 and doi_in(m3)) or doi_in(urls)
     types = [ty, *m3] if m3 else [ty]
-    if pt := record.get("PT"):
+    if pt := get("PT"):
         types.extend(pt)
-    issn, isbn = split_issn_isbn(record.get("SN", ()))
+    issn, isbn = split_issn_isbn(get("SN", ()))
     if "BN" in record or "IB" in record:
         isbn.extend(every(record, "BN", "IB"))
     return {
         "title": title,
         "authors": authors,
-        "year": first(record, "PY", "Y1", "DA", "Y2"),
-        "date": first(record, "DA", "Y1", "PY"),
+        "year": _one(get("PY")) or first(record, "Y1", "DA", "Y2"),
+        "date": _one(get("DA")) or _one(get("Y1")) or _one(get("PY")),
         "journal": journal,
         "journal_abbrev": abbrev,
-        "volume": first(record, "VL", "VO"),
-        "issue": first(record, "IS", "CP"),
+        "volume": _one(get("VL")) or _one(get("VO")),
+        "issue": _one(get("IS")) or _one(get("CP")),
         "start_page": start_page,
         "end_page": end_page,
         "doi": doi,
         "pmid": _pmid(record, urls),
         "abstract": joined(record, "AB", "N2"),
-        "keywords": record.get("KW"),
+        "keywords": get("KW"),
         "type": types,
-        "language": first(record, "LA"),
+        "language": _one(get("LA")),
         "issn": issn or None,
         "isbn": isbn or None,
         "url": urls or None,
-        "publisher": first(record, "PB", "PU"),
+        "publisher": _one(get("PB")) or _one(get("PU")),
     }
 
 

@@ -1,0 +1,191 @@
+"""Parsing one export into rows of the records table, in file order, a batch at a time.
+
+A format that can cut its text where a record starts (``chunk_starts`` and
+``parse_chunk``: RIS, BibTeX) is parsed piece by piece, so that the records of only a few
+pieces are in memory at once; a big file's pieces are parsed and normalised by worker
+processes while the caller stores the rows of earlier ones. Every other format is parsed
+whole and normalised a batch at a time.
+
+Whichever way a file is read, the rows and the error are the same: pieces are handed
+over in file order, and when a piece fails the piece after it is parsed together with it
+(a record cut at the end of a piece is only an error once the next piece shows where the
+file goes on), so the first error in the file wins with the message and line a whole-file
+parse gives.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from review.corpus.formats._common import gc_paused
+from review.corpus.model import ParsedRecord
+from review.corpus.normalise import normalise_fields
+from review.errors import InputError
+
+#: Characters per piece (about 2,000 typical records).
+CHUNK_CHARS = 4_000_000
+#: Files at least this long (about 20,000 typical records) are parsed by worker processes.
+PARALLEL_CHARS = 32_000_000
+#: Records per batch for formats parsed whole.
+BATCH = 2_000
+#: The columns of a row, before ``source_id`` and ``position`` are added.
+ROW_COLUMNS = ("line", "source_ref", "original", *normalise_fields({}))
+
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
+_TEXT = ""  # the file being parsed, for worker processes forked while it is set
+
+
+def original_json(original: dict[str, Any]) -> str:
+    """A record's original fields as JSON text (non-ASCII characters kept as they are)."""
+    try:
+        return orjson.dumps(original, default=str).decode()
+    except TypeError:  # a key that is not a string, an integer beyond 64 bits
+        return _JSON(original)
+
+
+def rows(records: list[ParsedRecord]) -> list[tuple[Any, ...]]:
+    """Rows of ``ROW_COLUMNS`` for parsed records."""
+    return [
+        (r.line, r.source_ref, original_json(r.original), *normalise_fields(r.fields).values())
+        for r in records
+    ]
+
+
+def row_batches(
+    importer: Any, text: str, path: Path, *, mapping: dict[str, str] | None = None,
+    workers: int | None = None,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows of ``ROW_COLUMNS`` for every record of ``text``, in file order, in batches.
+
+    Args:
+        importer: the file's format (``review.corpus.formats``).
+        text: the decoded file.
+        path: the file, for messages.
+        mapping: ``--map`` options, for the formats that take them.
+        workers: worker processes to use (default: one per CPU for big files, else none).
+
+    Raises:
+        InputError: the first malformed record in the file.
+    """
+    if not hasattr(importer, "parse_chunk"):
+        records = importer.parse(text, path, mapping=mapping)
+        for start in range(0, len(records), BATCH):
+            yield rows(records[start : start + BATCH])
+        return
+    pieces = _pieces(text, importer.chunk_starts(text, CHUNK_CHARS))
+    if workers is None:
+        workers = _default_workers() if len(text) >= PARALLEL_CHARS and len(pieces) > 2 else 0
+    if workers > 0:
+        yield from _parallel(importer, text, pieces, path, mapping, workers)
+        return
+    seen: set[str] = set()
+    for index, (start, end, first_line) in enumerate(pieces):
+        try:
+            records, keys = importer.parse_chunk(text[start:end], path, first_line=first_line,
+                                                 mapping=mapping, prior_keys=seen)
+        except InputError:
+            raise _first_error(importer, text, pieces, index, path, mapping, seen) from None
+        seen.update(keys)
+        yield rows(records)
+
+
+def _pieces(text: str, starts: list[int]) -> list[tuple[int, int, int]]:
+    """(start, end, line of start) for each piece."""
+    pieces = []
+    line = 1
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        if pieces:
+            line += text.count("\n", pieces[-1][0], start)
+        pieces.append((start, end, line))
+    return pieces
+
+
+def _default_workers() -> int:
+    if sys.platform != "linux":  # fork is safe (and cheap) on Linux only
+        return 0
+    cpus = len(os.sched_getaffinity(0))
+    return min(cpus, 4) if cpus > 1 else 0
+
+
+def _first_error(
+    importer: Any, text: str, pieces: list[tuple[int, int, int]], index: int, path: Path,
+    mapping: dict[str, str] | None, seen: set[str],
+) -> InputError:
+    """The error a whole-file parse raises, given that piece ``index`` is the first to fail."""
+    start, _end, first_line = pieces[index]
+    end = pieces[index + 1][1] if index + 1 < len(pieces) else len(text)
+    try:
+        importer.parse_chunk(text[start:end], path, first_line=first_line, mapping=mapping,
+                             prior_keys=seen)
+    except InputError as exc:
+        return exc
+    raise AssertionError(f"{path}: a piece failed alone but not with the next one")
+
+
+def _work(task: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], list[str]] | None:
+    """In a worker: the rows and keys of one piece, or None when it fails."""
+    importer, start, end, first_line, path, mapping = task
+    if end > len(_TEXT):
+        raise RuntimeError("a worker process without the file's text")
+    with gc_paused():
+        try:
+            records, keys = importer.parse_chunk(_TEXT[start:end], path, first_line=first_line,
+                                                 mapping=mapping)
+        except InputError:
+            return None
+        return rows(records), keys
+
+
+def _parallel(
+    importer: Any, text: str, pieces: list[tuple[int, int, int]], path: Path,
+    mapping: dict[str, str] | None, workers: int,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """``row_batches`` by forked workers: a few pieces ahead of the caller, in order."""
+    global _TEXT
+    _TEXT = text  # forked workers see it without a copy
+    try:
+        yield from _ordered(importer, text, pieces, path, mapping, workers)
+    finally:
+        _TEXT = ""
+
+
+def _ordered(
+    importer: Any, text: str, pieces: list[tuple[int, int, int]], path: Path,
+    mapping: dict[str, str] | None, workers: int,
+) -> Iterator[list[tuple[Any, ...]]]:
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        tasks = iter(enumerate(pieces))
+        seen: set[str] = set()
+
+        def submit() -> None:
+            for index, (start, end, first_line) in tasks:
+                pending.append((index, pool.apply_async(
+                    _work, ((importer, start, end, first_line, path, mapping),))))
+                return
+
+        for _ in range(workers + 2):
+            submit()
+        while pending:
+            index, future = pending.popleft()
+            result = future.get()
+            submit()
+            if result is None:
+                raise _first_error(importer, text, pieces, index, path, mapping, seen)
+            batch, keys = result
+            if keys and not seen.isdisjoint(keys):  # a key repeated from an earlier piece
+                start, end, first_line = pieces[index]
+                records, keys = importer.parse_chunk(text[start:end], path, first_line=first_line,
+                                                     mapping=mapping, prior_keys=seen)
+                batch = rows(records)
+            seen.update(keys)
+            yield batch
