@@ -19,11 +19,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
+from review.corpus.dedup.bulk import insert_rows, read_rows, update_rows
 from review.corpus.dedup.cluster import Clustering
 from review.corpus.dedup.decisions import current_decisions
 from review.corpus.dedup.keys import build_keys
@@ -35,6 +37,7 @@ from review.corpus.dedup.tables import runs, works_x
 from review.store import Store, now, schema
 from review.store.schema import BIB_COLUMNS
 
+_WORK_COLUMNS = ["id", "canonical_record_id", "rule", "score", "explanation", "merged_into", *BIB_COLUMNS]
 _RULE_STRENGTH = {"doi": 0, "pmid": 1, "title": 2, "fuzzy-title": 3, "person": 4}
 
 
@@ -94,9 +97,7 @@ class _Plan:
 
 def load_records(conn: Connection) -> list[dict[str, Any]]:
     """Every record with its id, work id and bibliographic columns, by id."""
-    r = schema.records
-    cols = [r.c.id, r.c.work_id, *[r.c[name] for name in BIB_COLUMNS]]
-    return [dict(row._mapping) for row in conn.execute(select(*cols).order_by(r.c.id))]
+    return read_rows(conn, schema.records.name, ["id", "work_id", *BIB_COLUMNS], "id")
 
 
 def last_settings(conn: Connection, default: DedupSettings) -> DedupSettings:
@@ -127,8 +128,8 @@ def dedup(
         t0 = time.perf_counter()
         say("loading records")
         rows = load_records(conn)
-        works = {row.id: row for row in conn.execute(select(works_x.c.id, works_x.c.canonical_record_id,
-                                                            works_x.c.merged_into))}
+        works = {row["id"]: SimpleNamespace(**row) for row in read_rows(
+            conn, "works", ["id", "canonical_record_id", "merged_into"], "id")}
         decisions = current_decisions(conn)
         timings["load"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -266,9 +267,7 @@ def _apply(conn: Connection, rows: list[dict[str, Any]], found: Groups, plan: _P
     """Compare the planned works with the stored ones; write the differences when asked."""
     clustering = found.clustering
     index_of = {int(row["id"]): i for i, row in enumerate(rows)}
-    stored: dict[int, dict[str, Any]] = {
-        row.id: dict(row._mapping) for row in conn.execute(select(works_x))
-    }
+    stored = {row["id"]: row for row in read_rows(conn, "works", _WORK_COLUMNS, "id")}
     stamp = now()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -291,16 +290,8 @@ def _apply(conn: Connection, rows: list[dict[str, Any]], found: Groups, plan: _P
     result.updated_works = len(updates)
     if not write:
         return
-    if inserts:
-        conn.execute(insert(works_x), inserts)
-    if updates:
-        conn.execute(update(works_x).where(works_x.c.id == bindparam("wid")), updates)
-    if moves:
-        r = schema.records
-        conn.execute(update(r).where(r.c.id == bindparam("rid")).values(work_id=bindparam("wid")), moves)
-    if plan.merged:
-        conn.execute(
-            update(works_x).where(works_x.c.id == bindparam("wid")).values(
-                merged_into=bindparam("into"), updated_at=bindparam("at")),
-            [{"wid": w, "into": into, "at": stamp} for w, into in sorted(plan.merged.items())],
-        )
+    insert_rows(conn, works_x, inserts)
+    update_rows(conn, works_x, "wid", updates)
+    update_rows(conn, schema.records, "rid", [{"rid": m["rid"], "work_id": m["wid"]} for m in moves])
+    update_rows(conn, works_x, "wid", [{"wid": w, "merged_into": into, "updated_at": stamp}
+                                       for w, into in sorted(plan.merged.items())])
