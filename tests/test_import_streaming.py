@@ -6,6 +6,7 @@ reads every line as the line pattern does.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import sqlite3
@@ -233,6 +234,12 @@ def test_import_in_worker_processes_stores_the_same_rows(tmp_path: Path, monkeyp
         dumps.append(_dump(tmp_path / f"{parallel}.db"))
     assert dumps[0] == dumps[1]
     assert dumps[0][0] == [("big", "ris", 150), ("big", "bibtex", 150)]
+    con = sqlite3.connect(tmp_path / "True.db")
+    stored = con.execute("select typeof(original), original from records order by id").fetchall()
+    con.close()
+    assert {kind for kind, _ in stored} == {"text"}
+    parsed = formats.get("ris").parse(ris_file.read_text(encoding="utf-8"), ris_file)
+    assert [json.loads(text) for _, text in stored[:150]] == [p.original for p in parsed]
 
 
 def test_an_error_in_a_late_piece_leaves_the_database_as_it_was(tmp_path: Path,

@@ -20,6 +20,7 @@ from typing import Any
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
+_DOUBLE_SPACE = re.compile("  ")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _DOI_TAIL = re.compile(r"\[doi\]$", re.IGNORECASE)
 _PMID = re.compile(r"(?<![A-Za-z0-9])0*(\d{1,9})(?!\d)")
@@ -137,8 +138,9 @@ def clean_text(value: Any) -> str | None:
     text = value if type(value) is str else _flatten(value)
     if (  # the usual case: nothing to do
         text.isascii() and "&" not in text and "<" not in text and "{" not in text
-        and "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text
-        and "\x0b" not in text and "\x0c" not in text and text[:1] != " " and text[-1:] != " "
+        and "\n" not in text and "\t" not in text and "\r" not in text and "\x0b" not in text
+        and "\x0c" not in text and text[:1] != " " and text[-1:] != " "
+        and _DOUBLE_SPACE.search(text) is None  # faster than `"  " in text`
     ):
         return text or None
     if "&" in text:
@@ -441,20 +443,29 @@ def normalise_type(value: Any) -> str | None:
     return "other"
 
 
-def _clean_keywords(items: list[str] | tuple[str, ...]) -> bool:
-    """True when every keyword is clean text already (checked on all of them at once)."""
+def _plain_keywords(items: list[str] | tuple[str, ...]) -> bool:
+    """True when every keyword is clean already and needs no JSON escapes: printable ASCII
+    without ``;&<{"\\``, double spaces or spaces at either end, and not empty."""
     try:
+        plain = "".join(items)
         joined = "\x1e".join(items)
     except TypeError:
         return False
     return (
-        joined.isascii() and joined.count("\x1e") == len(items) - 1
+        plain.isascii() and plain.isprintable() and ";" not in plain and "&" not in plain
+        and "<" not in plain and "{" not in plain and '"' not in plain and "\\" not in plain
+        and _DOUBLE_SPACE.search(plain) is None
         and joined[:1] not in ("", " ", "\x1e") and joined[-1:] not in (" ", "\x1e")
-        and ";" not in joined and "\n" not in joined and "&" not in joined and "<" not in joined
-        and "{" not in joined and "  " not in joined and "\t" not in joined and "\r" not in joined
-        and "\x0b" not in joined and "\x0c" not in joined and " \x1e" not in joined
-        and "\x1e " not in joined and "\x1e\x1e" not in joined
+        and " \x1e" not in joined and "\x1e " not in joined and "\x1e\x1e" not in joined
     )
+
+
+def _keywords_column(value: Any) -> str | None:
+    """The ``keywords`` column: ``strings_json(normalise_keywords(value))``, or None."""
+    if type(value) is list and _plain_keywords(value):
+        return '["' + '", "'.join(dict.fromkeys(value)) + '"]'
+    keywords = normalise_keywords(value)
+    return strings_json(keywords) if keywords else None
 
 
 def normalise_keywords(value: Any) -> list[str]:
@@ -462,7 +473,7 @@ def normalise_keywords(value: Any) -> list[str]:
     if not value:
         return []
     items = value if isinstance(value, list | tuple) else [value]
-    if _clean_keywords(items):
+    if _plain_keywords(items):
         return list(dict.fromkeys(map(str, items)))
     out: list[str] = []
     seen: set[str] = set()
@@ -537,8 +548,8 @@ def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
     if not doi and url:
         urls = url if isinstance(url, list) else [url]
         doi = next((d for u in urls if "doi" in str(u).lower() and (d := normalise_doi(u))), None)
-    keywords = normalise_keywords(get("keywords"))
-    year = get("year")
+    keywords = get("keywords")
+    year, volume, issue = get("year"), get("volume"), get("issue")
     pmid, language, issn, isbn = get("pmid"), get("language"), get("issn"), get("isbn")
     return {
         "title": clean_title(get("title")),
@@ -547,15 +558,17 @@ def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
         and "1500" <= year <= "2099" else normalise_year(year, get("date")),
         "journal": clean_text(get("journal")),
         "journal_abbrev": clean_text(get("journal_abbrev")),
-        "volume": clean_text(get("volume")),
-        "issue": clean_text(get("issue")),
+        "volume": volume if type(volume) is str and volume.isascii() and volume.isdigit()
+        else clean_text(volume),
+        "issue": issue if type(issue) is str and issue.isascii() and issue.isdigit()
+        else clean_text(issue),
         "pages": pages,
         "page_first": first,
         "page_last": last,
         "doi": doi,
         "pmid": normalise_pmid(pmid) if pmid else None,
         "abstract": clean_text(get("abstract")),
-        "keywords": strings_json(keywords) if keywords else None,
+        "keywords": _keywords_column(keywords) if keywords else None,
         "type": normalise_type(get("type")),
         "language": normalise_language(language) if language else None,
         "issn": normalise_issn(issn) if issn else None,

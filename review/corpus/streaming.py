@@ -16,11 +16,14 @@ parse gives.
 from __future__ import annotations
 
 import json
+import marshal
 import multiprocessing
 import os
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +45,23 @@ ROW_COLUMNS = ("line", "source_ref", "original", *normalise_fields({}))
 
 _JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
 _TEXT = ""  # the file being parsed, for worker processes forked while it is set
+_HANDOFF = ""  # the directory in which those workers leave their rows
 
 
-def original_json(original: dict[str, Any]) -> str:
-    """A record's original fields as JSON text (non-ASCII characters kept as they are)."""
+def original_json(original: dict[str, Any]) -> bytes:
+    """A record's original fields as JSON, UTF-8 encoded (non-ASCII characters as they are).
+
+    Bytes, not str: they go to the database as they are (see ``importer``), instead of
+    being decoded here, and encoded again to pass between processes and to SQLite.
+    """
     try:
-        return orjson.dumps(original, default=str).decode()
+        return orjson.dumps(original, default=str)
     except TypeError:  # a key that is not a string, an integer beyond 64 bits
-        return _JSON(original)
+        return _JSON(original).encode()
 
 
 def rows(records: list[ParsedRecord]) -> list[tuple[Any, ...]]:
-    """Rows of ``ROW_COLUMNS`` for parsed records."""
+    """Rows of ``ROW_COLUMNS`` for parsed records (``original`` as UTF-8 JSON bytes)."""
     return [
         (r.line, r.source_ref, original_json(r.original), *normalise_fields(r.fields).values())
         for r in records
@@ -131,8 +139,14 @@ def _first_error(
     raise AssertionError(f"{path}: a piece failed alone but not with the next one")
 
 
-def _work(task: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], list[str]] | None:
-    """In a worker: the rows and keys of one piece, or None when it fails."""
+def _work(task: tuple[Any, ...]) -> str | bytes | None:
+    """In a worker: the rows and keys of one piece, or None when it fails.
+
+    They are marshalled (several times faster than pickle for rows of strings, numbers
+    and None) and left in a file in the hand-off directory, whose name is returned: on
+    Linux's shared memory that costs a fraction of what a pipe costs for the same bytes.
+    If the file cannot be written, the bytes themselves are returned.
+    """
     importer, start, end, first_line, path, mapping = task
     if end > len(_TEXT):
         raise RuntimeError("a worker process without the file's text")
@@ -142,7 +156,25 @@ def _work(task: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], list[str]] | No
                                                  mapping=mapping)
         except InputError:
             return None
-        return rows(records), keys
+        data = marshal.dumps((rows(records), keys))
+    target = os.path.join(_HANDOFF, f"{start}.rows")
+    try:
+        with open(target, "wb") as out:
+            out.write(data)
+    except OSError:  # a full /dev/shm, say
+        with suppress(OSError):
+            os.unlink(target)
+        return data
+    return target
+
+
+def _receive(result: str | bytes) -> tuple[list[tuple[Any, ...]], list[str]]:
+    if isinstance(result, str):
+        with open(result, "rb") as handle:
+            data = handle.read()
+        os.unlink(result)
+        result = data
+    return marshal.loads(result)
 
 
 def _parallel(
@@ -150,12 +182,14 @@ def _parallel(
     mapping: dict[str, str] | None, workers: int,
 ) -> Iterator[list[tuple[Any, ...]]]:
     """``row_batches`` by forked workers: a few pieces ahead of the caller, in order."""
-    global _TEXT
-    _TEXT = text  # forked workers see it without a copy
-    try:
-        yield from _ordered(importer, text, pieces, path, mapping, workers)
-    finally:
-        _TEXT = ""
+    global _TEXT, _HANDOFF
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="review-import-", dir=shm) as handoff:
+        _TEXT, _HANDOFF = text, handoff  # forked workers see them without a copy
+        try:
+            yield from _ordered(importer, text, pieces, path, mapping, workers)
+        finally:
+            _TEXT, _HANDOFF = "", ""
 
 
 def _ordered(
@@ -181,7 +215,7 @@ def _ordered(
             submit()
             if result is None:
                 raise _first_error(importer, text, pieces, index, path, mapping, seen)
-            batch, keys = result
+            batch, keys = _receive(result)
             if keys and not seen.isdisjoint(keys):  # a key repeated from an earlier piece
                 start, end, first_line = pieces[index]
                 records, keys = importer.parse_chunk(text[start:end], path, first_line=first_line,
