@@ -6,6 +6,10 @@ BibTeX, then measures, each in its own process so peak memory is its own:
   (a) the bare parser: rispy.load / bibtexparser.parse_string
   (b) our import: review.corpus.import_files into a new SQLite database
 
+Big imports parse in worker processes: "peak MB" is the measured process's own peak,
+"workers MB" the largest worker's (the file's text is shared with it, not copied), and
+the CPU columns show the seconds spent by the process and by its workers.
+
 Usage:
     python benchmarks/import_speed.py [--records 100000] [--keep DIR]
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -86,7 +91,7 @@ def write_bibtex(records: list[dict], path: Path) -> None:
             )
 
 
-def _phase(kind: str, path: Path, workdir: Path) -> dict:
+def _phase(kind: str, path: Path, workdir: Path, breakdown: bool = False) -> dict:
     start = time.perf_counter()
     if kind == "rispy":
         import rispy
@@ -105,36 +110,93 @@ def _phase(kind: str, path: Path, workdir: Path) -> dict:
         for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
             stale.unlink(missing_ok=True)  # a kept directory's database from a run before
         store = Store.open(f"sqlite:///{db}")
+        timer = _Breakdown() if breakdown else None
         count = import_files(store, [path], actor="bench")[0].records
         store.close()
+        if timer:
+            breakdown_s = timer.done(time.perf_counter() - start)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"records": count, "seconds": seconds, "peak_mb": peak_mb}
+    # Worker processes (big imports): the largest one's peak, shared pages of the file's
+    # text included, and the CPU seconds of all of them beside this process's own.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"records": count, "seconds": seconds, "peak_mb": peak_mb,
+            "workers_mb": children.ru_maxrss / 1024, "cpu": own.ru_utime + own.ru_stime,
+            "workers_cpu": children.ru_utime + children.ru_stime,
+            **({"breakdown": breakdown_s} if kind == "review" and breakdown else {})}
+
+
+class _Breakdown:
+    """Where the importing process's time goes: reading and decoding the file, waiting
+    for rows (parsing and normalising, in workers for big files), inserting them, and the
+    rest (mostly the commit)."""
+
+    def __init__(self) -> None:
+        from review.corpus import importer, streaming
+
+        self.seconds = {"read": 0.0, "rows": 0.0, "insert": 0.0}
+        for module, name, key in ((importer, "_read", "read"), (importer, "_insert_records", "insert")):
+            setattr(module, name, self._timed(getattr(module, name), key))
+        batches = streaming.row_batches
+
+        def timed_batches(*args, **kwargs):
+            iterator = batches(*args, **kwargs)
+            while True:
+                start = time.perf_counter()
+                batch = next(iterator, None)
+                self.seconds["rows"] += time.perf_counter() - start
+                if batch is None:
+                    return
+                yield batch
+
+        streaming.row_batches = timed_batches
+
+    def _timed(self, function, key):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[key] += time.perf_counter() - start
+        return timed
+
+    def done(self, total: float) -> dict:
+        return {**self.seconds, "rest": total - sum(self.seconds.values())}
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="Write the generated files here and keep them.")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="Also print where our import's time goes (read, rows, insert, rest).")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(_phase(args.phase, args.file, args.workdir)))
+        print(json.dumps(_phase(args.phase, args.file, args.workdir, args.breakdown)))
         return
 
     tmp = tempfile.TemporaryDirectory()
     workdir = args.keep or Path(tmp.name)
     workdir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(2026)
-    records = [_record(rng, i) for i in range(args.records)]
-    ris, bib = workdir / "bench.ris", workdir / "bench.bib"
-    write_ris(records, ris)
-    write_bibtex(records, bib)
-    del records
+    ris, bib, made = workdir / "bench.ris", workdir / "bench.bib", workdir / "bench.records"
+    if not (args.keep and made.exists() and made.read_text() == str(args.records) and ris.exists() and bib.exists()):
+        rng = random.Random(2026)
+        records = [_record(rng, i) for i in range(args.records)]
+        write_ris(records, ris)
+        write_bibtex(records, bib)
+        del records
+        made.write_text(str(args.records))
     print(f"Generated {args.records:,} records: RIS {ris.stat().st_size / 1e6:.0f} MB, "
-          f"BibTeX {bib.stat().st_size / 1e6:.0f} MB (python {sys.version.split()[0]})\n")
+          f"BibTeX {bib.stat().st_size / 1e6:.0f} MB (python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {_load()})\n")
     rows = []
     for label, phase, path in (
         ("RIS     bare rispy.load", "rispy", ris),
@@ -143,7 +205,8 @@ def main() -> None:
         ("BibTeX  review import", "review", bib),
     ):
         proc = subprocess.run(
-            [sys.executable, __file__, "--phase", phase, "--file", str(path), "--workdir", str(workdir)],
+            [sys.executable, __file__, "--phase", phase, "--file", str(path), "--workdir", str(workdir),
+             *(["--breakdown"] if args.breakdown else [])],
             capture_output=True, text=True,
         )
         if proc.returncode != 0:
@@ -151,12 +214,19 @@ def main() -> None:
             rows.append((label, {"records": 0, "seconds": float("nan"), "peak_mb": float("nan")}))
             continue
         rows.append((label, json.loads(proc.stdout.strip().splitlines()[-1])))
-    print(f"{'what':<28}{'records':>10}{'seconds':>10}{'records/s':>12}{'peak MB':>10}")
+    print(f"{'what':<28}{'records':>10}{'seconds':>10}{'records/s':>12}{'peak MB':>10}"
+          f"{'CPU s':>8}{'workers MB':>12}{'workers CPU s':>15}")
     for label, r in rows:
-        print(f"{label:<28}{r['records']:>10,}{r['seconds']:>10.1f}{r['records'] / r['seconds']:>12,.0f}{r['peak_mb']:>10,.0f}")
+        print(f"{label:<28}{r['records']:>10,}{r['seconds']:>10.1f}{r['records'] / r['seconds']:>12,.0f}{r['peak_mb']:>10,.0f}"
+              f"{r.get('cpu', float('nan')):>8.1f}{r.get('workers_mb', 0):>12,.0f}{r.get('workers_cpu', 0):>15.1f}")
     for fmt, bare, ours in (("RIS", rows[0][1], rows[1][1]), ("BibTeX", rows[2][1], rows[3][1])):
         ratio = (ours["records"] / ours["seconds"]) / (bare["records"] / bare["seconds"])
         print(f"{fmt}: our import runs at {ratio:.2f}x the bare parser's speed")
+    for label, r in rows:
+        if "breakdown" in r:
+            parts = ", ".join(f"{key} {value:.1f} s" for key, value in r["breakdown"].items())
+            print(f"{label.split()[0]} import, importing process: {parts}")
+    print(f"load average after: {_load()}")
     tmp.cleanup()
 
 

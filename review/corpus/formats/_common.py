@@ -51,7 +51,7 @@ def every(record: dict[str, list[str]], *tags: str) -> list[str]:
     for tag in tags:
         values = record.get(tag)
         if values:
-            out.extend(v for v in values if v)
+            out.extend(filter(None, values))
     return out
 
 
