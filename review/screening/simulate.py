@@ -314,7 +314,7 @@ def simulate(
     retrain_every: int = 1,
     full: bool = False,
     prior: Sequence[int] | None = None,
-    model: str = "svm+nb",
+    model: str = "svm",
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Replay a labelled CSV through :class:`Ranker`, one record at a time.
@@ -371,7 +371,7 @@ def simulate(
     seq = labels[order].astype(int).tolist()
     return SimulationResult(
         path=str(data.path), label_column=data.label_column, records=n, relevant=relevant,
-        seed=seed, model=f"{MODEL_NAME}:{model}", retrain_every=retrain_every, prior=first,
+        seed=seed, model=MODEL_NAME if model == "svm" else f"{MODEL_NAME}:{model}", retrain_every=retrain_every, prior=first,
         order=order, labels_in_order=seq,
         recall={p: recall_at(seq, n, relevant, p) for p in RECALL_POINTS},
         wss_at_95=wss(seq, n, relevant, 0.95), wss_at_100=wss(seq, n, relevant, 1.0),
