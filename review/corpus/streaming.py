@@ -15,6 +15,7 @@ parse gives.
 
 from __future__ import annotations
 
+import gc
 import json
 import marshal
 import multiprocessing
@@ -196,7 +197,7 @@ def _ordered(
     importer: Any, text: str, pieces: list[tuple[int, int, int]], path: Path,
     mapping: dict[str, str] | None, workers: int,
 ) -> Iterator[list[tuple[Any, ...]]]:
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
         pending: deque[Any] = deque()
         tasks = iter(enumerate(pieces))
         seen: set[str] = set()

@@ -139,9 +139,8 @@ class BibtexFormat:
         """Offsets at which ``text`` can be cut into pieces of about ``size`` characters:
         0 and the starts of lines that open a block ("@article{"). A file with @string
         definitions is one piece: its entries may refer to a string defined anywhere."""
-        if _STRING_BLOCK.search(text):
-            return [0]
-        return cut_points(text, size, _BLOCK_LINE)
+        starts = cut_points(text, size, _BLOCK_LINE)
+        return [0] if len(starts) > 1 and _STRING_BLOCK.search(text) else starts
 
     def parse_chunk(
         self,
