@@ -88,6 +88,7 @@ def dedup_group(ctx: click.Context, state: State, threshold: float | None, dry_r
 
     Example:
 
+    \b
         review dedup --dry-run
         review dedup
         review dedup check
@@ -167,6 +168,7 @@ def check_command(state: State, actor: str | None) -> None:
 
     Example:
 
+    \b
         review dedup check --actor alice
     """
     from review.corpus.dedup.check import CheckSession
@@ -243,6 +245,7 @@ def explain_command(state: State, work: int, as_json: bool) -> None:
 
     Example:
 
+    \b
         review dedup explain 42
         review dedup explain 42 --json
     """
@@ -264,6 +267,7 @@ def overlap_command(state: State, out_dir: Path | None, as_json: bool) -> None:
 
     Example:
 
+    \b
         review dedup overlap
         review dedup overlap --out reports/ --json
     """
