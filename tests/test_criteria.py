@@ -146,6 +146,7 @@ def test_cli_malformed_file_exits_2_with_line(workspace, cli) -> None:
 
 
 def test_cli_missing_file_exits_2(workspace, cli) -> None:
+    workspace.path("protocols", "criteria.yaml").unlink()  # `review init` writes a starter file
     result = cli("criteria")
     assert result.exit_code == 2
     assert "criteria.yaml: criteria file not found" in result.output
