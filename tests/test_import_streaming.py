@@ -10,6 +10,7 @@ import json
 import random
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -197,6 +198,32 @@ def test_worker_processes_give_what_the_whole_file_gives(monkeypatch: pytest.Mon
     assert isinstance(expected, str) == broken
     if broken:
         assert re.match(rf"{PATH}:\d+: ", expected)
+
+
+_WORK = streaming._work
+
+
+def _slow_work(task):  # module level: the pool passes it to the workers by name
+    time.sleep(0.03)
+    return _WORK(task)
+
+
+@pytest.mark.parametrize("kind", ["ris", "bibtex"])
+@pytest.mark.parametrize("broken", [False, True])
+def test_pieces_parsed_here_while_workers_are_busy(monkeypatch: pytest.MonkeyPatch, kind: str,
+                                                   broken: bool) -> None:
+    rng = random.Random(8)
+    text = (_ris_file if kind == "ris" else _bibtex_file)(rng, 120)
+    if broken:
+        text = _break(text, rng, kind)
+    monkeypatch.setattr(streaming, "CHUNK_CHARS", 700)
+    monkeypatch.setattr(streaming, "_work", _slow_work)
+    here = []
+    parse_here = streaming._here
+    monkeypatch.setattr(streaming, "_here", lambda *args: here.append(args[2]) or parse_here(*args))
+    importer = formats.get(kind)
+    assert _pieces(importer, text, 1) == _whole(importer, text)
+    assert here  # some pieces were parsed in this process, not by the worker
 
 
 def test_bibtex_with_string_definitions_is_one_piece() -> None:

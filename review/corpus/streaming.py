@@ -22,7 +22,6 @@ import multiprocessing
 import os
 import sys
 import tempfile
-from collections import deque
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
@@ -197,26 +196,37 @@ def _ordered(
     importer: Any, text: str, pieces: list[tuple[int, int, int]], path: Path,
     mapping: dict[str, str] | None, workers: int,
 ) -> Iterator[list[tuple[Any, ...]]]:
+    """Pieces handed to the workers a few ahead; while the next one in order is not ready,
+    the caller parses a later piece itself rather than wait. Results are used in order."""
+    ahead = workers + 2  # pieces at the workers at most
+    window = ahead + 2  # pieces handed out (to workers or taken here) but not yet used
     with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
-        pending: deque[Any] = deque()
-        tasks = iter(enumerate(pieces))
+        handed: dict[int, Any] = {}  # piece -> AsyncResult, or [rows and keys, or None] from here
+        at_workers = 0
+        next_piece = 0
         seen: set[str] = set()
-
-        def submit() -> None:
-            for index, (start, end, first_line) in tasks:
-                pending.append((index, pool.apply_async(
-                    _work, ((importer, start, end, first_line, path, mapping),))))
-                return
-
-        for _ in range(workers + 2):
-            submit()
-        while pending:
-            index, future = pending.popleft()
-            result = future.get()
-            submit()
-            if result is None:
+        for index in range(len(pieces)):
+            while next_piece < len(pieces) and at_workers < ahead and len(handed) < window:
+                start, end, first_line = pieces[next_piece]
+                handed[next_piece] = pool.apply_async(
+                    _work, ((importer, start, end, first_line, path, mapping),))
+                next_piece += 1
+                at_workers += 1
+            entry = handed[index]
+            while (not isinstance(entry, list) and not entry.ready()
+                   and next_piece < len(pieces) and len(handed) < window):
+                handed[next_piece] = [_here(importer, text, pieces[next_piece], path, mapping)]
+                next_piece += 1
+            del handed[index]
+            if isinstance(entry, list):
+                entry = entry[0]
+            else:
+                at_workers -= 1
+                entry = entry.get()
+                entry = None if entry is None else _receive(entry)
+            if entry is None:
                 raise _first_error(importer, text, pieces, index, path, mapping, seen)
-            batch, keys = _receive(result)
+            batch, keys = entry
             if keys and not seen.isdisjoint(keys):  # a key repeated from an earlier piece
                 start, end, first_line = pieces[index]
                 records, keys = importer.parse_chunk(text[start:end], path, first_line=first_line,
@@ -224,3 +234,16 @@ def _ordered(
                 batch = rows(records)
             seen.update(keys)
             yield batch
+
+
+def _here(
+    importer: Any, text: str, piece: tuple[int, int, int], path: Path, mapping: dict[str, str] | None,
+) -> tuple[list[tuple[Any, ...]], list[str]] | None:
+    """What ``_work`` gives for a piece, parsed in this process."""
+    start, end, first_line = piece
+    try:
+        records, keys = importer.parse_chunk(text[start:end], path, first_line=first_line,
+                                             mapping=mapping)
+    except InputError:
+        return None
+    return rows(records), keys
