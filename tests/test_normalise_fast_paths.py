@@ -133,3 +133,45 @@ def test_clean_text_and_keywords_are_the_plain_steps(value: Any) -> None:
                 max_size=3))
 def test_normalise_type_is_the_plain_step(values: list[str]) -> None:
     assert n.normalise_type(values) == _type(values)
+
+
+
+def _pages(pages: Any = None, start: Any = None, end: Any = None):
+    """``normalise_pages`` without its short cut."""
+    start_s, end_s, text = _clean_text(start), _clean_text(end), _clean_text(pages)
+    if start_s and start_s[0] in "pP":
+        start_s = n._PAGE_PREFIX.sub("", start_s)
+    if text and text[0] in "pP":
+        text = n._PAGE_PREFIX.sub("", text)
+    if text and len(text) <= 6 and (excel := n._EXCEL_DATE_PAGES.match(text)):
+        text = f"{int(excel.group(1))}-{n._MONTHS.index(excel.group(2).lower()) + 1}"
+    if start_s and not end_s and not text and n._PAGES.match(start_s):
+        text, start_s = start_s, None
+    if text and not start_s:
+        match = n._PAGES.match(text)
+        if match:
+            p1, n1, s1, p2, n2, s2 = match.groups()
+            if not p2 and p1:
+                p2 = p1
+            if len(n2) < len(n1) and not p2.strip(p1):
+                n2 = n1[: len(n1) - len(n2)] + n2
+            start_s, end_s = f"{p1}{n1}{s1}", f"{p2}{n2}{s2}"
+        else:
+            start_s = text.split(",")[0].strip() or None
+    elif start_s and end_s and start_s.isdigit() and end_s.isdigit() and len(end_s) < len(start_s):
+        end_s = start_s[: len(start_s) - len(end_s)] + end_s
+    if start_s and end_s and start_s != end_s:
+        return f"{start_s}-{end_s}", start_s, end_s
+    if start_s:
+        return (text if text and not n._PAGES.match(text) else start_s), start_s, end_s or None
+    return text, None, None
+
+
+_PAGE = st.one_of(st.none(), st.sampled_from(["1", "12", "012", "99", "100", "1012", "24", " 5", "p12", "", "²"]),
+                  st.text(alphabet="0123456789-pS ", max_size=5))
+
+
+@given(_PAGE, _PAGE, _PAGE)
+def test_normalise_pages_is_the_plain_step(pages: str | None, start: str | None, end: str | None) -> None:
+    assert n.normalise_pages(pages, start, end) == _pages(pages, start, end)
+    assert n.normalise_pages(None, start, end) == _pages(None, start, end)

@@ -224,6 +224,11 @@ def normalise_pages(
     pages: Any = None, start: Any = None, end: Any = None
 ) -> tuple[str | None, str | None, str | None]:
     """(pages, first, last) with abbreviated ranges expanded: "1012-24" -> 1012-1024."""
+    if (  # the usual SP/EP pair: "226", "229"
+        pages is None and type(start) is str and type(end) is str and start.isascii()
+        and end.isascii() and start.isdigit() and end.isdigit() and len(end) >= len(start)
+    ):
+        return (f"{start}-{end}" if start != end else start), start, end
     start_s = clean_text(start)
     end_s = clean_text(end)
     text = clean_text(pages)
