@@ -142,17 +142,16 @@ def import_files(
             result = ImportResult(path=path, source=_source_name(path, source), format=file.importer.name,
                                   encoding=file.encoding, records=0, warnings=file.warnings)
             results.append(result)
-            if file.sha256 in known or file.sha256 in seen:
+            if file.sha256 in known:
                 result.skipped = True
-                if file.sha256 in known:
-                    result.previous_source, result.records = known[file.sha256]
-                else:
-                    result.previous_source = seen[file.sha256].source
-                    result.records = seen[file.sha256].records
-                continue
-            seen[file.sha256] = result
-            _store_file(conn, store, file, result, actor=actor, kind=kind, searched=searched,
-                        query=query, hits_reported=hits_reported, mapping=mapping)
+                result.previous_source, result.records = known[file.sha256]
+            elif file.sha256 in seen:
+                result.skipped = True
+                result.previous_source, result.records = seen[file.sha256].source, seen[file.sha256].records
+            else:
+                seen[file.sha256] = result
+                _store_file(conn, store, file, result, actor=actor, kind=kind, searched=searched,
+                            query=query, hits_reported=hits_reported, mapping=mapping)
             del file  # one file's text in memory at a time
     return results
 
