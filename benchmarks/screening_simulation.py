@@ -36,6 +36,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from review.screening.prioritise import Ranker  # noqa: E402
 from review.screening.simulate import (  # noqa: E402
     draw_prior,
     recall_at,
@@ -97,10 +98,18 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--asreview", default=None, help="path to the asreview executable")
     parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write every run here")
+    parser.add_argument("--no-asreview", action="store_true", help="run ours only")
+    parser.add_argument("--svm-c", type=float, default=None,
+                        help=f"try another SVM C (default {Ranker.SVM_C}; ASReview's elas_u4 has 0.11)")
     args = parser.parse_args()
+    if args.svm_c is not None:
+        Ranker.SVM_C = args.svm_c
+    print(f"ours: {Ranker(['a b']).description}")
 
-    exe = find_asreview(args.asreview)
-    if exe is None:
+    exe = None if args.no_asreview else find_asreview(args.asreview)
+    if args.no_asreview:
+        print("ours only (--no-asreview)")
+    elif exe is None:
         print("asreview not found (--asreview, $ASREVIEW_BIN, .venv-bench or PATH): ours only")
     else:
         print(f"asreview {asreview_version(exe)} at {exe}, default model (elas_u4)")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-#: The model's name, as reported by ``review screen simulate``.
-MODEL_NAME = "tfidf(1-2gram,sublinear)+linear-svm(C=0.2,balanced)"
+#: The features' name, as reported by ``review screen simulate`` (see ``Ranker.description``).
+FEATURES_NAME = "tfidf(1-2gram,sublinear)"
 
 #: Said wherever the estimate is shown.
 STOPPING_NOTE = (
@@ -136,9 +136,9 @@ class Ranker:
     MODELS = ("svm", "svm+nb", "nb")
     #: Irrelevant decisions the SVM trains on at most (keeps a retrain fast at 10,000 records).
     SVM_MAX_IRRELEVANT = 1500
-    #: The SVM's regularisation (ASReview's "elas_u4" has 0.11; 0.2 did a little better on
-    #: the benchmark sets, see docs/screening-prioritisation.md) and balance ratio (u4's).
-    SVM_C = 0.2
+    #: The SVM's regularisation and balance ratio: ASReview's "elas_u4" settings, which no
+    #: variant we tried beat on every benchmark set (docs/screening-prioritisation.md).
+    SVM_C = 0.11
     SVM_RATIO = 9.8
     #: Naive Bayes' smoothing and balance ratio (ASReview's "elas_u3").
     NB_ALPHA = 3.822
@@ -175,6 +175,15 @@ class Ranker:
             except ValueError:  # empty vocabulary
                 continue
         return sparse.csr_matrix((self.n, 1), dtype=np.float64)
+
+    @property
+    def description(self) -> str:
+        """The model in one line, e.g. ``tfidf(1-2gram,sublinear)+svm(C=0.11,balanced=9.8)``."""
+        parts = {
+            "svm": f"svm(C={self.SVM_C},balanced={self.SVM_RATIO})",
+            "nb": f"nb(alpha={self.NB_ALPHA},balanced={self.NB_RATIO})",
+        }
+        return f"{FEATURES_NAME}+" + "+".join(parts[m] for m in self.model.split("+"))
 
     # ------------------------------------------------------------------ public API
 

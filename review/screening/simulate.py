@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from review.errors import InputError
-from review.screening.prioritise import MODEL_NAME, Ranker
+from review.screening.prioritise import Ranker
 
 #: Label columns tried, in order, when none is given.
 LABEL_COLUMNS = ("label_included", "label", "included")
@@ -122,8 +122,6 @@ class LabelledSet:
 
 def _row_lines(text: str, sep: str) -> list[int]:
     """The 1-based line on which each data row starts (quoted fields may span lines)."""
-    import io
-
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     starts: list[int] = []
     previous_end = 0
@@ -371,7 +369,7 @@ def simulate(
     seq = labels[order].astype(int).tolist()
     return SimulationResult(
         path=str(data.path), label_column=data.label_column, records=n, relevant=relevant,
-        seed=seed, model=MODEL_NAME if model == "svm" else f"{MODEL_NAME}:{model}", retrain_every=retrain_every, prior=first,
+        seed=seed, model=ranker.description, retrain_every=retrain_every, prior=first,
         order=order, labels_in_order=seq,
         recall={p: recall_at(seq, n, relevant, p) for p in RECALL_POINTS},
         wss_at_95=wss(seq, n, relevant, 0.95), wss_at_100=wss(seq, n, relevant, 1.0),
@@ -414,7 +412,7 @@ def plot_curve(result: SimulationResult, path: str | Path) -> Path:
         y.append(y[-1])
     fig = Figure(figsize=(6.4, 4.4))
     ax = fig.add_subplot()
-    ax.plot(x, y, label=f"prioritised ({result.model.split(':')[-1]})", color="#1f5fa8")
+    ax.plot(x, y, label="prioritised order", color="#1f5fa8")
     ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="random order")
     ax.axhline(0.95, color="#c0504d", linewidth=0.8, linestyle=":", label="95% recall")
     if result.screened_to_95 is not None:
