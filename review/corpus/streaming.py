@@ -34,10 +34,12 @@ from review.corpus.model import ParsedRecord
 from review.corpus.normalise import normalise_fields
 from review.errors import InputError
 
-#: Characters per piece (about 2,000 typical records).
-CHUNK_CHARS = 4_000_000
-#: Files at least this long (about 20,000 typical records) are parsed by worker processes.
-PARALLEL_CHARS = 32_000_000
+#: Characters per piece at most (about 1,000 typical records): a file is cut into 16 pieces
+#: or more, none shorter than ``MIN_CHUNK_CHARS``, so that workers share even small files.
+CHUNK_CHARS = 2_000_000
+MIN_CHUNK_CHARS = 250_000
+#: Files at least this long (about 4,000 typical records) are parsed by worker processes.
+PARALLEL_CHARS = 8_000_000
 #: Records per batch for formats parsed whole.
 BATCH = 2_000
 #: The columns of a row, before ``source_id`` and ``position`` are added.
@@ -89,7 +91,8 @@ def row_batches(
         for start in range(0, len(records), BATCH):
             yield rows(records[start : start + BATCH])
         return
-    pieces = _pieces(text, importer.chunk_starts(text, CHUNK_CHARS))
+    size = min(CHUNK_CHARS, max(MIN_CHUNK_CHARS, len(text) // 16))
+    pieces = _pieces(text, importer.chunk_starts(text, size))
     if workers is None:
         workers = _default_workers() if len(text) >= PARALLEL_CHARS and len(pieces) > 2 else 0
     if workers > 0:
