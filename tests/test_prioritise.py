@@ -113,3 +113,29 @@ def test_estimate_remaining_with_few_labels_and_all_labelled() -> None:
     assert few.expected > 0 and "too few" in few.method
     done = ranker.estimate_remaining(dict.fromkeys(range(5), 0))
     assert done.expected == 0 and done.unlabelled == 0
+
+
+@pytest.mark.parametrize("model", ["svm", "svm+nb", "nb"])
+def test_models_rank_the_similar_record_first(model: str) -> None:
+    ranker = Ranker(TEXTS, model=model)
+    assert ranker.order({2: 1, 0: 0, 1: 0})[0] == 4
+    assert ranker.description.startswith("tfidf(1-2gram,sublinear)+")
+    with pytest.raises(ValueError, match="unknown model"):
+        Ranker(TEXTS, model="bert")
+
+
+def test_svm_training_cap_keeps_relevant_and_closest_irrelevant() -> None:
+    class Capped(Ranker):
+        SVM_MAX_IRRELEVANT = 2
+
+    texts, y = _sample()
+    ranker = Capped(texts)
+    idx = np.arange(40)
+    rows, labels = ranker._svm_rows(idx, y[idx])
+    assert labels.sum() == y[:40].sum() and (labels == 0).sum() == 2
+    assert len(ranker.order(dict(zip(idx.tolist(), y[idx].tolist(), strict=True)))) == len(texts) - 40
+
+
+def test_non_text_values_are_empty_texts() -> None:
+    ranker = Ranker(["nudge", None, "other"], include_keywords=["nudge"])  # type: ignore[list-item]
+    assert ranker.order({}) == [0, 1, 2]

@@ -158,11 +158,13 @@ class Ranker:
         self.n = len(texts)
         self.seed = seed
         self.model = model
-        self.X = self._vectorise([t if isinstance(t, str) else "" for t in texts])
-        self.keyword_scores = keyword_scores(texts, include_keywords, exclude_keywords)
+        clean = [t if isinstance(t, str) else "" for t in texts]
+        self.X = self._vectorise(clean)
+        self.keyword_scores = keyword_scores(clean, include_keywords, exclude_keywords)
         self._cache_key: frozenset[tuple[int, int]] | None = None
         self._cache: np.ndarray | None = None
-        self._XT = sparse.csr_matrix(self.X.T)  # for naive Bayes' one-product fit
+        # X transposed, for naive Bayes' one-product fit
+        self._XT = sparse.csr_matrix(self.X.T) if "nb" in model else None
 
     def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -282,6 +284,8 @@ class Ranker:
         by_class = np.zeros((self.n, 2))
         by_class[idx, 0] = w * (y == 0)
         by_class[idx, 1] = w * (y == 1)
+        if self._XT is None:
+            self._XT = sparse.csr_matrix(self.X.T)
         counts = np.asarray(self._XT @ by_class) + alpha  # features x 2
         log_prob = np.log(counts) - np.log(counts.sum(axis=0))
         prior = np.log(by_class.sum(axis=0))
