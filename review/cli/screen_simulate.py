@@ -94,12 +94,12 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
         return
     click.echo(f"{result.path}: {result.records} records, {result.relevant} relevant "
                f"(label column {result.label_column}), seed {result.seed}")
-    click.echo(f"  model                 {result.model}")
-    for fraction, value in result.recall.items():
-        click.echo(f"  recall@{round(fraction * 100)}%{'':<{12 - len(str(round(fraction * 100)))}}"
-                   f"{_percent(value)}")
-    click.echo(f"  WSS@95                {result.wss_at_95:.3f}")
-    click.echo(f"  screened to find all  {result.screened_to_find_all} of {result.records} "
-               f"({_percent((result.screened_to_find_all or result.records) / result.records)})")
+    rows = [("model", result.model)]
+    rows += [(f"recall@{round(p * 100)}%", _percent(value)) for p, value in result.recall.items()]
+    rows += [("WSS@95", f"{result.wss_at_95:.3f}"),
+             ("screened to find all", f"{result.screened_to_find_all} of {result.records} ("
+              f"{_percent((result.screened_to_find_all or result.records) / result.records)})")]
+    for label, value in rows:
+        click.echo(f"  {label:<22}{value}")
     for path in written:
         click.echo(f"  wrote {path}")
