@@ -7,10 +7,12 @@ reads every line as the line pattern does.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import sqlite3
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -224,6 +226,25 @@ def test_pieces_parsed_here_while_workers_are_busy(monkeypatch: pytest.MonkeyPat
     importer = formats.get(kind)
     assert _pieces(importer, text, 1) == _whole(importer, text)
     assert here  # some pieces were parsed in this process, not by the worker
+
+
+def _dying_work(task):  # a worker killed (out of memory, say)
+    os._exit(9)
+
+
+def test_a_worker_that_dies_stops_the_import_and_changes_nothing(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "big.ris"
+    big.write_text(_ris_file(random.Random(4), 150), encoding="utf-8")
+    monkeypatch.setattr(streaming, "CHUNK_CHARS", 2_000)
+    monkeypatch.setattr(streaming, "PARALLEL_CHARS", 10_000)
+    monkeypatch.setattr(streaming, "_default_workers", lambda: 2)
+    monkeypatch.setattr(streaming, "_work", _dying_work)
+    store = Store.open(f"sqlite:///{tmp_path / 'r.db'}")
+    with pytest.raises(BrokenProcessPool):
+        import_files(store, [big], actor="tester")
+    store.close()
+    assert _dump(tmp_path / "r.db") == ([], [])
 
 
 def test_bibtex_with_string_definitions_is_one_piece() -> None:

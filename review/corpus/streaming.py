@@ -22,7 +22,9 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -121,7 +123,8 @@ def _pieces(text: str, starts: list[int]) -> list[tuple[int, int, int]]:
 
 
 def _default_workers() -> int:
-    if sys.platform != "linux":  # fork is safe (and cheap) on Linux only
+    # Workers are forked: safe (and cheap) on Linux, in a process without other threads.
+    if sys.platform != "linux" or threading.active_count() > 1:
         return 0
     cpus = len(os.sched_getaffinity(0))
     return min(cpus, 4) if cpus > 1 else 0
@@ -203,20 +206,22 @@ def _ordered(
     the caller parses a later piece itself rather than wait. Results are used in order."""
     ahead = workers + 2  # pieces at the workers at most
     window = ahead + 2  # pieces handed out (to workers or taken here) but not yet used
-    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
-        handed: dict[int, Any] = {}  # piece -> AsyncResult, or [rows and keys, or None] from here
+    # A worker that dies breaks the pool (BrokenProcessPool): an error, never a hang.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=gc.enable)
+    try:
+        handed: dict[int, Any] = {}  # piece -> Future, or [rows and keys, or None] from here
         at_workers = 0
         next_piece = 0
         seen: set[str] = set()
         for index in range(len(pieces)):
             while next_piece < len(pieces) and at_workers < ahead and len(handed) < window:
                 start, end, first_line = pieces[next_piece]
-                handed[next_piece] = pool.apply_async(
-                    _work, ((importer, start, end, first_line, path, mapping),))
+                handed[next_piece] = pool.submit(_work, (importer, start, end, first_line, path, mapping))
                 next_piece += 1
                 at_workers += 1
             entry = handed[index]
-            while (not isinstance(entry, list) and not entry.ready()
+            while (not isinstance(entry, list) and not entry.done()
                    and next_piece < len(pieces) and len(handed) < window):
                 handed[next_piece] = [_here(importer, text, pieces[next_piece], path, mapping)]
                 next_piece += 1
@@ -225,7 +230,7 @@ def _ordered(
                 entry = entry[0]
             else:
                 at_workers -= 1
-                entry = entry.get()
+                entry = entry.result()
                 entry = None if entry is None else _receive(entry)
             if entry is None:
                 raise _first_error(importer, text, pieces, index, path, mapping, seen)
@@ -237,6 +242,8 @@ def _ordered(
                 batch = rows(records)
             seen.update(keys)
             yield batch
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _here(
