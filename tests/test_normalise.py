@@ -171,3 +171,11 @@ def test_authors_json_is_json_dumps(authors: list[dict[str, str]]) -> None:
 @given(st.lists(st.text()))
 def test_strings_json_is_json_dumps(items: list[str]) -> None:
     assert n.strings_json(items) == json.dumps(items, ensure_ascii=False)
+
+
+def test_doi_from_openurl_and_double_encoded_links() -> None:
+    from review.corpus.normalise import normalise_doi
+
+    assert normalise_doi("info:doi/10.1186%252Fs12884-017-1220-0&rft.atitle=Mothers") == "10.1186/s12884-017-1220-0"
+    assert normalise_doi("http://sfx.example/?sid=x&id=doi:10.1016/j.midw.2015.01.001&atitle=P") == "10.1016/j.midw.2015.01.001"
+    assert normalise_doi("10.1000/abc&def") == "10.1000/abc&def"  # '&' inside a DOI is kept

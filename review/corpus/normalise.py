@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import Any
+from urllib.parse import unquote
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
@@ -171,6 +172,9 @@ def clean_title(value: Any) -> str | None:
     return text or None
 
 
+_QUERY_TAIL = re.compile(r"&(?:amp;)?[a-z_]+(?:\.[a-z_]+)?=", re.IGNORECASE)
+
+
 def normalise_doi(value: Any) -> str | None:
     """Lower-case DOI without resolver prefix ("https://doi.org/", "doi:")."""
     if not value:
@@ -183,14 +187,18 @@ def normalise_doi(value: Any) -> str | None:
     text = str(value)
     if "&" in text:
         text = html.unescape(text)
-    if "%2" in text:
-        text = text.replace("%2F", "/").replace("%2f", "/")
+    if "%" in text and ("%2" in text or "%3" in text):  # URL-encoded, sometimes twice
+        for _ in range(2):
+            text = unquote(text)
     match = _DOI.search(text)
     if not match:
         return None
     doi = match.group(0)
-    if "&" in doi and "?" in text[: match.start()]:  # a link's query: "...id=doi:10.x/y&atitle="
-        doi = doi.split("&", 1)[0]
+    if "&" in doi:  # a link's query: "...id=doi:10.x/y&atitle=", OpenURL "&rft.atitle="
+        if "?" in text[: match.start()]:
+            doi = doi.split("&", 1)[0]
+        elif (query := _QUERY_TAIL.search(doi)) is not None:
+            doi = doi[: query.start()]
     doi = doi.rstrip(".,;)]}>\"'")
     if doi.count("(") < doi.count(")"):
         doi = doi.rstrip(")")
