@@ -100,10 +100,14 @@ def main() -> None:
     parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write every run here")
     parser.add_argument("--no-asreview", action="store_true", help="run ours only")
     parser.add_argument("--svm-c", type=float, default=None,
-                        help=f"try another SVM C (default {Ranker.SVM_C}; ASReview's elas_u4 has 0.11)")
+                        help=f"try another SVM C (default {Ranker.SVM_C}; elas_u4 has 0.11)")
+    parser.add_argument("--svm-ratio", type=float, default=None,
+                        help=f"try another balance ratio (default {Ranker.SVM_RATIO}; elas_u4 has 9.8)")
     args = parser.parse_args()
     if args.svm_c is not None:
         Ranker.SVM_C = args.svm_c
+    if args.svm_ratio is not None:
+        Ranker.SVM_RATIO = args.svm_ratio
     print(f"ours: {Ranker(['a b']).description}")
 
     exe = None if args.no_asreview else find_asreview(args.asreview)
