@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import bibtexparser
-import pandas as pd
 import rispy
 from bibtexparser.model import Entry, Field
 from sqlalchemy import select
@@ -113,6 +112,8 @@ def export_records(store: Store, fmt: str, output: Path, *, deduplicated: bool =
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
+        import pandas as pd  # lazy: pandas costs ~0.2 s to import, on every command
+
         frame = pd.DataFrame([{c: row[c] for c in CSV_COLUMNS} for row in rows], columns=list(CSV_COLUMNS))
         frame["year"] = frame["year"].astype("Int64")
         frame["work_id"] = frame["work_id"].astype("Int64")
