@@ -112,3 +112,14 @@ def test_bad_map_option_is_exit_2(cli, tmp_path: Path) -> None:
     result = cli("import", str(export), "--map", "no-equals-sign")
     assert result.exit_code == 2
     assert "--map" in result.output
+
+
+def test_progress_is_reported_per_batch_up_to_the_total(workspace: Workspace, tmp_path: Path) -> None:
+    from review.corpus import import_files
+
+    export = tmp_path / "many.ris"
+    export.write_text("\n".join(RIS_OK.replace("TI  - Mothers'", f"TI  - {i} Mothers'") for i in range(3000)), encoding="utf-8")
+    seen: list[tuple[str, int]] = []
+    import_files(workspace.store(), [export], actor="t", progress=lambda p, n: seen.append((p.name, n)))
+    assert seen and seen[-1] == ("many.ris", 3000)
+    assert [n for _, n in seen] == sorted(n for _, n in seen)

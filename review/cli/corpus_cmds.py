@@ -63,11 +63,19 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
     if query_file:
         query = query_file.read_text(encoding="utf-8").strip()
     workspace = state.workspace()
+    show_progress = not quiet and sys.stderr.isatty()
+
+    def progress(path: Path, count: int) -> None:
+        click.echo(f"\r{path.name}: {count:,} records read", nl=False, err=True)
+
     results = import_files(
         workspace.store(), list(files), actor=current_actor(actor), source=source, fmt=fmt,
         searched=searched, query=query, kind=kind, hits_reported=hits_reported,
         encoding=encoding, mapping=_parse_mapping(maps),
+        progress=progress if show_progress else None,
     )
+    if show_progress:
+        click.echo("\r\033[K", nl=False, err=True)
     for result in results:
         for warning in result.warnings:
             click.echo(f"Warning: {warning}", err=True)

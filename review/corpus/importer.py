@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,8 +118,11 @@ def import_files(
     hits_reported: int | None = None,
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
+    progress: Callable[[Path, int], None] | None = None,
 ) -> list[ImportResult]:
     """Import export files, one source each, in a single transaction.
+
+    ``progress(path, records_so_far)``, if given, is called after each stored batch.
 
     Files are parsed, normalised and stored a batch of records at a time (big files by
     worker processes, see ``review.corpus.streaming``), all inside the one transaction:
@@ -151,7 +154,8 @@ def import_files(
             else:
                 seen[file.sha256] = result
                 _store_file(conn, store, file, result, actor=actor, kind=kind, searched=searched,
-                            query=query, hits_reported=hits_reported, mapping=mapping)
+                            query=query, hits_reported=hits_reported, mapping=mapping,
+                            progress=progress)
             del file  # one file's text in memory at a time
     return results
 
@@ -159,7 +163,7 @@ def import_files(
 def _store_file(
     conn: Connection, store: Store, file: _File, res: ImportResult, *, actor: str, kind: str,
     searched: str | None, query: str | None, hits_reported: int | None,
-    mapping: dict[str, str] | None,
+    mapping: dict[str, str] | None, progress: Callable[[Path, int], None] | None = None,
 ) -> None:
     """Insert one file's source and records (streamed in batches), and log the import."""
     sources = schema.sources
@@ -185,6 +189,8 @@ def _store_file(
     for batch in streaming.row_batches(file.importer, file.text, res.path, mapping=mapping):
         _insert_records(conn, source_id, count + 1, batch)
         count += len(batch)
+        if progress is not None:
+            progress(res.path, count)
     if not count:
         raise FormatError(f"no records found (read as {file.importer.name})", path=res.path, line=1)
     res.records = count
