@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -174,3 +174,24 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def tagged_records(
+    pairs: Iterable[tuple[int, dict[str, list[str]]]],
+    *,
+    id_tags: tuple[str, ...],
+    map_fields: Callable[[dict[str, list[str]]], dict[str, Any]],
+) -> list[Any]:
+    """ParsedRecords from a reader's (start line, {tag: [values]}) pairs, GC paused.
+
+    The shared tail of every tagged format: position counts from 1, ``source_ref`` is the
+    first of ``id_tags`` present, ``original`` the tags verbatim, ``fields`` mapped.
+    """
+    from review.corpus.model import ParsedRecord
+
+    with gc_paused():
+        return [
+            ParsedRecord(position=position, line=line, source_ref=first(record, *id_tags),
+                         original=record, fields=map_fields(record))
+            for position, (line, record) in enumerate(pairs, start=1)
+        ]

@@ -15,10 +15,10 @@ from typing import Any
 from review.corpus.formats._common import (
     every,
     first,
-    gc_paused,
     joined,
     pmid_in_text,
     split_issn_isbn,
+    tagged_records,
 )
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
@@ -72,17 +72,7 @@ class EndnoteTaggedFormat:
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
-        with gc_paused():
-            return [
-                ParsedRecord(
-                    position=position,
-                    line=line,
-                    source_ref=first(record, "M", "F"),
-                    original=record,
-                    fields=map_fields(record),
-                )
-                for position, (line, record) in enumerate(read_records(text, path), start=1)
-            ]
+        return tagged_records(read_records(text, path), id_tags=("M", "F"), map_fields=map_fields)
 
 
 def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:

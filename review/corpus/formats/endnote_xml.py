@@ -22,10 +22,10 @@ from xml.parsers import expat
 from review.corpus.formats._common import (
     every,
     first,
-    gc_paused,
     pmid_in_text,
     pmid_in_urls,
     split_issn_isbn,
+    tagged_records,
 )
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
@@ -120,23 +120,7 @@ class EndnoteXmlFormat:
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
-        with gc_paused():
-            return self._parse(text, path, mapping=mapping)
-
-    def _parse(
-        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
-    ) -> list[ParsedRecord]:
-        out = []
-        for position, (line, record) in enumerate(read_records(text, path), start=1):
-            out.append(
-                ParsedRecord(
-                    position=position,
-                    line=line,
-                    source_ref=first(record, "rec-number"),
-                    original=record,
-                    fields=map_fields(record),
-                )
-            )
+        out = tagged_records(read_records(text, path), id_tags=("rec-number",), map_fields=map_fields)
         if not out and text.strip() and "<record" not in text:
             raise FormatError("XML without EndNote <record> elements: not an EndNote XML export",
                               path=path, line=1)

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from review.corpus.formats._common import every, first, gc_paused, joined
+from review.corpus.formats._common import every, first, joined, tagged_records
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -84,24 +84,8 @@ class MedlineFormat:
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
-        with gc_paused():
-            return self._parse(text, path, mapping=mapping)
-
-    def _parse(
-        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
-    ) -> list[ParsedRecord]:
-        out = []
-        for position, (line, record) in enumerate(read_records(text, path), start=1):
-            out.append(
-                ParsedRecord(
-                    position=position,
-                    line=line,
-                    source_ref=first(record, "PMID", "OID", "PMC", "AN"),
-                    original=record,
-                    fields=map_fields(record),
-                )
-            )
-        return out
+        return tagged_records(read_records(text, path), id_tags=("PMID", "OID", "PMC", "AN"),
+                              map_fields=map_fields)
 
 
 def _doi(record: dict[str, list[str]]) -> str | None:

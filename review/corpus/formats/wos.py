@@ -14,7 +14,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from review.corpus.formats._common import every, first, gc_paused, joined, split_issn_isbn
+from review.corpus.formats._common import (
+    every,
+    first,
+    joined,
+    split_issn_isbn,
+    tagged_records,
+)
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -108,22 +114,7 @@ class WosFormat:
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
     ) -> list[ParsedRecord]:
-        with gc_paused():
-            return self._parse(text, path, mapping=mapping)
-
-    def _parse(
-        self, text: str, path: Path, *, mapping: dict[str, str] | None = None
-    ) -> list[ParsedRecord]:
-        return [
-            ParsedRecord(
-                position=position,
-                line=line,
-                source_ref=first(record, "UT"),
-                original=record,
-                fields=map_fields(record),
-            )
-            for position, (line, record) in enumerate(read_records(text, path), start=1)
-        ]
+        return tagged_records(read_records(text, path), id_tags=("UT",), map_fields=map_fields)
 
 
 def split_keywords(values: list[str]) -> list[str]:
