@@ -213,6 +213,20 @@ def _insert(conn: Connection, **values: Any) -> int:
     return int(conn.execute(insert(T).values(**values)).inserted_primary_key[0])
 
 
+def _validated(conn: Connection, work_id: int, stage: str, who: str, decision: str,
+               reason: str | None, note: str | None, reviewers: Sequence[str] | None,
+               criteria: Criteria | None, reviewers_per_work: int) -> tuple[str, str | None]:
+    """Every check a decision or resolution must pass; returns (reviewer, cleaned note)."""
+    check_stage(stage)
+    who = check_reviewer(who, reviewers)
+    require_live(conn, work_id)
+    check_decision(decision)
+    note = note.strip() if note and note.strip() else None
+    check_reason(stage, decision, reason, note, criteria)
+    _check_stage_order(conn, work_id, stage, reviewers_per_work)
+    return who, note
+
+
 def record_decision(
     conn: Connection,
     *,
@@ -252,13 +266,8 @@ def record_decision(
         InputError: unknown stage, reviewer, decision or reason; a stage out of order.
         NotFound: the work does not exist or was merged into another.
     """
-    check_stage(stage)
-    reviewer = check_reviewer(reviewer, reviewers)
-    require_live(conn, work_id)
-    check_decision(decision)
-    note = note.strip() if note and note.strip() else None
-    check_reason(stage, decision, reason, note, criteria)
-    _check_stage_order(conn, work_id, stage, reviewers_per_work)
+    reviewer, note = _validated(conn, work_id, stage, reviewer, decision, reason, note,
+                                reviewers, criteria, reviewers_per_work)
     mine = _work_view(conn, stage, work_id, reviewer).by_work.get(work_id, {}).get(reviewer)
     if mine is not None and (mine.decision, mine.reason, mine.note) == (decision, reason, note):
         return mine.id
@@ -319,13 +328,8 @@ def resolve(
         InputError: as :func:`record_decision`; or no reviewer has screened the work yet.
         NotFound: the work does not exist or was merged into another.
     """
-    check_stage(stage)
-    resolver = check_reviewer(resolver, reviewers)
-    require_live(conn, work_id)
-    check_decision(decision)
-    note = note.strip() if note and note.strip() else None
-    check_reason(stage, decision, reason, note, criteria)
-    _check_stage_order(conn, work_id, stage, reviewers_per_work)
+    resolver, note = _validated(conn, work_id, stage, resolver, decision, reason, note,
+                                reviewers, criteria, reviewers_per_work)
     if not _work_view(conn, stage, work_id).by_work.get(work_id):
         raise InputError(
             f"nothing to resolve: no reviewer has screened work {work_id} at {stage}; "
