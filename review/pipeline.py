@@ -7,27 +7,21 @@ SQLite database from the workspace's committed files.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from review.corpus import import_files
+from review.corpus.dedup import pipeline_step as dedup_step
 from review.errors import ConfigError, ReviewError
+from review.screening import pipeline_step as screening_step
+from review.steps import StepResult
 from review.workspace import Workspace, current_actor
 
 CORPUS_MANIFEST = "sources.yaml"
 _SKIP_SUFFIXES = {".md", ".yaml", ".yml", ".txt~", ".pdf"}
-
-
-@dataclass
-class StepResult:
-    name: str
-    summary: str
-    details: list[str] = field(default_factory=list)
 
 
 def corpus_plan(workspace: Workspace) -> list[dict[str, Any]]:
@@ -83,16 +77,6 @@ def import_corpus(workspace: Workspace, actor: str) -> StepResult:
     return StepResult("import", f"{len(plan)} search exports, {new} new records", details)
 
 
-def _optional_step(module: str, function: str) -> Callable[..., Any] | None:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    return getattr(mod, function, None)
-
-
 def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
         progress: Callable[[str], None] | None = None) -> list[StepResult]:
     """Run every stage that has its inputs. Returns what each step did."""
@@ -103,21 +87,17 @@ def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
     steps: list[StepResult] = []
     say("Importing search exports ...")
     steps.append(import_corpus(workspace, who))
-    for label, module, function in PIPELINE_STEPS:
-        step = _optional_step(module, function)
-        if step is None:
-            continue
+    for label, step in PIPELINE_STEPS:
         say(f"{label} ...")
-        result = step(workspace, actor=who)
-        steps.append(result if isinstance(result, StepResult) else StepResult(label, str(result)))
+        steps.append(step(workspace, actor=who))
     return steps
 
 
-#: Later stages, run when their module exists: (label, module, function(workspace, actor=)).
-PIPELINE_STEPS: list[tuple[str, str, str]] = [
-    ("Deduplicating", "review.corpus.dedup.pipeline_step", "run_step"),
-    ("Loading screening decisions", "review.screening.pipeline_step", "run_step"),
-    ("Rendering reports", "review.reports.pipeline_step", "run_step"),
+#: The stages after import, in order: (progress label, step(workspace, actor=) -> StepResult).
+#: Plain imports: a stage whose module is missing fails at once instead of being skipped.
+PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
+    ("Deduplicating", dedup_step.run_step),
+    ("Loading screening decisions", screening_step.run_step),
 ]
 
 

@@ -7,60 +7,12 @@ statuses once, at the edge: bad input exits 2, other runtime problems exit 1.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any
 
 import click
 
 from review import __version__
-from review.errors import InputError, ReviewError
-from review.workspace import Workspace
-
-#: Modules that add commands to the group (each defines ``register(group)``).
-COMMAND_MODULES = (
-    "review.cli.workspace_cmds",
-    "review.cli.corpus_cmds",
-    "review.cli.dedup",
-    "review.cli.screen",
-    "review.cli.fulltext",
-    "review.cli.criteria",
-    "review.cli.run",
-)
-
-
-class ReviewGroup(click.Group):
-    """A click group that turns library errors into one-line messages and exit codes."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(2)
-        except ReviewError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(1)
-
-
-class State:
-    """What the group passes to its commands: where the workspace is."""
-
-    def __init__(self, project: Path | None) -> None:
-        self.project = project
-        self._workspace: Workspace | None = None
-
-    def workspace(self) -> Workspace:
-        if self._workspace is None:
-            self._workspace = Workspace.find(self.project)
-        return self._workspace
-
-    def close(self) -> None:
-        if self._workspace is not None:
-            self._workspace.close()
-
-
-pass_state = click.make_pass_decorator(State)
+from review.cli.context import ReviewGroup, State, pass_state
 
 
 @click.group(cls=ReviewGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,14 +40,21 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
 
 def _register() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    # Plain imports: a missing or broken command module fails at once, in every test.
+    from review.cli import (
+        corpus_cmds,
+        criteria,
+        dedup,
+        fulltext,
+        run,
+        screen,
+        workspace_cmds,
+    )
+
+    for module in (workspace_cmds, corpus_cmds, dedup, screen, fulltext, criteria, run):
         module.register(main)
 
 
 _register()
+
+__all__ = ["ReviewGroup", "State", "main", "pass_state"]

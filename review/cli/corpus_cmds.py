@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli import State, pass_state
+from review.cli.context import State, pass_state
 from review.corpus import export_records, import_files
 from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli import State, pass_state
+from review.cli.context import State, pass_state
 from review.screening.criteria import format_criteria, load_criteria, workspace_criteria
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from review.cli import State, pass_state
+from review.cli.context import State, pass_state
 from review.workspace import current_actor
 
 _ANSWERS = {

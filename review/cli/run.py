@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from review.cli import State, pass_state
+from review.cli.context import State, pass_state
 from review.pipeline import run
 from review.status import collect_status, format_status
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from review.cli import State
+from review.cli.context import State
 from review.screening.decisions import DECISIONS, STAGES
 
 STAGE_HELP = "Screening stage (default: title-abstract)."

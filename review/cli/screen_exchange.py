@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from review.cli import State
+from review.cli.context import State
 from review.cli.screen import ScreenSettings
 from review.errors import InputError
 from review.screening import exchange

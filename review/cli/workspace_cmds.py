@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.cli import State, pass_state
+from review.cli.context import State, pass_state
 from review.status import collect_status, format_status
 from review.workspace import Workspace
 

@@ -43,6 +43,7 @@ from review.screening.decisions import STAGES
 from review.screening.exchange import ExchangeError, Problem, import_decisions
 from review.screening.exchange_formats import COVIDENCE_LISTS, FORMATS, detect, read_csv
 from review.screening.fulltext import import_fulltext
+from review.steps import StepResult
 
 DIRECTORY = ("extraction", "screening")
 MANIFEST = "manifest.yaml"
@@ -219,12 +220,10 @@ def run_step(workspace: Any, *, actor: str) -> Any:
     Raises:
         InputError: a bad file or row (``FILE:LINE``); that file's rows are not written.
     """
-    from review.pipeline import StepResult
-
     try:
         loads = plan(workspace)
         if not loads:
-            return StepResult("screening", f"no screening files in {'/'.join(DIRECTORY)}/")
+            return StepResult.skipped("screening", f"no screening files in {'/'.join(DIRECTORY)}/")
         settings = _Settings.of(workspace)
         done = [(load, *_load(workspace, load, settings, actor)) for load in loads]
     except InputError as exc:

@@ -6,12 +6,11 @@ from typing import Any
 
 from review.corpus.dedup.run import dedup
 from review.corpus.dedup.settings import DedupSettings
+from review.steps import StepResult
 
 
-def run_step(workspace: Any, *, actor: str) -> Any:
+def run_step(workspace: Any, *, actor: str) -> StepResult:
     """Deduplicate with the workspace's settings; a one-line summary for ``review run``."""
-    from review.pipeline import StepResult
-
     result = dedup(workspace.store(), actor=actor, settings=DedupSettings.from_workspace(workspace))
     summary = (f"{result.records} records in {result.works} works ({result.duplicates} duplicates); "
                f"{result.queue_open} uncertain pairs to check")

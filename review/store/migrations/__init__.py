@@ -3,7 +3,7 @@
 Each migration is a module named ``m<NNNN>_<name>.py`` defining ``upgrade(conn)``. Its
 version number is NNNN; each is applied in its own transaction together with its
 bookkeeping row in ``schema_migrations``. Number ranges by area keep parallel work apart:
-0001-0099 core, 0100-0199 dedup, 0200-0299 screening, 0300-0399 appraisal/extraction.
+0001-0099 core, 0100-0199 dedup, 0200-0299 screening, 0300-0399 appraisal, 0400-0499 studies, theories and extraction.
 """
 
 from __future__ import annotations

@@ -1,0 +1,101 @@
+"""The included reports: the works included at full text, which every realist stage uses.
+
+Appraisal, studies, extraction and the manuscript tables all start from the same list: live
+works whose full-text screening status is ``include``. This module is the one place that
+says so, with what those stages show of each report (citation, title, year, type, full text).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from review.errors import NotFound
+from review.screening.decisions import work_status
+from review.screening.fulltext import report_states
+from review.store import schema
+
+__all__ = ["IncludedReport", "citation", "included_ids", "included_reports", "require_included"]
+
+
+@dataclass(frozen=True)
+class IncludedReport:
+    """One included report (a live work included at full text)."""
+
+    work_id: int
+    title: str
+    authors: list[str]  # family names, in order
+    year: int | None
+    type: str | None  # the normalised record type (e.g. JOUR, THES, RPRT)
+    journal: str | None
+    doi: str | None
+    fulltext: str | None  # the retrieved file, relative to the workspace when inside it
+    fulltext_sha256: str | None
+
+    @property
+    def citation(self) -> str:
+        """``Author (year)``, ``Author & Other (year)`` or ``Author et al. (year)``."""
+        return citation(self.authors, self.year)
+
+
+def citation(families: list[str], year: int | None) -> str:
+    """A short author-date citation as manuscripts print it."""
+    when = str(year) if year else "n.d."
+    if not families:
+        return f"Anonymous ({when})"
+    if len(families) == 1:
+        return f"{families[0]} ({when})"
+    if len(families) == 2:
+        return f"{families[0]} & {families[1]} ({when})"
+    return f"{families[0]} et al. ({when})"
+
+
+def _families(raw: Any) -> list[str]:
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    except ValueError:
+        return [str(raw)]
+    names = []
+    for item in items:
+        name = item.get("family") if isinstance(item, dict) else str(item)
+        if name:
+            names.append(str(name))
+    return names
+
+
+def included_ids(conn: Connection, *, reviewers_per_work: int = 1) -> list[int]:
+    """Ids of the live works included at full text, ascending."""
+    statuses = work_status(conn, "full-text", reviewers_per_work=reviewers_per_work)
+    return sorted(w for w, status in statuses.items() if status == "include")
+
+
+def included_reports(conn: Connection, *, reviewers_per_work: int = 1) -> list[IncludedReport]:
+    """Every included report, by work id."""
+    ids = included_ids(conn, reviewers_per_work=reviewers_per_work)
+    if not ids:
+        return []
+    files = {s.work_id: s for s in report_states(conn, reviewers_per_work=reviewers_per_work)
+             if s.status == "retrieved"}
+    w = schema.works
+    rows = conn.execute(select(w.c.id, w.c.title, w.c.authors, w.c.year, w.c.type, w.c.journal, w.c.doi)
+                        .where(w.c.id.in_(ids)).order_by(w.c.id))
+    found = []
+    for row in rows:
+        state = files.get(row.id)
+        found.append(IncludedReport(
+            work_id=row.id, title=row.title or "(no title)", authors=_families(row.authors),
+            year=row.year, type=row.type, journal=row.journal, doi=row.doi,
+            fulltext=state.file if state else None, fulltext_sha256=state.sha256 if state else None,
+        ))
+    return found
+
+
+def require_included(conn: Connection, work_id: int, *, reviewers_per_work: int = 1) -> None:
+    """Raise NotFound unless ``work_id`` is an included report."""
+    if work_id not in included_ids(conn, reviewers_per_work=reviewers_per_work):
+        raise NotFound(f"report {work_id} is not an included report (a work included at full text); "
+                       "`review screen` lists what is", field="report")
