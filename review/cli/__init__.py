@@ -30,6 +30,7 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
     Example:
 
+    \b
         review init my-review && cd my-review
         review import ~/exports/cinahl.ris --source CINAHL --searched 2020-03-01
         review status
@@ -41,17 +42,26 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
 def _register() -> None:
     # Plain imports: a missing or broken command module fails at once, in every test.
-    from review.cli import (
-        corpus_cmds,
-        criteria,
-        dedup,
-        fulltext,
-        run,
-        screen,
-        workspace_cmds,
-    )
+    from review.cli import archive  # noqa: I001 - one line per module keeps parallel edits apart
+    from review.cli import corpus_cmds
+    from review.cli import criteria
+    from review.cli import dedup
+    from review.cli import fulltext
+    from review.cli import run
+    from review.cli import screen
+    from review.cli import workspace_cmds
 
-    for module in (workspace_cmds, corpus_cmds, dedup, screen, fulltext, criteria, run):
+    modules = [
+        workspace_cmds,
+        corpus_cmds,
+        dedup,
+        screen,
+        fulltext,
+        criteria,
+        run,
+        archive,  # after corpus_cmds: adds `export all` to its export group
+    ]
+    for module in modules:
         module.register(main)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Connection, Engine
 
+from review.errors import ReviewError
 from review.store import schema
 from review.store.migrations import all_migrations
 
@@ -104,6 +105,12 @@ class Store:
         with self.engine.begin() as conn:
             schema.migrations.create(conn, checkfirst=True)
         done = self.applied_versions()
+        known = {m.version for m in all_migrations()}
+        newer = sorted(done - known)
+        if newer:
+            raise ReviewError(
+                f"this database was written by a newer version of review (schema {max(done)}; this "
+                f"version knows up to {max(known)}): upgrade review (pip install -U review) to open it")
         applied: list[int] = []
         for migration in all_migrations():
             if migration.version in done:

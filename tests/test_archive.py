@@ -1,0 +1,140 @@
+"""Backups and archives: a consistent copy while others write, every table out and back."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import MetaData, select, update
+
+from review.cli import main
+from review.store import Store, schema
+from review.store.migrations import all_migrations
+from review.workspace import Workspace
+
+DATA = Path(__file__).resolve().parent / "data" / "dedup"
+
+
+def review(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def worked(tmp_path: Path) -> Path:
+    """A workspace with two real exports imported, deduplicated and partly screened."""
+    root = tmp_path / "ws"
+    assert review("init", str(root))[0] == 0
+    for name, source in (("cinahl.ris", "CINAHL"), ("pubmed.txt", "PubMed")):
+        code, out = review("-C", str(root), "import", str(DATA / name), "--source", source,
+                           "--searched", "2024-01-01")
+        assert code == 0, out
+    assert review("-C", str(root), "dedup")[0] == 0
+    ws = Workspace.find(root)
+    with ws.store().transaction() as conn:  # an empty text must survive the round trip
+        first = conn.execute(select(schema.records.c.id).order_by(schema.records.c.id)).scalar()
+        conn.execute(update(schema.records).where(schema.records.c.id == first).values(language=""))
+        works = [w for (w,) in conn.execute(select(schema.works.c.id).order_by(schema.works.c.id))]
+    ws.close()
+    for work in works[:3]:
+        code, out = review("-C", str(root), "screen", "decide", str(work), "--stage", "title-abstract",
+                           "--reviewer", "JM", "--decision", "include", "--note", 'quote " and, comma\nnewline')
+        assert code == 0, out
+    return root
+
+
+def _dump(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                        "AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'")]
+    dump = {name: conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall() for name in names}
+    conn.close()
+    return dump
+
+
+def test_export_all_then_import_archive_loses_nothing(worked: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    code, out = review("-C", str(worked), "export", "all", str(archive))
+    assert code == 0, out
+    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["tables"]["records"] > 0 and manifest["tables"]["screening_decisions"] == 3
+    readme = (archive / "README.md").read_text(encoding="utf-8")
+    assert "## records.csv" in readme and "| doi |" in readme
+    code, out = review("import-archive", str(archive), "--to", str(tmp_path / "restored"))
+    assert code == 0, out
+    before, after = _dump(worked / "review.db"), _dump(tmp_path / "restored" / "review.db")
+    assert before.keys() == after.keys()
+    for table in before:
+        assert after[table] == before[table], table
+    assert any(row for row in after["records"] if "" in row)  # the empty text is still empty, not NULL
+
+
+def test_a_changed_archive_file_is_refused_and_nothing_is_created(worked: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    assert review("-C", str(worked), "export", "all", str(archive))[0] == 0
+    with (archive / "works.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    code, out = review("import-archive", str(archive), "--to", str(tmp_path / "restored"))
+    assert code == 2
+    assert "works.csv: changed since it was exported" in out
+    assert not (tmp_path / "restored").exists()
+
+
+def test_export_all_refuses_a_directory_with_files(worked: Path, tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine", encoding="utf-8")
+    code, out = review("-C", str(worked), "export", "all", str(tmp_path / "full"))
+    assert code == 1 and "not empty" in out
+    assert (tmp_path / "full" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_backup_is_consistent_while_another_connection_writes(worked: Path, tmp_path: Path) -> None:
+    stop = threading.Event()
+    written = []
+
+    def writer() -> None:
+        store = Store.open(f"sqlite:///{worked / 'review.db'}")
+        while not stop.is_set():
+            with store.transaction() as conn:
+                Store.log(conn, "other", "note", "work", len(written), {"n": len(written)})
+            written.append(1)
+        store.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        code, out = review("-C", str(worked), "backup", str(tmp_path / "copy.db"))
+    finally:
+        stop.set()
+        thread.join()
+    assert code == 0, out
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    events = copy.execute("SELECT COUNT(*) FROM events WHERE actor = 'other'").fetchone()[0]
+    assert 0 <= events <= len(written)
+    assert copy.execute("SELECT COUNT(*) FROM screening_decisions").fetchone()[0] == 3
+    copy.close()
+    code, out = review("-C", str(worked), "backup", str(tmp_path / "copy.db"))
+    assert code == 1 and "never overwrites" in out
+
+
+def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    Store.open(f"sqlite:///{db}").close()
+    newest = max(m.version for m in all_migrations())
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (newest + 1,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(Exception, match="newer version of review .* upgrade review"):
+        Store.open(f"sqlite:///{db}")
+    meta = MetaData()
+    check = Store.open(f"sqlite:///{db}", migrate=False)
+    with check.read() as c:
+        meta.reflect(c)
+    check.close()
+    assert "schema_migrations" in meta.tables
