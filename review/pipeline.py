@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from review.corpus import import_files
+from review.corpus.dates import parse_search_date
 from review.corpus.dedup import pipeline_step as dedup_step
 from review.errors import ConfigError, ReviewError
 from review.screening import pipeline_step as screening_step
@@ -39,9 +40,13 @@ def corpus_plan(workspace: Workspace) -> list[dict[str, Any]]:
         if not isinstance(entries, list):
             raise ConfigError("expected a list of sources", path=manifest, field="sources")
         plan = []
+        lines = _searched_lines(manifest)
         for number, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict) or "file" not in entry:
                 raise ConfigError(f"source #{number} has no 'file'", path=manifest, field="file")
+            entry = dict(entry)
+            entry["searched"] = parse_search_date(entry.get("searched"), path=manifest,
+                                                  line=lines.get(number - 1), field="searched")
             plan.append(entry)
         return plan
     if not corpus.is_dir():
@@ -52,6 +57,21 @@ def corpus_plan(workspace: Workspace) -> list[dict[str, Any]]:
         if path.is_file() and path.suffix.lower() not in _SKIP_SUFFIXES and not path.name.startswith(".")
         and path.name.lower() != "readme"
     ]
+
+
+def _searched_lines(manifest: Path) -> dict[int, int]:
+    """Line of each entry's ``searched`` in sources.yaml, by entry index (for error messages)."""
+    node = yaml.compose(manifest.read_text(encoding="utf-8"))
+    if isinstance(node, yaml.MappingNode):
+        node = next((value for key, value in node.value if key.value == "sources"), node)
+    found: dict[int, int] = {}
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            if isinstance(item, yaml.MappingNode):
+                for key, value in item.value:
+                    if key.value == "searched":
+                        found[index] = value.start_mark.line + 1
+    return found
 
 
 def import_corpus(workspace: Workspace, actor: str) -> StepResult:
@@ -65,7 +85,7 @@ def import_corpus(workspace: Workspace, actor: str) -> StepResult:
         results = import_files(
             workspace.store(), [path], actor=actor,
             source=entry.get("source"), fmt=entry.get("format", "auto"),
-            searched=str(entry["searched"]) if entry.get("searched") else None,
+            searched=entry.get("searched"),
             query=entry.get("query"), kind=entry.get("kind", "database"),
             hits_reported=entry.get("hits_reported"),
         )

@@ -9,6 +9,7 @@ import click
 
 from review.cli.context import State, pass_state
 from review.corpus import export_records, import_files
+from review.corpus.dates import missing_date_warning
 from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError
 from review.workspace import current_actor
@@ -31,7 +32,7 @@ def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--source", help="Name of the database or method, e.g. CINAHL (default: file name).")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True,
               help="Export format; detected from the content by default.")
-@click.option("--searched", help="Date the search was run (YYYY-MM-DD).")
+@click.option("--searched", help="Date the search was run: YYYY-MM-DD, YYYY-MM or YYYY (also 15 March 2024).")
 @click.option("--query", help="The search string as run.")
 @click.option("--query-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the search string from a file.")
@@ -56,6 +57,7 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
 
     Example:
 
+    \b
         review import corpus/cinahl.ris --source CINAHL --searched 2020-03-15 \\
             --query "peer support AND perinatal" --kind database
         review import other.csv --map "Article Title=title" --map "Authors=authors"
@@ -77,7 +79,8 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
     if show_progress:
         click.echo("\r\033[K", nl=False, err=True)
     for result in results:
-        for warning in result.warnings:
+        missing = None if result.skipped or searched else missing_date_warning(result.source, kind)
+        for warning in [*result.warnings, *([missing] if missing else [])]:
             click.echo(f"Warning: {warning}", err=True)
         if quiet:
             continue
@@ -94,6 +97,7 @@ def export_group() -> None:
 
     Example:
 
+    \b
         review export records --format ris --output all.ris
     """
 
@@ -101,22 +105,25 @@ def export_group() -> None:
 @export_group.command("records")
 @click.option("--format", "fmt", type=click.Choice(["csv", "ris", "bibtex"]), default="csv", show_default=True)
 @click.option("--deduplicated", is_flag=True, help="One row per work (its canonical record).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write ('-' for standard output).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default, or '-': standard output).")
 @pass_state
-def export_records_command(state: State, fmt: str, deduplicated: bool, output: Path) -> None:
+def export_records_command(state: State, fmt: str, deduplicated: bool, output: Path | None) -> None:
     """Export every record (or every work) as CSV, RIS or BibTeX.
 
     CSV columns start with record_id, work_id, source, source_position, source_id,
-    title, authors, year, journal, volume, issue, pages, doi, pmid.
+    title, authors, year, journal, volume, issue, pages, doi, pmid. Without --output the
+    export goes to standard output, so it can be piped.
 
     Example:
 
+    \b
         review export records --format csv --output records.csv
         review export records --format bibtex --deduplicated --output works.bib
+        review export records --deduplicated | csvstat
     """
     store = state.workspace().store()
-    if str(output) == "-":
+    if output is None or str(output) == "-":
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:

@@ -34,6 +34,7 @@ def fulltext_group() -> None:
 
     Example:
 
+    \b
         review fulltext sought --all
         review fulltext retrieved 12 --file reports/pdfs/smith2019.pdf
         review fulltext not-retrieved 17 --reason "thesis embargoed; author did not reply"
@@ -50,6 +51,7 @@ def list_command(state: State, status: str | None, as_json: bool) -> None:
 
     Example:
 
+    \b
         review fulltext list --status pending
         review fulltext list --json | jq '.reports[] | select(.status == "retrieved")'
     """
@@ -82,6 +84,7 @@ def sought_command(state: State, works: tuple[int, ...], all_pending: bool, note
 
     Example:
 
+    \b
         review fulltext sought 12 17 23
         review fulltext sought --all
     """
@@ -106,6 +109,7 @@ def retrieved_command(state: State, work: int, file: Path, note: str | None, act
 
     Example:
 
+    \b
         review fulltext retrieved 12 --file reports/pdfs/smith2019.pdf
     """
     workspace = state.workspace()
@@ -127,6 +131,7 @@ def not_retrieved_command(state: State, work: int, reason: str, note: str | None
 
     Example:
 
+    \b
         review fulltext not-retrieved 17 --reason "conference abstract only; no full report"
     """
     workspace = state.workspace()
@@ -144,6 +149,7 @@ def counts_command(state: State, as_json: bool) -> None:
 
     Example:
 
+    \b
         review fulltext counts
         review fulltext counts --json | jq .not_retrieved
     """

@@ -24,6 +24,7 @@ def run_command(state: State, fresh: bool, actor: str | None, quiet: bool) -> No
 
     Example:
 
+    \b
         review run
         review -C my-review run --fresh
     """

@@ -8,59 +8,21 @@ so ``review screen simulate`` works outside a workspace.
 
 from __future__ import annotations
 
-import importlib
 import json
 from typing import Any
 
 import click
 
 from review.cli.context import State
+from review.cli.screen_exchange import export_decisions, import_decisions
+from review.cli.screen_settings import ScreenSettings
+from review.cli.screen_simulate import simulate
 from review.screening.decisions import DECISIONS, STAGES
 
 STAGE_HELP = "Screening stage (default: title-abstract)."
 
-#: Commands from other modules, added to the group when those modules exist.
-EXTRA_COMMANDS = (
-    ("review.cli.screen_exchange", ("import_decisions", "export_decisions")),
-    ("review.cli.screen_simulate", ("simulate",)),
-)
+__all__ = ["ScreenSettings", "register", "screen_group"]
 
-
-class ScreenSettings:
-    """What every screen command reads from the workspace: store, rules, criteria."""
-
-    def __init__(self, state: State) -> None:
-        self.workspace = state.workspace()
-        self.store = self.workspace.store()
-        setting = self.workspace.setting
-        self.reviewers: list[str] = [str(r) for r in setting("screening", "reviewers", []) or []]
-        self.resolvers: list[str] = [str(r) for r in setting("screening", "resolvers", []) or []]
-        try:
-            self.reviewers_per_work = int(setting("screening", "reviewers_per_work", 1))
-        except (TypeError, ValueError):
-            self.reviewers_per_work = 0
-        if self.reviewers_per_work < 1:
-            from review.errors import ConfigError
-
-            raise ConfigError("must be a whole number, 1 or more", path=self.workspace.config_path,
-                              field="screening.reviewers_per_work")
-        self.criteria = self._criteria()
-
-    def _criteria(self) -> Any:
-        path = self.workspace.path("protocols", "criteria.yaml")
-        if not path.is_file():
-            return None
-        try:
-            from review.screening.criteria import load_criteria
-        except ModuleNotFoundError:  # pragma: no cover - criteria support not installed
-            return None
-        return load_criteria(path)
-
-    @property
-    def keywords(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        if self.criteria is None:
-            return (), ()
-        return tuple(self.criteria.keywords_include), tuple(self.criteria.keywords_exclude)
 
 
 def _state(ctx: click.Context) -> State:
@@ -344,18 +306,7 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
                    "When to stop screening is the reviewers' decision.")
 
 
-def _add_extra_commands() -> None:
-    for module_name, names in EXTRA_COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # not written yet
-            raise
-        for name in names:
-            screen_group.add_command(getattr(module, name))
-
-
 def register(group: click.Group) -> None:
-    _add_extra_commands()
+    for command in (import_decisions, export_decisions, simulate):
+        screen_group.add_command(command)
     group.add_command(screen_group)

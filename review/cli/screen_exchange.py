@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from review.cli.context import State
-from review.cli.screen import ScreenSettings
+from review.cli.screen_settings import ScreenSettings
 from review.errors import InputError
 from review.screening import exchange
 from review.screening.decisions import STAGES
@@ -67,6 +67,7 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
 
     Example:
 
+    \b
         review screen import articles.csv --stage title-abstract --reviewer alice \\
             --reason-map "wrong population=E-POP-2" --reason-map "background article=E-TYPE-1"
         review screen import review_1234_excluded_csv_20240301.csv --stage full-text \\
@@ -116,6 +117,7 @@ def export_decisions(ctx: click.Context, stage: str | None, output: Path) -> Non
 
     Example:
 
+    \b
         review screen export --output extraction/decisions.csv
         review screen export --stage full-text -o - | csvlook
     """

@@ -23,6 +23,7 @@ def init_command(directory: Path, title: str | None) -> None:
 
     Example:
 
+    \b
         review init peer-support-review --title "Peer support: a realist review"
     """
     workspace = Workspace.create(directory, title=title)
@@ -39,6 +40,7 @@ def status_command(state: State, as_json: bool) -> None:
 
     Example:
 
+    \b
         review status
         review status --json | jq .records
     """

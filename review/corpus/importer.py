@@ -14,6 +14,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from review.corpus import formats, streaming
+from review.corpus.dates import parse_search_date
 from review.corpus.encoding import decode
 from review.corpus.formats._common import gc_paused
 from review.corpus.model import ParsedRecord
@@ -129,11 +130,15 @@ def import_files(
     a malformed record in any file rolls it back, leaving the database exactly as it was.
     A file imported before (same sha256) is skipped.
 
+    ``searched`` is checked and stored in ISO form (see ``review.corpus.dates``).
+
     Raises:
-        InputError: a file is unreadable, undetectable or malformed (with file and line).
+        InputError: a file is unreadable, undetectable or malformed (with file and line); a
+            search date that is not a date.
     """
     if kind not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {kind!r} (use one of {', '.join(SOURCE_KINDS)})", field="--kind")
+    searched = parse_search_date(searched)
     results: list[ImportResult] = []
     seen: dict[str, ImportResult] = {}
     with gc_paused(), store.transaction() as conn, _big_cache(conn):

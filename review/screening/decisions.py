@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from review.errors import InputError, NotFound
+from review.screening.tables import fulltext_reports
 from review.screening.tables import screening_decisions as T
 from review.screening.view import Conflict, Decision, StageView, combine, disagreement
 from review.screening.works import family, live_map, require_live
@@ -136,8 +137,6 @@ def eligible(live: Iterable[int], stage: str, title_abstract: StageView | None,
 
 def not_retrieved_works(conn: Connection, mapping: dict[int, int]) -> set[int]:
     """Live works whose full text is currently recorded as not retrieved."""
-    from review.screening.fulltext import fulltext_reports  # lazy: fulltext imports this module
-
     latest: dict[int, str] = {}
     rows = conn.execute(select(fulltext_reports.c.work_id, fulltext_reports.c.status)
                         .order_by(fulltext_reports.c.id))

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from review.corpus.encoding import decode
@@ -28,31 +28,15 @@ from review.errors import InputError
 from review.screening.decisions import PASSES_TITLE_ABSTRACT, work_status
 from review.screening.exchange import WorkIndex
 from review.screening.exchange_formats import ExchangeRow
+from review.screening.tables import fulltext_reports
 from review.screening.works import live_map, require_live
 from review.store import Store, now, schema
-from review.store.schema import metadata
 
 #: What is stored; ``pending`` (eligible, nothing recorded) is derived.
 RECORDED = ("sought", "retrieved", "not-retrieved")
 STATUSES = ("pending", *RECORDED)
 _ALIASES = {"not retrieved": "not-retrieved", "not_retrieved": "not-retrieved",
             "notretrieved": "not-retrieved"}
-
-fulltext_reports = Table(
-    "fulltext_reports",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("work_id", Integer, ForeignKey("works.id"), nullable=False, index=True),
-    Column("status", String(20), nullable=False),  # sought | retrieved | not-retrieved
-    Column("file", Text),  # retrieved: path, relative to the workspace when inside it
-    Column("sha256", String(64)),  # retrieved: of the file when recorded
-    Column("reason", Text),  # not-retrieved: why
-    Column("note", Text),
-    Column("origin", String(80), nullable=False),  # cli | import
-    Column("actor", String(200), nullable=False),
-    Column("created_at", String(40), nullable=False),
-)
-
 
 @dataclass(frozen=True)
 class ReportState:

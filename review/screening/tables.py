@@ -32,3 +32,20 @@ screening_decisions = Table(
 )
 Index("ix_screening_stage_work", screening_decisions.c.stage, screening_decisions.c.work_id)
 Index("ix_screening_stage_reviewer", screening_decisions.c.stage, screening_decisions.c.reviewer)
+
+#: Full-text retrieval, append-only: a work's current state is its latest row (see
+#: ``review.screening.fulltext``). Created by migration ``m0250_fulltext_reports``.
+fulltext_reports = Table(
+    "fulltext_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),  # sought | retrieved | not-retrieved
+    Column("file", Text),  # retrieved: path, relative to the workspace when inside it
+    Column("sha256", String(64)),  # retrieved: of the file when recorded
+    Column("reason", Text),  # not-retrieved: why
+    Column("note", Text),
+    Column("origin", String(80), nullable=False),  # cli | import
+    Column("actor", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)

@@ -1,0 +1,40 @@
+"""What every ``review screen`` command reads from the workspace: store, reviewers, criteria."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from review.cli.context import State
+from review.errors import ConfigError
+from review.screening.criteria import load_criteria
+
+
+class ScreenSettings:
+    """What every screen command reads from the workspace: store, rules, criteria."""
+
+    def __init__(self, state: State) -> None:
+        self.workspace = state.workspace()
+        self.store = self.workspace.store()
+        setting = self.workspace.setting
+        self.reviewers: list[str] = [str(r) for r in setting("screening", "reviewers", []) or []]
+        self.resolvers: list[str] = [str(r) for r in setting("screening", "resolvers", []) or []]
+        try:
+            self.reviewers_per_work = int(setting("screening", "reviewers_per_work", 1))
+        except (TypeError, ValueError):
+            self.reviewers_per_work = 0
+        if self.reviewers_per_work < 1:
+            raise ConfigError("must be a whole number, 1 or more", path=self.workspace.config_path,
+                              field="screening.reviewers_per_work")
+        self.criteria = self._criteria()
+
+    def _criteria(self) -> Any:
+        path = self.workspace.path("protocols", "criteria.yaml")
+        if not path.is_file():
+            return None
+        return load_criteria(path)
+
+    @property
+    def keywords(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if self.criteria is None:
+            return (), ()
+        return tuple(self.criteria.keywords_include), tuple(self.criteria.keywords_exclude)
