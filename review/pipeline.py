@@ -17,6 +17,7 @@ from review.corpus import import_files
 from review.corpus.dates import parse_search_date
 from review.corpus.dedup import pipeline_step as dedup_step
 from review.errors import ConfigError, ReviewError
+from review.reports import pipeline_step as reports_step
 from review.screening import pipeline_step as screening_step
 from review.steps import StepResult
 from review.workspace import Workspace, current_actor
@@ -118,6 +119,7 @@ def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
 PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
     ("Deduplicating", dedup_step.run_step),
     ("Loading screening decisions", screening_step.run_step),
+    ("Rendering reports", reports_step.run_step),
 ]
 
 

@@ -47,6 +47,7 @@ def _register() -> None:
     from review.cli import criteria
     from review.cli import dedup
     from review.cli import fulltext
+    from review.cli import report
     from review.cli import run
     from review.cli import screen
     from review.cli import workspace_cmds
@@ -58,6 +59,7 @@ def _register() -> None:
         screen,
         fulltext,
         criteria,
+        report,
         run,
         archive,  # after corpus_cmds: adds `export all` to its export group
     ]

@@ -1,0 +1,92 @@
+"""A manuscript table, independent of its format: what the builders make and the writers print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Character formatting a cell may carry (the final model's conventions).
+STYLES = ("strike", "caps", "bold")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text (never pre-formatted) and optional character formatting."""
+
+    text: str
+    style: str | None = None
+    rtl: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Row:
+    """One row; ``group`` is the heading it sits under (e.g. the study), if any."""
+
+    cells: list[Cell]
+    group: str | None = None
+
+
+@dataclass
+class Table:
+    """A table ready for any writer.
+
+    Attributes:
+        name: the file stem after ``table-`` (e.g. ``documents``).
+        title: the caption's first sentence (e.g. "Included documents, by intervention").
+        columns: the column headings.
+        rows: the rows, in order; rows of a group follow each other.
+        group_label: the heading of the grouping (CSV writes it as the first column).
+        notes: lines printed under the table (abbreviations, conventions, sources).
+        empty: what the table says when it has no rows ("No appraisal recorded yet: ...").
+        wide: print in landscape (DOCX section, HTML print page).
+        numeric: indexes of columns that hold numbers (right-aligned).
+        tidy: another table the CSV writes instead (e.g. one row per criterion).
+
+    A cell's text may hold line breaks ("\\n"); each writer prints them as its format does.
+    """
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    group_label: str | None = None
+    notes: list[str] = field(default_factory=list)
+    empty: str = "Nothing recorded yet."
+    wide: bool = False
+    numeric: tuple[int, ...] = ()
+    tidy: Table | None = None  # the CSV's rows when they differ (one row per item)
+
+    def add(self, *cells: str | Cell | int | None, group: str | None = None) -> None:
+        """Append a row; plain values become unformatted cells (None prints as empty)."""
+        self.rows.append(Row([c if isinstance(c, Cell) else cell(c) for c in cells], group))
+
+    def groups(self) -> list[tuple[str | None, list[Row]]]:
+        """Consecutive rows sharing a group, in order."""
+        found: list[tuple[str | None, list[Row]]] = []
+        for row in self.rows:
+            if found and found[-1][0] == row.group:
+                found[-1][1].append(row)
+            else:
+                found.append((row.group, [row]))
+        return found
+
+
+_RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def is_rtl(text: str) -> bool:
+    """Whether the text reads right to left: its first letter is Hebrew, Arabic, ..."""
+    for ch in text:
+        if any(lo <= ord(ch) <= hi for lo, hi in _RTL_RANGES):
+            return True
+        if ch.isalpha():
+            return False
+    return False
+
+
+def cell(value: str | int | None, style: str | None = None) -> Cell:
+    """A cell from a plain value."""
+    text = "" if value is None else str(value)
+    return Cell(text, style, is_rtl(text))

@@ -1,0 +1,97 @@
+"""Plots: the MMAT traffic light and summary (drawn by the appraisal stage) and the
+evidence matrix as a heat map. SVG and PNG, byte-stable (fixed SVG ids, no dates)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from review.reports.data import ReviewData
+from review.reports.tables_theories import evidence_counts
+
+PLOT_FORMATS = ("svg", "png")
+_RC = {"svg.hashsalt": "review", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 8}
+
+
+def _save(figure, path: Path) -> None:  # type: ignore[no-untyped-def]
+    metadata = {"Date": None, "Creator": None} if path.suffix == ".svg" else {"Software": None}
+    figure.savefig(path, format=path.suffix[1:], metadata=metadata, dpi=200, bbox_inches="tight")
+
+
+def _placeholder(message: str, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context(_RC):
+        figure = plt.figure(figsize=(6, 1.2))
+        figure.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=10, style="italic")
+        _save(figure, path)
+        plt.close(figure)
+
+
+def _stable(path: Path) -> None:
+    """Matplotlib writes the same SVG for the same figure once hashsalt is set; keep newlines."""
+    if path.suffix == ".svg":
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\r\n", "\n"), encoding="utf-8", newline="\n")
+
+
+def mmat_plot(data: ReviewData, kind: str, path: Path) -> str | None:
+    """``plot-mmat-traffic-light`` or ``plot-mmat-summary``; returns a note when empty."""
+    note = None
+    if data.appraisal is None:
+        note = f"no appraisal: {data.missing.get('appraisal')}"
+    elif not [r for r in data.appraisal.get("reports", []) if r.get("status") in ("appraised", "partial", "conflict")]:
+        note = "no appraisal recorded yet"
+    if note:
+        _placeholder(f"MMAT {kind.replace('-', ' ')}: {note}.", path)
+        return note
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from review.appraisal import plot_summary, plot_traffic_light  # type: ignore[attr-defined]
+
+    draw: Callable[..., object] = plot_traffic_light if kind == "traffic-light" else plot_summary
+    with matplotlib.rc_context({"svg.hashsalt": "review"}):
+        draw(data.appraisal, path)
+    _stable(path)
+    return None
+
+
+def evidence_heatmap(data: ReviewData, path: Path) -> str | None:
+    """Theories (rows) x documents (columns), shaded by fragment count."""
+    theories, documents, counts = evidence_counts(data)
+    if not theories or not documents:
+        note = "no theories yet" if not theories else "no included documents yet"
+        _placeholder(f"Evidence matrix: {note}.", path)
+        return note
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    grid = np.array([[counts[(t["id"], w)] for w in documents] for t in theories], dtype=float)
+    with matplotlib.rc_context(_RC):
+        width = min(2.5 + 0.28 * len(documents), 40)
+        height = min(1.2 + 0.24 * len(theories), 60)
+        figure, axes = plt.subplots(figsize=(width, height))
+        image = axes.imshow(grid, cmap="Blues", aspect="auto", vmin=0, vmax=max(1.0, float(grid.max())))
+        axes.set_xticks(range(len(documents)), [data.citation(w) for w in documents], rotation=60, ha="right")
+        axes.set_yticks(range(len(theories)), [str(t["id"]) for t in theories])
+        axes.set_xlabel("Document")
+        axes.set_ylabel("Theory")
+        if grid.size <= 2500:
+            top = grid.max() or 1
+            for (i, j), value in np.ndenumerate(grid):
+                if value:
+                    axes.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=6,
+                              color="white" if value > top * 0.6 else "black")
+        figure.colorbar(image, ax=axes, label="Fragments", shrink=0.6)
+        axes.set_title("Evidence matrix: fragments per theory and document")
+        _save(figure, path)
+        plt.close(figure)
+    _stable(path)
+    return None
