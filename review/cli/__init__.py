@@ -50,6 +50,8 @@ def _register() -> None:
     from review.cli import report
     from review.cli import run
     from review.cli import screen
+    from review.cli import studies
+    from review.cli import theories
     from review.cli import workspace_cmds
 
     modules = [
@@ -59,6 +61,8 @@ def _register() -> None:
         screen,
         fulltext,
         criteria,
+        studies,
+        theories,
         report,
         run,
         archive,  # after corpus_cmds: adds `export all` to its export group

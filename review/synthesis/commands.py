@@ -1,0 +1,120 @@
+"""The theory commands on a workspace: load the model, add, refine, export, history.
+
+Each writes in one transaction; ``add_theory`` and ``refine_theory`` then append their new
+version to ``extraction/theory-changes.csv`` so that the committed files rebuild the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from review.synthesis.changes import (
+    CHANGES_PATH,
+    ChangesLoad,
+    append_change,
+    export_changes,
+    replay_changes,
+)
+from review.synthesis.protocol import workspace_theories
+from review.synthesis.tables import theories
+from review.synthesis.versions import (
+    LoadResult,
+    TheoryVersion,
+    check_fragments,
+    load_initial,
+    record_inductive,
+    record_refinement,
+)
+
+
+@dataclass
+class ModelLoad:
+    """What loading the committed files did."""
+
+    initial: LoadResult | None
+    changes: ChangesLoad | None
+
+
+def load_model(workspace: Any, *, actor: str) -> ModelLoad:
+    """Load protocols/theories.yaml, then replay extraction/theory-changes.csv; idempotent.
+
+    Raises:
+        InputError: a malformed file or row (``FILE:LINE: key: message``); nothing written.
+    """
+    protocol = workspace_theories(workspace)
+    log = workspace.path(*CHANGES_PATH)
+    with workspace.store().transaction() as conn:
+        initial = load_initial(conn, protocol, actor=actor) if protocol is not None else None
+        changes = replay_changes(conn, log, actor=actor) if log.is_file() else None
+    return ModelLoad(initial, changes)
+
+
+def _ensure_protocol(workspace: Any, conn: Any, actor: str) -> None:
+    protocol = workspace_theories(workspace)
+    if protocol is not None:
+        load_initial(conn, protocol, actor=actor)
+
+
+def add_theory(workspace: Any, theory_id: str, *, topic: str, label: str, cmo: dict[str, str],
+               reason: str = "", fragments: tuple[int, ...] = (), actor: str, log: bool = True) -> TheoryVersion:
+    """Add an inductive theory and append it to the changes log.
+
+    Raises:
+        InputError: a reused id, an unknown topic or fragment, an empty label; nothing written.
+    """
+    with workspace.store().transaction() as conn:
+        _ensure_protocol(workspace, conn, actor)
+        version = record_inductive(conn, theory_id=theory_id, topic=topic, label=label, cmo=cmo, reason=reason,
+                                   fragments=check_fragments(conn, fragments), actor=actor)
+    if log:
+        append_change(workspace.path(*CHANGES_PATH), version, topic)
+    return version
+
+
+def refine_theory(workspace: Any, theory_id: str, *, changes: dict[str, str], additions: dict[str, str],
+                  reason: str, fragments: tuple[int, ...] = (), reworded: bool = False, actor: str,
+                  log: bool = True) -> TheoryVersion:
+    """Add a version of a theory and append it to the changes log.
+
+    Raises:
+        InputError: unknown theory or fragment, no reason, nothing changed; nothing written.
+    """
+    with workspace.store().transaction() as conn:
+        _ensure_protocol(workspace, conn, actor)
+        version = record_refinement(conn, theory_id, changes=changes, additions=additions, reason=reason,
+                                    fragments=check_fragments(conn, fragments), reworded=reworded, actor=actor)
+        topic = conn.execute(select(theories.c.topic).where(theories.c.id == theory_id)).scalar_one()
+    if log:
+        append_change(workspace.path(*CHANGES_PATH), version, topic)
+    return version
+
+
+def import_theory_changes(workspace: Any, path: str | Path, *, actor: str) -> ChangesLoad:
+    """Replay a theory-changes file (after loading the protocol) in one transaction.
+
+    What it adds is appended to the workspace's extraction/theory-changes.csv (unless that
+    is the file imported), so that ``review run --fresh`` rebuilds it.
+
+    Raises:
+        InputError: a bad row (``FILE:LINE: column: message``); nothing written.
+    """
+    path = Path(path)
+    log = workspace.path(*CHANGES_PATH)
+    with workspace.store().transaction() as conn:
+        _ensure_protocol(workspace, conn, actor)
+        done = replay_changes(conn, path, actor=actor)
+    if not (log.is_file() and path.resolve() == log.resolve()):
+        for version, topic in done.versions:
+            append_change(log, version, topic)
+    return done
+
+
+def export_theory_changes(workspace: Any, output: str | Path | None = None) -> tuple[Path, int]:
+    """Write the changes log from the database (default: extraction/theory-changes.csv)."""
+    path = Path(output) if output is not None else workspace.path(*CHANGES_PATH)
+    with workspace.store().read() as conn:
+        return path, export_changes(conn, path)

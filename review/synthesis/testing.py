@@ -1,0 +1,152 @@
+"""Theory testing: each theory's evidence and a status derived from it, never typed in.
+
+Statuses (DESIGN.md), decided in this order:
+
+1. ``new``: an inductive theory (not in the initial model), whatever its evidence.
+2. ``refined``: an initial theory with at least one ``refines`` link, or a version that
+   added or changed a context, mechanism or outcome (change ``refined``). A refinement is
+   evidence *for* a modified theory, so it outranks refuting evidence.
+3. ``supported``: an initial theory with supporting evidence. Mixed evidence (supporting
+   and refuting fragments) stays supported, with ``contested: true``: the seed review kept a
+   theory in the final model when some evidence supported it.
+4. ``refuted``: evidence against and none for.
+5. ``not-supported``: an initial theory with no evidence (struck through in tables).
+
+Only current fragments count (not deleted). A report's study comes from the studies sheet;
+a report not grouped into a study counts as a study of its own (``report:<id>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from review.errors import NotFound
+from review.extraction.tables import fragment_theories, fragments
+from review.studies.model import study_of
+from review.synthesis.protocol import CMO
+from review.synthesis.tables import theories, theory_topics
+from review.synthesis.versions import TheoryVersion, all_versions, versions_of
+
+STATUSES = ("supported", "refined", "new", "not-supported", "refuted")
+DIRECTIONS = {"supports": "supporting", "refutes": "refuting", "refines": "refining"}
+
+
+def is_full(context: str | None, resource: str | None, reasoning: str | None, outcome: str | None) -> bool:
+    """Whether coded parts form a whole C-M-O: a context, a mechanism (resource or reasoning), an outcome."""
+    def present(value: str | None) -> bool:
+        return bool((value or "").strip())
+    return present(context) and (present(resource) or present(reasoning)) and present(outcome)
+
+
+def derive_status(origin: str, versions: list[TheoryVersion], directions: Iterable[str]) -> str:
+    """The status of one theory from its origin, versions and the directions of its links."""
+    seen = set(directions)
+    if origin == "inductive":
+        return "new"
+    if "refines" in seen or any(v.change == "refined" for v in versions[1:]):
+        return "refined"
+    if "supports" in seen:
+        return "supported"
+    if "refutes" in seen:
+        return "refuted"
+    return "not-supported"
+
+
+def _links(conn: Connection) -> dict[str, list[tuple[int, int, str, bool]]]:
+    """Theory id -> [(fragment id, work id, direction, full C-M-O)] for current fragments."""
+    f, ft = fragments, fragment_theories
+    query = (select(ft.c.theory_id, ft.c.direction, f.c.id, f.c.work_id, *(f.c[name] for name in CMO))
+             .join(f, f.c.id == ft.c.fragment_id).where(f.c.deleted_at.is_(None))
+             .order_by(ft.c.theory_id, f.c.id))
+    found: dict[str, list[tuple[int, int, str, bool]]] = {}
+    for row in conn.execute(query):
+        full = is_full(row.context, row.mechanism_resource, row.mechanism_reasoning, row.outcome)
+        found.setdefault(row.theory_id, []).append((row.id, row.work_id, row.direction, full))
+    return found
+
+
+def _evidence(links: list[tuple[int, int, str, bool]], studies: dict[int, str]) -> dict[str, dict[str, list]]:
+    groups: dict[str, dict[str, list]] = {}
+    for direction, name in DIRECTIONS.items():
+        chosen = [link for link in links if link[2] == direction]
+        works = sorted({link[1] for link in chosen})
+        groups[name] = {"documents": works,
+                        "studies": sorted({studies.get(w, f"report:{w}") for w in works}, key=_study_order),
+                        "fragments": sorted({link[0] for link in chosen})}
+    return groups
+
+
+def _study_order(key: str) -> tuple[Any, ...]:
+    digits = key.lstrip("#")
+    if digits.isdigit():
+        return (0, int(digits), key)
+    return (2 if key.startswith("report:") else 1, 0, key)
+
+
+def theories_report(conn: Connection, *, topic: str | None = None) -> dict[str, Any]:
+    """What ``review theories --json`` prints: topics with counts, and every theory's evidence.
+
+    Raises:
+        NotFound: ``topic`` is not a topic of the model.
+    """
+    topic_rows = conn.execute(select(theory_topics).order_by(theory_topics.c.position)).all()
+    if topic is not None and topic not in {t.id for t in topic_rows}:
+        known = ", ".join(t.id for t in topic_rows) or "none loaded yet"
+        raise NotFound(f"unknown topic {topic!r} (topics: {known})", field="--topic")
+    rank = {t.id: t.position for t in topic_rows}
+    versions = all_versions(conn)
+    links = _links(conn)
+    keys = {work_id: study.key for work_id, study in study_of(conn).items()}
+    rows = sorted(conn.execute(select(theories)).all(), key=lambda r: (rank.get(r.topic, 0), r.position, r.id))
+    items = []
+    for row in rows:
+        if topic is not None and row.topic != topic:
+            continue
+        history = versions.get(row.id, [])
+        if not history:
+            continue
+        mine = links.get(row.id, [])
+        current, first = history[-1], history[0]
+        evidence = _evidence(mine, keys)
+        works = sorted({link[1] for link in mine})
+        full = sum(1 for fragment_id in {link[0] for link in mine}
+                   if any(link[3] for link in mine if link[0] == fragment_id))
+        items.append({
+            "id": row.id, "topic": row.topic, "label": current.label, "origin": row.origin,
+            "status": derive_status(row.origin, history, (link[2] for link in mine)),
+            "fragments": len({link[0] for link in mine}), "documents": len(works),
+            "studies": len({keys.get(w, f"report:{w}") for w in works}),
+            "partial": full == 0, "full_configurations": full,
+            "contested": bool(evidence["supporting"]["fragments"] and evidence["refuting"]["fragments"]),
+            "version": current.version, **current.cmo(),
+            "initial": ({"label": first.label, **first.cmo()} if row.origin == "initial" else None),
+            "changed": [n for n in ("label", *CMO) if getattr(first, n) != getattr(current, n)],
+            **evidence, "position": row.position,
+        })
+    topics = []
+    for t in topic_rows:
+        if topic is not None and t.id != topic:
+            continue
+        mine = [item for item in items if item["topic"] == t.id]
+        topics.append({"id": t.id, "label": t.label, "theories": len(mine),
+                       "counts": {s: sum(1 for i in mine if i["status"] == s) for s in STATUSES}})
+    return {"topics": topics, "theories": items,
+            "counts": {s: sum(1 for i in items if i["status"] == s) for s in STATUSES}}
+
+
+def theory_history(conn: Connection, theory_id: str) -> dict[str, Any]:
+    """What ``review theories history ID --json`` prints: the theory and each version, oldest first.
+
+    Raises:
+        NotFound: no such theory.
+    """
+    history = versions_of(conn, theory_id)
+    row = conn.execute(select(theories).where(theories.c.id == theory_id)).one()
+    report = theories_report(conn, topic=row.topic)
+    status = next((t["status"] for t in report["theories"] if t["id"] == theory_id), None)
+    return {"id": theory_id, "topic": row.topic, "origin": row.origin, "status": status,
+            "versions": [v.to_dict() for v in history]}
