@@ -8,7 +8,7 @@ import click
 import pytest
 
 from review.cli import main
-from review.cli.reference import render, walk
+from review.cli.reference import help_context, render, walk
 
 COMMANDS = list(walk(main))
 
@@ -34,7 +34,7 @@ def _example_lines(help_text: str) -> list[str]:
 def test_examples_are_shown_verbatim(path: tuple[str, ...], command: click.Command) -> None:
     """Click rewraps paragraphs; an example block needs a \\b line to keep one command per line."""
     name = " ".join(("review", *path))
-    shown = {line.strip() for line in command.get_help(click.Context(command, info_name=name)).splitlines()}
+    shown = {line.strip() for line in command.get_help(help_context(main, command, name)).splitlines()}
     for line in _example_lines(command.help or ""):
         assert line in shown, f"{name}: example line rewrapped (put a \\b line before the example): {line!r}"
 

@@ -148,7 +148,8 @@ def test_every_stage_and_command_is_registered() -> None:
     from review.pipeline import PIPELINE_STEPS
     from review.status import STAGE_SUMMARIES
 
-    assert {"import", "export", "dedup", "screen", "fulltext", "criteria", "run", "status", "init"} <= set(main.commands)
+    assert {"import", "export", "dedup", "screen", "fulltext", "criteria", "run", "status", "init",
+            "sources"} <= set(main.commands)
     screen = main.commands["screen"]
     assert {"import", "export", "simulate", "decide", "undo"} <= set(screen.commands)  # type: ignore[attr-defined]
     assert len(PIPELINE_STEPS) >= 2

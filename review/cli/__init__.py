@@ -50,6 +50,7 @@ def _register() -> None:
     from review.cli import report
     from review.cli import run
     from review.cli import screen
+    from review.cli import sources
     from review.cli import studies
     from review.cli import theories
     from review.cli import workspace_cmds
@@ -57,6 +58,7 @@ def _register() -> None:
     modules = [
         workspace_cmds,
         corpus_cmds,
+        sources,
         dedup,
         screen,
         fulltext,
