@@ -20,6 +20,8 @@ from review.errors import ConfigError, ReviewError
 from review.reports import pipeline_step as reports_step
 from review.screening import pipeline_step as screening_step
 from review.steps import StepResult
+from review.studies import pipeline_step as studies_step
+from review.synthesis import pipeline_step as theories_step
 from review.workspace import Workspace, current_actor
 
 CORPUS_MANIFEST = "sources.yaml"
@@ -119,6 +121,8 @@ def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
 PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
     ("Deduplicating", dedup_step.run_step),
     ("Loading screening decisions", screening_step.run_step),
+    ("Grouping reports into studies", studies_step.run_step),
+    ("Loading programme theories", theories_step.run_step),
     ("Rendering reports", reports_step.run_step),
 ]
 
