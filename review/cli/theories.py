@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -82,7 +83,7 @@ def theories_group(ctx: click.Context, topic: str | None, as_json: bool) -> None
     if as_json:
         _echo_json(report)
     else:
-        click.echo(format_theories(report, ansi=not should_strip_ansi(click.get_text_stream("stdout"))))
+        click.echo(format_theories(report, ansi=not should_strip_ansi(sys.stdout)))
 
 
 def _cmo_options(prefix: str, verb: str):

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from review.errors import ConfigError, InputError, NotFound
@@ -140,6 +140,11 @@ def load_initial(conn: Connection, protocol: TheoryProtocol, *, actor: str) -> L
                       {"before": row.label, "after": topic.label})
             result.topics_updated += 1
     stored = {row.id: row for row in conn.execute(select(theories))}
+    wanted = {topic.id for topic in protocol.topics}
+    used = {row.topic for row in stored.values()}
+    for topic_id in sorted(set(stored_topics) - wanted - used):  # a topic dropped before it held a theory
+        conn.execute(delete(theory_topics).where(theory_topics.c.id == topic_id))
+        Store.log(conn, actor, "theory-topic-remove", "theory_topic", topic_id, {"label": stored_topics[topic_id].label})
     firsts = {row.theory_id: _version(row) for row in
               conn.execute(select(theory_versions).where(theory_versions.c.version == 1))}
     stamp = now()
