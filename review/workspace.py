@@ -6,6 +6,7 @@ directory upward (like git finds ``.git``) or from ``-C DIR``.
 
 from __future__ import annotations
 
+import difflib
 import getpass
 import os
 import tomllib
@@ -14,7 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from review.errors import ConfigError, WorkspaceError, WorkspaceExists
+import tomlkit
+
+from review.errors import ConfigError, InputError, WorkspaceError, WorkspaceExists
 from review.store import Store
 
 CONFIG_NAME = "review.toml"
@@ -31,7 +34,9 @@ question = ""
 url = "sqlite:///review.db"
 
 [screening]
-reviewers = []
+# Who screens, appraises and codes: short names or initials. Other names are refused;
+# add one with --add-reviewer.
+reviewers = {reviewers}
 reviewers_per_work = 1
 """
 
@@ -104,16 +109,65 @@ class Workspace:
             f"no {CONFIG_NAME} in {here} or any parent; run `review init` or pass -C DIR"
         )
 
+    @property
+    def reviewers(self) -> list[str]:
+        """review.toml [screening] reviewers: who may screen, appraise and code."""
+        return [str(name) for name in self.setting("screening", "reviewers", []) or []]
+
+    def add_reviewers(self, names: list[str]) -> list[str]:
+        """Add names to review.toml [screening] reviewers (comments kept); returns those added."""
+        new = [name for name in dict.fromkeys(check_names(names)) if name not in self.reviewers]
+        if not new:
+            return []
+        document = tomlkit.parse(self.config_path.read_text(encoding="utf-8"))
+        screening = document.setdefault("screening", tomlkit.table())
+        listed = screening.get("reviewers")
+        if listed is None:
+            screening["reviewers"] = tomlkit.array()
+            listed = screening["reviewers"]
+        listed.extend(new)
+        self.config_path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        self.config = tomllib.loads(self.config_path.read_text(encoding="utf-8"))
+        return new
+
+    def require_reviewer(self, name: str, *, add: bool = False) -> tuple[str, bool]:
+        """A reviewer name checked against review.toml; returns (name, whether it is new).
+
+        An empty list takes the first name used; after that, a name not on the list is
+        refused unless ``add`` (``--add-reviewer``), so that a typo does not split one
+        reviewer into two. A new name is not written here: call :meth:`add_reviewers`
+        once the command has succeeded.
+
+        Raises:
+            InputError: an empty name, or one not on the list (with the closest listed).
+        """
+        (clean,) = check_names([name])
+        listed = self.reviewers
+        if clean in listed:
+            return clean, False
+        if add or not listed:
+            return clean, True
+        close = difflib.get_close_matches(clean, listed, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise InputError(
+            f"unknown reviewer {clean!r}{hint}; review.toml [screening] reviewers lists: "
+            f"{', '.join(listed)}. To add a new reviewer, repeat with --add-reviewer",
+            field="--reviewer",
+        )
+
     @classmethod
-    def create(cls, root: str | Path, *, title: str | None = None) -> Workspace:
+    def create(cls, root: str | Path, *, title: str | None = None,
+               reviewers: list[str] | None = None) -> Workspace:
         """Make a new, empty workspace; refuses to touch an existing one."""
+        names = list(dict.fromkeys(check_names(reviewers or [])))
         root = Path(root).resolve()
         if (root / CONFIG_NAME).exists():
             raise WorkspaceExists(f"{root / CONFIG_NAME} already exists; not overwriting it")
         root.mkdir(parents=True, exist_ok=True)
         for sub in SUBDIRS:
             (root / sub).mkdir(parents=True, exist_ok=True)
-        text = _TEMPLATE.format(title=_toml_string(title or root.name))
+        text = _TEMPLATE.format(title=_toml_string(title or root.name),
+                                reviewers="[" + ", ".join(_toml_string(n) for n in names) + "]")
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
         criteria = root / "protocols" / "criteria.yaml"
         if not criteria.exists():
@@ -122,6 +176,24 @@ class Workspace:
         workspace = cls.load(root)
         workspace.store()  # creates the database and applies migrations
         return workspace
+
+
+def check_names(names: list[str]) -> list[str]:
+    """Reviewer names, trimmed; refuses empty ones and commas inside a name."""
+    clean = []
+    for name in names:
+        text = " ".join(str(name).split())
+        if not text:
+            raise InputError("a reviewer name is needed", field="--reviewer")
+        if "," in text:
+            raise InputError(f"one name at a time, not {text!r}", field="--reviewer")
+        clean.append(text)
+    return clean
+
+
+def parse_reviewer_list(text: str) -> list[str]:
+    """``"JM, SA"`` -> ``["JM", "SA"]`` (commas or semicolons between names)."""
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
 def current_actor(explicit: str | None = None) -> str:

@@ -42,8 +42,11 @@ def _inherited(ctx: click.Context, name: str, value: Any) -> Any:
 @click.option("--stage", type=click.Choice(STAGES), default=None, help=STAGE_HELP)
 @click.option("--reviewer", help="Who is screening (one of review.toml [screening] reviewers).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the ranking model.")
+@click.option("--add-reviewer", is_flag=True,
+              help="Add --reviewer to review.toml's reviewers (otherwise unknown names are refused).")
 @click.pass_context
-def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, seed: int) -> None:
+def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, seed: int,
+                 add_reviewer: bool) -> None:
     """Screen works one at a time, most likely relevant first.
 
     Shows each work's title, authors, year, journal and abstract with the protocol's
@@ -66,7 +69,12 @@ def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, se
         raise click.UsageError("--reviewer NAME is needed to screen (e.g. review screen --reviewer alice)")
     from review.cli.screen_interactive import run_session
 
-    run_session(ScreenSettings(_state(ctx)), stage=stage or "title-abstract", reviewer=reviewer, seed=seed)
+    settings = ScreenSettings(_state(ctx))
+    reviewer = settings.reviewer(reviewer, add=add_reviewer)
+    try:
+        run_session(settings, stage=stage or "title-abstract", reviewer=reviewer, seed=seed)
+    finally:
+        settings.save_reviewers()
 
 
 @screen_group.command("decide")
@@ -76,9 +84,11 @@ def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, se
 @click.option("--decision", type=click.Choice(DECISIONS), required=True)
 @click.option("--reason", help="Exclusion reason: a criterion id (see `review criteria`).")
 @click.option("--note", help="Free text kept with the decision.")
+@click.option("--add-reviewer", is_flag=True,
+              help="Add --reviewer to review.toml's reviewers (otherwise unknown names are refused).")
 @click.pass_context
 def decide_command(ctx: click.Context, work: int, stage: str | None, reviewer: str | None,
-                   decision: str, reason: str | None, note: str | None) -> None:
+                   decision: str, reason: str | None, note: str | None, add_reviewer: bool) -> None:
     """Record one reviewer's decision on one work (for scripts).
 
     Recording the same decision again changes nothing.
@@ -92,14 +102,16 @@ def decide_command(ctx: click.Context, work: int, stage: str | None, reviewer: s
     from review.screening.decisions import record_decision
 
     stage = _inherited(ctx, "stage", stage) or "title-abstract"
-    reviewer = _need_reviewer(ctx, reviewer)
     settings = ScreenSettings(_state(ctx))
+    reviewer = settings.reviewer(_need_reviewer(ctx, reviewer),
+                                 add=add_reviewer or bool(_inherited(ctx, "add_reviewer", None)))
     with settings.store.transaction() as conn:
         row = record_decision(
             conn, work_id=work, stage=stage, reviewer=reviewer, decision=decision, reason=reason,
             note=note, origin="cli", reviewers=settings.reviewers or None, criteria=settings.criteria,
             reviewers_per_work=settings.reviewers_per_work,
         )
+    settings.save_reviewers()
     why = f" ({reason})" if reason else ""
     click.echo(f"Recorded: work {work}, {stage}, {decision}{why} by {reviewer} [decision {row}]")
 
@@ -125,9 +137,8 @@ def undo_command(ctx: click.Context, work: int | None, stage: str | None, review
     from review.screening.decisions import check_reviewer, last_decision, retract_decision
 
     stage = _inherited(ctx, "stage", stage) or "title-abstract"
-    reviewer = _need_reviewer(ctx, reviewer)
     settings = ScreenSettings(_state(ctx))
-    check_reviewer(reviewer, settings.reviewers or None)
+    reviewer = check_reviewer(_need_reviewer(ctx, reviewer), settings.reviewers or None)
     with settings.store.transaction() as conn:
         if work is None:
             last = last_decision(conn, stage, reviewer)

@@ -50,12 +50,14 @@ def _stage(ctx: click.Context, stage: str | None) -> str | None:
               show_default=True, help="'other': record unmapped reasons as other, with the text as note.")
 @click.option("--skip-unmatched", is_flag=True,
               help="Import the rows that match a work; list the others instead of stopping.")
+@click.option("--add-reviewer", is_flag=True,
+              help="Add --reviewer to review.toml's reviewers (otherwise unknown names are refused).")
 @click.option("--actor", help="Who is importing (default: $REVIEW_ACTOR or login name).")
 @click.pass_context
 def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer: str, fmt: str,
                      from_reviewer: str | None, covidence_list: str | None,
                      reason_maps: tuple[str, ...], unmapped_reasons: str, skip_unmatched: bool,
-                     actor: str | None) -> None:
+                     add_reviewer: bool, actor: str | None) -> None:
     """Import screening decisions made elsewhere: our CSV export, Rayyan or Covidence.
 
     Rows are matched to works by record id, DOI, PMID or title (exact after removing case,
@@ -78,6 +80,7 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
     if stage is None:
         raise click.UsageError("--stage is needed (title-abstract or full-text)")
     settings = ScreenSettings(ctx.find_object(State))
+    reviewer = settings.reviewer(reviewer, add=add_reviewer)
     try:
         report = exchange.import_decisions(
             settings.store, file, stage=stage, reviewer=reviewer, fmt=fmt, from_reviewer=from_reviewer,
@@ -91,6 +94,7 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
             click.echo(f"  {problem}", err=True)
         raise InputError(f"{len(exc.problems)} row(s) cannot be imported (listed above); nothing was "
                          "written", path=file) from exc
+    settings.save_reviewers()
     who = f" (as {report.from_reviewer!r} in the file)" if report.from_reviewer not in (None, reviewer) else ""
     click.echo(f"{file}: {report.rows} rows ({report.format}); {report.recorded} decisions recorded for "
                f"{reviewer}{who} at {stage}, {report.unchanged} already recorded")

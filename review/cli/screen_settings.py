@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import click
+
 from review.cli.context import State
 from review.errors import ConfigError
 from review.screening.criteria import load_criteria
@@ -26,12 +28,32 @@ class ScreenSettings:
             raise ConfigError("must be a whole number, 1 or more", path=self.workspace.config_path,
                               field="screening.reviewers_per_work")
         self.criteria = self._criteria()
+        self._new: list[str] = []
 
     def _criteria(self) -> Any:
         path = self.workspace.path("protocols", "criteria.yaml")
         if not path.is_file():
             return None
         return load_criteria(path)
+
+    def reviewer(self, name: str, *, add: bool = False) -> str:
+        """``name`` checked against review.toml [screening] reviewers (see
+        ``Workspace.require_reviewer``). A new name is allowed at once and written to
+        review.toml by :meth:`save_reviewers`, once the command has succeeded."""
+        clean, new = self.workspace.require_reviewer(name, add=add)
+        if new:
+            self._new.append(clean)
+            self.reviewers = [*self.reviewers, clean]
+        return clean
+
+    def save_reviewers(self) -> None:
+        """Write the reviewers added by this command to review.toml, and say so."""
+        first = len(self.workspace.reviewers) == 0
+        for name in self.workspace.add_reviewers(self._new):
+            how = " as the first reviewer" if first else ""
+            click.echo(f"Added {name!r} to review.toml [screening] reviewers{how}.", err=True)
+            first = False
+        self._new = []
 
     @property
     def keywords(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
