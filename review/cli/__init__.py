@@ -46,6 +46,7 @@ def _register() -> None:
     from review.cli import corpus_cmds
     from review.cli import criteria
     from review.cli import dedup
+    from review.cli import extract
     from review.cli import fulltext
     from review.cli import report
     from review.cli import run
@@ -63,6 +64,7 @@ def _register() -> None:
         screen,
         fulltext,
         criteria,
+        extract,
         studies,
         theories,
         report,

@@ -1,0 +1,234 @@
+"""Reading a REFI-QDA project (.qdpx) into fragments: see :mod:`review.extraction.qdpx`.
+
+Each coded ``PlainTextSelection`` becomes one fragment per coder who coded it: the selected
+text is the quote (or the description's ``quote:`` line), its codes give the C/M/O values
+(children of the Context / Mechanism / Outcome group codes; coding with the group code
+itself takes the quote as the value) and the theory links (a code named by a theory id,
+``T1`` or ``T1: label``, or ``T1 refutes``). The report is the description's ``report:``
+line, else the source whose name or description names an included report (work id, file
+name of its full text, citation or title). The rows then go through the same checks as a
+sheet: all or nothing, ``FILE/project.qde:LINE: column: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from review.errors import FormatError, InputError
+from review.extraction.model import DIRECTIONS
+from review.extraction.quotes import canonical
+from review.extraction.sheet import ImportResult, import_rows
+from review.extraction.verify import known_theories
+from review.included import included_reports
+from review.store import Store
+
+NS = "{urn:QDA-XML:project:1.0}"
+_GROUPS = (("context", "context"), ("resource", "mechanism_resource"), ("reasoning", "mechanism_reasoning"),
+           ("response", "mechanism_reasoning"), ("mechanism", "mechanism_reasoning"), ("outcome", "outcome"))
+_DIRECTION = re.compile(r"^(\S+?)[\s:_-]+(" + "|".join(DIRECTIONS) + r")$", re.I)
+
+
+def parse_description(text: str | None) -> dict[str, str]:
+    """``key: value`` lines (JSON-encoded values decoded); other text is kept as ``memo``."""
+    found: dict[str, str] = {}
+    memo = []
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition(": ")
+        key = key.strip().lower()
+        if sep and re.fullmatch(r"[a-z_ ]+", key):
+            value = value.strip()
+            if value.startswith('"'):
+                with contextlib.suppress(ValueError):
+                    value = json.loads(value)
+            found[key] = value
+        elif line.strip():
+            memo.append(line.strip())
+    if memo:
+        found["memo"] = "\n".join(memo)
+    return found
+
+
+def _group_of(name: str) -> str | None:
+    low = name.strip().lower()
+    for word, field_name in _GROUPS:
+        if low.startswith(word) or low.startswith(f"mechanism - {word}") or low == word:
+            return field_name
+    return None
+
+
+class _Project:
+    def __init__(self, path: Path, theories: set[str]) -> None:
+        self.path = path
+        self.where = f"{path}/project.qde"
+        self.theories = theories
+        try:
+            self.archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise FormatError(f"not a REFI-QDA project: a .qdpx is a zip archive ({exc})", path=path) from exc
+        if "project.qde" not in self.archive.namelist():
+            raise FormatError("not a REFI-QDA project: no project.qde in the archive", path=path)
+        from lxml import etree
+
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        try:
+            self.root = etree.fromstring(self.archive.read("project.qde"), parser)
+        except etree.XMLSyntaxError as exc:
+            raise FormatError(f"not a REFI-QDA project: project.qde is not XML ({exc.msg})",
+                              path=self.where, line=exc.lineno) from exc
+        if self.root.tag != f"{NS}Project":
+            raise FormatError(f"not a REFI-QDA project: the root element is {self.root.tag!r}, not Project "
+                              "in namespace urn:QDA-XML:project:1.0", path=self.where, line=self.root.sourceline)
+        self.users = {u.get("guid", "").upper(): u.get("name") or u.get("guid")
+                      for u in self.root.iter(f"{NS}User")}
+        self.codes: dict[str, tuple[str, Any]] = {}  # guid -> (kind, value)
+        for codes in self.root.iter(f"{NS}Codes"):
+            for code in codes.findall(f"{NS}Code"):
+                self._code(code, None)
+
+    def fail(self, element: Any, field: str, message: str) -> InputError:
+        return InputError(message, path=self.where, line=element.sourceline, field=field)
+
+    def _code(self, code: Any, group: str | None) -> None:
+        name = (code.get("name") or "").strip()
+        key = (code.get("guid") or "").upper()
+        if not key:
+            raise self.fail(code, "Code", "a Code without a guid")
+        hit = _DIRECTION.match(name)
+        first = re.split(r"[\s:]+", name, maxsplit=1)[0] if name else ""
+        own_group = _group_of(name)
+        if hit and hit.group(1) in self.theories:
+            self.codes[key] = ("theory", (hit.group(1), hit.group(2).lower()))
+        elif first in self.theories:
+            self.codes[key] = ("theory", (first, "supports"))
+        elif group is not None:
+            self.codes[key] = ("cmo", (group, name))
+        elif own_group is not None:
+            self.codes[key] = ("cmo", (own_group, None))
+        else:
+            self.codes[key] = ("other", name)
+        for child in code.findall(f"{NS}Code"):
+            self._code(child, group or own_group)
+
+    def source_text(self, source: Any) -> str:
+        content = source.find(f"{NS}PlainTextContent")
+        if content is not None:
+            return content.text or ""
+        target = source.get("plainTextPath") or ""
+        if not target:
+            raise self.fail(source, "plainTextPath", "a TextSource with neither plainTextPath nor PlainTextContent")
+        name = target.split("internal://", 1)[1] if target.startswith("internal://") else target
+        for member in (f"sources/{name}", name):
+            if member in self.archive.namelist():
+                return self.archive.read(member).decode("utf-8-sig").replace("\r\n", "\n")
+        raise self.fail(source, "plainTextPath", f"{target} is not in the archive")
+
+
+def _report_of_source(source: Any, described: dict[str, str], reports: list[Any]) -> str | None:
+    if described.get("quotes of report"):
+        return described["quotes of report"]
+    if described.get("report"):
+        return described["report"]
+    name = (source.get("name") or "").strip()
+    stem = Path(name).stem.lower()
+    for report in reports:
+        keys = {str(report.work_id), report.citation.lower(), (report.title or "").lower()}
+        if report.fulltext:
+            keys |= {Path(report.fulltext).name.lower(), Path(report.fulltext).stem.lower()}
+        if name.lower() in keys or stem in keys:
+            return str(report.work_id)
+    return None
+
+
+def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tuple[int, dict[str, str]]]:
+    from review.errors import NotFound
+    from review.extraction.fragments import get_fragment
+
+    with store.read() as conn:
+        reports = included_reports(conn, reviewers_per_work=reviewers_per_work)
+        rows: list[tuple[int, dict[str, str]]] = []
+        for source in project.root.iter(f"{NS}TextSource"):
+            selections = source.findall(f"{NS}PlainTextSelection")
+            if not selections:
+                continue
+            text = project.source_text(source)
+            described = parse_description(source.findtext(f"{NS}Description"))
+            source_report = _report_of_source(source, described, reports)
+            for sel in selections:
+                try:
+                    start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
+                except (TypeError, ValueError) as exc:
+                    raise project.fail(sel, "startPosition", "startPosition and endPosition must be whole numbers") from exc
+                if not 0 <= start < end <= len(text):
+                    raise project.fail(sel, "startPosition", f"selection {start}-{end} is outside the source's "
+                                       f"{len(text)} characters")
+                info = parse_description(sel.findtext(f"{NS}Description"))
+                selected = text[start:end]
+                quote = info.get("quote") or selected
+                report = info.get("report") or source_report
+                if not report:
+                    raise project.fail(sel, "report", f"source {source.get('name')!r}: no included report matches "
+                                       "it; name the source after the report's work id, full-text file or citation")
+                per_coder: dict[str, dict[str, Any]] = {}
+                default_user = project.users.get((sel.get("creatingUser") or "").upper())
+                codings = sel.findall(f"{NS}Coding") or [None]
+                for coding in codings:
+                    user = project.users.get(((coding.get("creatingUser") if coding is not None else "") or "").upper())
+                    coder = user or default_user or ""
+                    cell = per_coder.setdefault(coder, {"links": [], "cmo": {}})
+                    if coding is None:
+                        continue
+                    for ref in coding.findall(f"{NS}CodeRef"):
+                        kind, value = project.codes.get((ref.get("targetGUID") or "").upper(), (None, None))
+                        if kind is None:
+                            raise project.fail(ref, "CodeRef", f"unknown code {ref.get('targetGUID')!r}")
+                        if kind == "theory" and value[0] not in [t for t, _ in cell["links"]]:
+                            cell["links"].append(value)
+                        elif kind == "cmo":
+                            cell["cmo"].setdefault(value[0], []).append(value[1] or " ".join(selected.split()))
+                fragment_id = info.get("fragment_id") or ""
+                if fragment_id:
+                    try:
+                        known = get_fragment(conn, int(fragment_id))
+                        if str(known.work_id) != str(report) or canonical(known.quote) != canonical(quote):
+                            fragment_id = ""
+                    except (NotFound, ValueError):
+                        fragment_id = ""
+                for coder, cell in per_coder.items():
+                    row = {"fragment_id": fragment_id if len(per_coder) == 1 else "", "report": str(report),
+                           "quote": quote, "coder": coder,
+                           "theories": ";".join(f"{t}:{d}" for t, d in cell["links"]),
+                           "text": info.get("text") or (described.get("text") if described.get("text") else ""),
+                           "note": info.get("note") or info.get("memo") or ""}
+                    for key in ("location", "relevance", "relevance_note", "rigour", "rigour_note", "evidence"):
+                        row[key] = info.get(key, "")
+                    for field_name, values in cell["cmo"].items():
+                        row[field_name] = "; ".join(dict.fromkeys(values))
+                    rows.append((sel.sourceline, row))
+    return rows
+
+
+def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unverified: bool = False,
+                coders: list[str] | None = None, reviewers_per_work: int = 1) -> ImportResult:
+    """Import the coding in a REFI-QDA project, all or nothing.
+
+    Raises:
+        FormatError: not a valid project (not a zip, no project.qde, not XML, wrong root).
+        SheetError: selections that cannot become fragments (each with its line and field).
+    """
+    if path.suffix.lower() == ".qdc":
+        raise FormatError("a REFI-QDA codebook (.qdc) holds codes but no coded passages; export a "
+                          "project (.qdpx) from your QDA software and import that", path=path)
+    if not path.is_file():
+        raise InputError("file not found", path=path)
+    with store.read() as conn:
+        theories = known_theories(conn)
+    project = _Project(path, theories)
+    rows = _rows(project, store, reviewers_per_work)
+    # A source that is the workspace's own text keeps no "text" cell when it is the report's full text.
+    return import_rows(store, project.where, rows, root=root, actor=actor, allow_unverified=allow_unverified,
+                       coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
