@@ -14,7 +14,7 @@ from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError
 from review.workspace import current_actor
 
-FORMAT_CHOICES = ["auto", "ris", "medline", "bibtex", "csv", "wos", "endnote-xml", "endnote-tagged"]
+FORMAT_CHOICES = ["auto", "ris", "medline", "bibtex", "csv", "wos", "endnote-xml", "endnote-tagged", "xlsx"]
 
 
 def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
@@ -41,7 +41,7 @@ def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--hits", "hits_reported", type=int, help="Number of hits the database reported.")
 @click.option("--encoding", help="Force a text encoding (default: detected; cp1252 fallback warns).")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="For CSV: map a column to a field (title, authors, year, journal, doi, source_id, ...).")
+              help="For CSV and XLSX: map a column to a field (title, authors, year, journal, doi, source_id, ...).")
 @click.option("--actor", help="Who is importing (default: $REVIEW_ACTOR or login name).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @pass_state
@@ -49,11 +49,12 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
                    searched: str | None, query: str | None, query_file: Path | None, kind: str,
                    hits_reported: int | None, encoding: str | None, maps: tuple[str, ...],
                    actor: str | None, quiet: bool) -> None:
-    """Import search exports (RIS, MEDLINE, BibTeX, CSV, WoS, EndNote XML).
+    """Import search exports (RIS, MEDLINE, BibTeX, CSV, XLSX, WoS, EndNote XML).
 
     Each file becomes one source. The import is all or nothing: a malformed record stops
-    it with FILE:LINE and exit status 2, and the database is unchanged. Importing the
-    same file again does nothing.
+    it with FILE:LINE and exit status 2, and the database is unchanged. A line a person
+    reads unambiguously (a tag run into its value) imports with a warning naming it.
+    Importing the same file again does nothing.
 
     Example:
 
@@ -61,6 +62,7 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
         review import corpus/cinahl.ris --source CINAHL --searched 2020-03-15 \\
             --query "peer support AND perinatal" --kind database
         review import other.csv --map "Article Title=title" --map "Authors=authors"
+        review import embase.xlsx --source Embase --searched 2024-05-01
     """
     if query_file:
         query = query_file.read_text(encoding="utf-8").strip()

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from review.corpus import formats, streaming
 from review.corpus.dates import parse_search_date
 from review.corpus.encoding import decode
+from review.corpus.formats import xlsx
 from review.corpus.formats._common import gc_paused
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError, InputError
@@ -63,6 +64,8 @@ def _read(path: Path, fmt: str | None, encoding: str | None) -> _File:
         raise InputError("is a directory, not an export file", path=path) from exc
     digest = _Digest(data)  # in a thread (hashlib lets go of the GIL) while decoding
     try:
+        if fmt == "xlsx" or (fmt in (None, "", "auto") and xlsx.is_workbook(data)):
+            return _read_workbook(path, data, digest)
         decoded = decode(data, path, encoding)
     finally:
         digest.join()
@@ -70,7 +73,20 @@ def _read(path: Path, fmt: str | None, encoding: str | None) -> _File:
     if not decoded.text or decoded.text.isspace():
         raise FormatError("the file is empty", path=path, line=1)
     importer = formats.detect(decoded.text, path) if fmt in (None, "", "auto") else formats.get(fmt, path)
-    return _File(digest.hexdigest, decoded.text, importer, decoded.warnings, decoded.encoding)
+    text, warnings = decoded.text, decoded.warnings
+    if hasattr(importer, "repair"):  # lines a person reads unambiguously, read so with a warning
+        text, repaired = importer.repair(text, path)
+        warnings = [*warnings, *repaired]
+    return _File(digest.hexdigest, text, importer, warnings, decoded.encoding)
+
+
+def _read_workbook(path: Path, data: bytes, digest: _Digest) -> _File:
+    """An XLSX workbook's sheet as CSV text (see ``review.corpus.formats.xlsx``)."""
+    if not xlsx.is_workbook(data):
+        raise FormatError("not an XLSX workbook (a zip archive holding xl/workbook.xml)", path=path, line=1)
+    text = xlsx.workbook_text(data, path)
+    digest.join()
+    return _File(digest.hexdigest, text, xlsx.FORMAT, [], "utf-8")
 
 
 class _Digest(threading.Thread):

@@ -82,25 +82,53 @@ def _run_together(a: str, b: str, given_a: str = "", given_b: str = "") -> float
     return best
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long`` or an ISO 4 style abbreviation of it: a truncation ("mol" for
+    "molecular") or a contraction keeping the first letter and the order ("natl" for "national")."""
+    if long.startswith(short):
+        return True
+    if len(short) < 3 or short[0] != long[0] or len(short) >= len(long):
+        return False
+    pos = 0
+    for ch in short:
+        pos = long.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
+
+
+def _in_order(short: list[str], long: list[str]) -> bool:
+    """Every word of ``short`` abbreviates a later word of ``long``, in order."""
+    pos = 0
+    for word in short:
+        while pos < len(long) and not _abbreviates(word, long[pos]):
+            pos += 1
+        if pos == len(long):
+            return False
+        pos += 1
+    return True
+
+
 @lru_cache(maxsize=100_000)
 def journals_compatible(a: str, b: str) -> bool:
-    """The same journal, allowing abbreviations ("curr opin lipidol" ~ "current opinion lipidology")."""
+    """The same journal, allowing ISO 4 abbreviations ("curr opin lipidol" ~ "current
+    opinion lipidology", "proc natl acad sci u s a" ~ "proceedings national academy
+    sciences")."""
     if a == b:
         return True
     wa, wb = a.split(), b.split()
-    if len(wa) == len(wb) and all(x.startswith(y) or y.startswith(x) for x, y in zip(wa, wb, strict=True)):
+    if len(wa) == len(wb) and all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(wa, wb, strict=True)):
         return True
-    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    # every abbreviated word is the start of a later word, in order
-    pos = 0
-    for word in short:
-        while pos < len(long) and not long[pos].startswith(word):
-            pos += 1
-        if pos == len(long):
-            break
-        pos += 1
-    else:
+    if len(wa) == 1 and len(wb) > 2 and wa[0] == "".join(w[0] for w in wb):
+        return True  # an acronym: "jama" ~ "journal american medical association"
+    if len(wb) == 1 and len(wa) > 2 and wb[0] == "".join(w[0] for w in wa):
         return True
+    for short, long in ((wa, wb), (wb, wa)):
+        # a country written as initials ("u s a") that the full name leaves out
+        while len(short) > 2 and len(short[-1]) == 1:
+            short = short[:-1]
+        if len(short) <= len(long) and _in_order(short, long):
+            return True
     return fuzz.ratio(a, b) >= 85 or fuzz.token_set_ratio(a, b) >= 95
 
 
@@ -190,6 +218,9 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     idx = np.flatnonzero(long_enough)
     if len(idx):
         abstract[idx] = process.cpdist(ba[idx], bb[idx], scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+    da, db = _take(keys.doi, left), _take(keys.doi, right)
+    registrants = np.fromiter((bool(x) and bool(y) and x.split("/", 1)[0] != y.split("/", 1)[0]
+                               for x, y in zip(da, db, strict=True)), dtype=bool, count=len(left))
     la, lb = _take(keys.language, left), _take(keys.language, right)
     na, nb = _take(keys.notice, left), _take(keys.notice, right)
     return {
@@ -197,7 +228,10 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
         "pages": pages, "journal": journal, "abstract": abstract,
         "notice": na != nb,
         "conference": keys.conference[left] != keys.conference[right],
+        "either_conference": keys.conference[left] | keys.conference[right],
         "preprint": keys.preprint[left] != keys.preprint[right],
         "language": (la != "") & (lb != "") & (la != lb),
         "generic": keys.generic[left] | keys.generic[right],
+        "recurring": keys.recurring[left] | keys.recurring[right],
+        "doi_registrants_differ": registrants,
     }

@@ -23,7 +23,12 @@ from urllib.parse import unquote
 
 import numpy as np
 
-from review.corpus.dedup.kinds import is_conference_abstract, is_preprint, notice_kind
+from review.corpus.dedup.kinds import (
+    is_conference_abstract,
+    is_preprint,
+    is_recurring_title,
+    notice_kind,
+)
 from review.corpus.dedup.pages import container_dois, first_number, issue_key, page_tokens
 from review.corpus.dedup.text import (
     fold,
@@ -38,7 +43,12 @@ from review.corpus.dedup.text import (
 _NOT_NAMES = frozenset(["et", "al", "jr", "sr", "anonymous", "anon", "unknown", "author", "authors", "na", "nd", "ieee"])
 _STOPWORDS = frozenset(["a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "by", "at", "from", "or", "as", "de", "la", "le", "des", "du", "der", "die", "und", "et", "en", "y", "el"])
 _JOURNAL_STOP = frozenset(["the", "of", "and", "in", "on", "for", "de", "la", "le", "des", "du", "der", "die", "und", "et", "y", "el"])
-_JOURNAL_TAIL = re.compile(r"\s*[.:;,]?\s*\b(conference|congress|meeting|symposium)\b\s*:.*$|\s*[.:]\s*$", re.IGNORECASE)
+_JOURNAL_TAIL = re.compile(
+    r"\s*[.:;,]?\s*\b(conference|conf|confer|congress|meeting|meet|symposium|symp)\b\s*[:.].*$|\s*[.:]\s*$"
+    r"|(?<=\w)[\s.:;,]+(conference|congress|meeting|symposium)\b.*$",
+    re.IGNORECASE)
+# volume and issue glued onto a journal name: "Biological Psychiatry.68 (12)", "Diabetologia.57 (1 SUPPL. 1)"
+GLUED_VOLUME = re.compile(r"(?<=[A-Za-z.)])\s*[.,;:]?\s*(\d{1,5})\s*(\([^()]{0,30}\))?\s*$")
 #: Titles that say nothing about the work: they only match with much more evidence.
 GENERIC_TITLES = frozenset(
     ["editorial", "introduction", "preface", "foreword", "reply", "response", "letter", "letters", "comment", "commentary", "correspondence", "erratum", "errata", "corrigendum", "correction", "retraction", "news", "index", "abstracts", "abstract", "contents", "untitled", "notes", "obituary", "book", "review", "reviews", "announcement", "in", "this", "issue", "highlights", "summary", "conclusion", "conclusions", "discussion"]
@@ -56,6 +66,8 @@ _LANGUAGE_TAG = re.compile(r"(\s*\.?\s*\[[A-Za-z ]{2,30}\])+\s*\.?\s*$")
 _DOI_JUNK = re.compile(r"&(rft|amp|ct|url)[._;=].*$|&.*=.*$")
 #: How much of an abstract is compared (enough to tell two abstracts apart).
 ABSTRACT_CHARS = 300
+# a first page: digits somewhere ("s109", "e12724", "1012"), or a roman numeral ("xii")
+_PAGE_LIKE = re.compile(r"^([a-z]{0,4}\d|[ivxlc]+$)")
 
 
 def title_key(title: str | None) -> str:
@@ -153,7 +165,10 @@ def author_tokens(authors: Any, limit: int = 12, *, given_names: bool = True) ->
 @lru_cache(maxsize=100_000)
 def journal_key(journal: str | None) -> str:
     """Journal words without stopwords and spelling variants ('' when none)."""
-    words = spelling(fold(_JOURNAL_TAIL.sub("", present(journal)))).split()
+    text = present(journal)
+    if text[-1:].isdigit() or text.endswith(")"):
+        text = GLUED_VOLUME.sub("", text)
+    words = spelling(fold(_JOURNAL_TAIL.sub("", text))).split()
     return " ".join(w for w in words if w not in _JOURNAL_STOP)
 
 
@@ -173,6 +188,7 @@ class RecordKeys:
     title: list[str]  # title_key
     title_fp: list[str]  # title key without spaces ('' when no title)
     generic: np.ndarray  # bool: the title alone identifies nothing
+    recurring: np.ndarray  # bool: a title printed in many issues (needs issue, pages or DOI to agree)
     notice: list[str]  # '' | erratum | retraction | comment
     authors: list[str]  # surnames joined by spaces
     authors_raw: list[Any]  # the stored author lists (given names are read from them on demand)
@@ -234,7 +250,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         words = title_key(raw_title)
         titles.append(words)
         fps.append(words.replace(" ", ""))
-        generic.append(is_generic_title(words))
+        generic.append(is_generic_title(words) or is_recurring_title(words))
         rtype = get("type")
         notice.append(notice_kind(raw_title, rtype))
         raw_authors = get("authors")
@@ -246,9 +262,14 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         journal = present(get("journal"))
         journals.append(journal_key(journal or get("journal_abbrev")))
         volume, issue = present(get("volume")), present(get("issue"))
+        if not volume and journal and (journal[-1:].isdigit() or journal.endswith(")")):
+            glued = GLUED_VOLUME.search(journal)  # "Biological Psychiatry.68 (12)"
+            volume = glued.group(1) if glued else ""
         volumes.append(first_number(volume))
         issues.append(issue_key(issue) if issue else "")
         first, last = page_tokens(present(get("pages")) or present(get("page_first")))
+        if first and not last and (first == str(get("year")) or not _PAGE_LIKE.match(first)):
+            first = ""  # the year, or "var.pagings", where the pages should be
         pages.append(first)
         lasts.append(last)
         doi = doi_key(get("doi"))
@@ -261,15 +282,46 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         preprint.append(is_preprint(rtype, doi, journal))
         complete.append(completeness(row))
     dois = container_dois(dois, pages)
+    generic_a = np.asarray(generic, dtype=bool)
     return RecordKeys(
         ids=np.asarray(ids, dtype=np.int64),
-        title=titles, title_fp=fps, generic=np.asarray(generic, dtype=bool), notice=notice,
+        title=titles, title_fp=fps, generic=generic_a, recurring=generic_a | recurring_titles(fps, pages, dois),
+        notice=notice,
         authors=authors, authors_raw=authors_raw, first_author=firsts, year=np.asarray(years, dtype=np.int32),
         journal=journals, volume=volumes, issue=issues, page=pages, page_last=lasts, doi=dois, pmid=pmids,
         abstract=abstracts, language=languages,
         conference=np.asarray(conference, dtype=bool), preprint=np.asarray(preprint, dtype=bool),
         complete=np.asarray(complete, dtype=np.float64),
     )
+
+
+_LEAD_LETTERS = re.compile(r"^[a-z]+")
+
+
+def recurring_titles(titles: Sequence[str], pages: Sequence[str], dois: Sequence[str], at_least: int = 3) -> np.ndarray:
+    """Records whose title recurs at ``at_least`` different first pages or DOIs.
+
+    The copies of one article that several databases export start on one page (give or take
+    a supplement's letter) and carry one DOI; a title found at three or more places is an
+    item a journal prints again and again ("Introduction to the special issue"), whatever
+    its wording. Computed on hashes with numpy, so it costs little at a million records.
+    """
+    n = len(titles)
+    out = np.zeros(n, dtype=bool)
+    if n < at_least:
+        return out
+    th = np.fromiter((hash(t) if t else 0 for t in titles), dtype=np.int64, count=n)
+    for values in (pages, dois):
+        vh = np.fromiter((hash(_LEAD_LETTERS.sub("", v)) if v else 0 for v in values), dtype=np.int64, count=n)
+        idx = np.flatnonzero((th != 0) & (vh != 0))
+        if len(idx) < at_least:
+            continue
+        pairs = np.unique(np.stack([th[idx], vh[idx]], axis=1), axis=0)
+        heads, counts = np.unique(pairs[:, 0], return_counts=True)
+        many = heads[counts >= at_least]
+        if len(many):
+            out |= np.isin(th, many)
+    return out
 
 
 def key_columns() -> Sequence[str]:

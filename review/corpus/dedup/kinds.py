@@ -54,6 +54,47 @@ def notice_kind(title: str | None, record_type: str | None) -> str:
     return ""
 
 
+_EDITOR = r"(editor|editors|editor s|editors s|editor in chief( s)?|chair s|president s|presidents)"
+# Items a journal prints in every issue under the same title; matched against the folded,
+# spelling-normalised title key (see keys.title_key), a number or year may follow.
+_RECURRING = re.compile(
+    r"^(the )?(guest |invited |special |issue |journal |board )?("
+    r"editorial( (introduction|comment|comments|note|notes|board|preface|overview|statement|policy|"
+    r"announcement|message|remarks|perspective))?|"
+    + _EDITOR + r" (comment|comments|note|notes|introduction|choice|corner|letter|message|preface|remarks|"
+    r"report|column|page|summary|foreword|pick|picks|desk|perspective|statement|address|welcome)|"
+    r"(a )?(word|note|letter|message|remarks|greetings|notes|comments) (from|of) (the )?" + _EDITOR + r"( desk)?|"
+    r"from (the )?" + _EDITOR + r"( desk)?|message from (the )?(editor|president|chair|editors|editor in chief)|"
+    r"(in|inside) (this|the) issue|this issue|issue information|issue highlights?|"
+    r"highlights( (of|from|in))?( this| the)?( issue| month| volume)?|"
+    r"(an )?(introduction|editorial introduction|introductory remarks|overview)( (to|of|for))?( this| the)?"
+    r"( special| focus| themed| theme| thematic| mini)?( issue| section| forum| volume| supplement| symposium)?|"
+    r"special (issue|section) (introduction|editorial|preface)|"
+    r"preface|foreword|prologue|epilogue|afterword|"
+    r"book reviews?|books? received|review of books|books? notes?|new books|"
+    r"letters?( to the editors?)?|correspondence|reply|response|authors? reply|in reply|reply to (the )?letters?|"
+    r"corrigend(um|a)|errat(um|a)|corrections?|retraction( notice)?|expression of concern|"
+    r"obituary|obituaries|in memoriam|"
+    r"(conference |meeting |congress |poster |oral )?(abstracts?|proceedings|presentations)|"
+    r"acknowledge?ments?( (to|of)( the)? reviewers)?|reviewers? (list|acknowledge?ments?)|"
+    r"(list of|thank you to our|thanks to) (our )?reviewers|"
+    r"masthead|(table of )?contents|(author |subject |cumulative )?index|news|announcements?|calendar|"
+    r"call for papers|commentary|comment|front matter|back matter|(about |on )?(the )?cover|"
+    r"upcoming (events|meetings)|classified|miscellany|notes|short notes|current literature|"
+    r"this month in [a-z ]{1,40}|research (notes|commentary)|editorial board|information for authors|"
+    r"instructions (to|for) authors|author guidelines"
+    r")( [0-9ivx]+| (no|vol|volume|issue|part|nr)( [0-9ivx]+)?)*$"
+)
+
+
+def is_recurring_title(words: str) -> bool:
+    """An item printed under the same title in issue after issue ("Editorial", "Editor's
+    comments", "In this issue", "Introduction to the special issue", "Book reviews",
+    "Letters", "Corrigendum", "Preface", "Conference abstracts"...); ``words`` is the
+    title key. Such a title says nothing about which issue's item a record is."""
+    return bool(words) and len(words) < 90 and bool(_RECURRING.match(words))
+
+
 def is_conference_abstract(record_type: str | None, volume: str | None, issue: str | None,
                            journal: str | None) -> bool:
     """A meeting abstract: typed so, or printed in a supplement / abstract issue or venue."""

@@ -58,8 +58,8 @@ def pages_agree(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
         return 1
     la, da = _LETTERS.match(first_a).groups()  # type: ignore[union-attr]
     lb, db = _LETTERS.match(first_b).groups()  # type: ignore[union-attr]
-    if da and da == db and (not la or not lb or la == lb):
-        return 1
+    if da and da == db and (not la or not lb or la == lb or la == "s" + lb or lb == "s" + la):
+        return 1  # "S109" = "109", "SA94" = "A94": a supplement's letter dropped
     if (not last_a and first_a == last_b) or (not last_b and first_b == last_a):
         return 1
     if (first_a == "1" and last_a and not last_b) or (first_b == "1" and last_b and not last_a):

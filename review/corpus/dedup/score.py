@@ -118,6 +118,19 @@ def citation_agrees(f: dict[str, np.ndarray]) -> np.ndarray:
             & (f["journal"] != 0))
 
 
+def one_work_two_dois(f: dict[str, np.ndarray]) -> np.ndarray:
+    """Two DOIs of one work: different registrants (DOI prefixes) under one full citation.
+
+    One publisher never registers two DOIs for one article, but an article can carry a
+    second registrant's DOI (JSTOR's 10.2307 beside the publisher's) or a database can
+    attach another publisher's article's DOI (Embase does); when title, first author,
+    year, first page and journal all agree, the citation wins. The same registrant with
+    two suffixes is two items (last issue's and this issue's "In this issue"). The PMIDs,
+    when both are given, must not differ.
+    """
+    return citation_agrees(f) & f["doi_registrants_differ"] & (f["pmid"] != 0)
+
+
 def page_typo(f: dict[str, np.ndarray]) -> np.ndarray:
     """Different first pages that are a typing error: everything else agrees, both are ranges.
 
@@ -139,7 +152,7 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     # marked as a supplement in one database and not in another appears in the same place
     same_place = (f["journal"] != 0) & (f["volume"] != 0) & (f["pages"] != 0)
     same_place |= ((f["pages"] == 1) | (f["doi"] == 1)) & (f["journal"] == 1)
-    # a wrong DOI (databases attach the DOI of another article) is outweighed by the full citation
+    # when the full citation agrees, a person decides (see decide); else two identifiers, two works
     dois_differ = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
     return [
         ("notices", settings.notices, f["notice"]),
@@ -195,6 +208,25 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     weak = (decision == SAME) & (no_title | ~support | ~title_ok)
     decision[weak] = MAYBE
     guard[weak & (guard == "")] = "weak-evidence"
+    # a recurring item ("Editorial", "In this issue") is one issue's only when the issue,
+    # pages or an identifier agree; when one of them differs it is another issue's
+    placed = (f["issue"] == 1) | (f["pages"] == 1) | (f["doi"] == 1) | (f["pmid"] == 1)
+    elsewhere = (f["issue"] == 0) | (f["pages"] == 0) | (f["doi"] == 0) | (f["pmid"] == 0)
+    recurring = f["recurring"] & ~placed & (decision != DIFFERENT)
+    decision[recurring] = np.where(elsewhere[recurring], DIFFERENT, MAYBE)
+    guard[recurring & (guard == "")] = "recurring-title"
+    # the same title and authors in two journals, with nothing placing them together (no
+    # shared identifier, no shared first page): an abstract given at two meetings, a
+    # republication; a person decides
+    journals = (f["journal"] == 0) & ~f["either_conference"] & ~((f["doi"] == 1) | (f["pmid"] == 1) | (f["pages"] == 1)) & (decision == SAME)
+    decision[journals] = MAYBE
+    guard[journals & (guard == "")] = "different-journals"
+    # two DOIs are two works unless a person says otherwise, however well the rest agrees
+    # (a DOI extended by a figure's or supplement's suffix counts as the same, see compare)
+    if settings.different_dois != "ignore":
+        dois = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~one_work_two_dois(f) & (decision == SAME)
+        decision[dois] = MAYBE
+        guard[dois & (guard == "")] = "different_dois"
     return evidence, score, decision, guard
 
 

@@ -9,7 +9,8 @@ Each module defines ``FORMAT``, an object with::
         -> list[ParsedRecord]      # raises FormatError(path=, line=, field=) on bad input
 
 ``text`` is already decoded with newlines normalised to ``\\n``. The format is detected
-from the content, never from the file extension.
+from the content, never from the file extension. An XLSX workbook is not text: the importer
+recognises it from its bytes and reads it as CSV text through ``xlsx`` (not in the registry).
 """
 
 from __future__ import annotations

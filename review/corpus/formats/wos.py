@@ -21,6 +21,7 @@ from review.corpus.formats._common import (
     split_issn_isbn,
     tagged_records,
 )
+from review.corpus.formats._lenient import repair_lines
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -29,6 +30,11 @@ _SNIFF = re.compile(r"^PT [A-Z]\s*$", re.MULTILINE)
 LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1", "C3", "RP", "EM", "RI", "OI", "FU"})
 _KEYWORD_SPLIT = re.compile(r";\s*")
 _HEADER_TAGS = frozenset({"FN", "VR"})
+#: Every field tag of the Web of Science plain-text export.
+KNOWN_TAGS = frozenset(
+    ["FN", "VR", "PT", "AU", "AF", "BA", "BF", "CA", "GP", "BE", "TI", "SO", "SE", "BS", "LA", "DT", "CT", "CY", "CL", "SP", "HO", "DE", "ID", "AB", "C1", "C3", "RP", "EM", "RI", "OI", "FU", "FP", "FX", "CR", "NR", "TC", "Z9", "U1", "U2", "PU", "PI", "PA", "SN", "EI", "BN", "J9", "JI", "PD", "PY", "VL", "IS", "PN", "SU", "SI", "MA", "BP", "EP", "AR", "DI", "DL", "D2", "EA", "PG", "WC", "WE", "SC", "GA", "PM", "OA", "HC", "HP", "DA", "UT"])
+# a known tag run into its value ("AUGilles, H"): the rest starts with a letter, a digit or a quote
+_RUN_TOGETHER = re.compile(r"^(?P<tag>" + "|".join(sorted(KNOWN_TAGS)) + r")(?=[^\s])", re.MULTILINE)
 
 
 def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]]:
@@ -110,6 +116,10 @@ class WosFormat:
         if _SNIFF.search(head) and re.search(r"^(?:AU|TI|SO|UT) ", head, re.MULTILINE):
             return 0.9
         return 0.0
+
+    def repair(self, text: str, path: Path) -> tuple[str, list[str]]:
+        """A tag run into its value ("AUGilles, H") read as tag and value, with a warning."""
+        return repair_lines(text, path, _RUN_TOGETHER, r"\g<tag> ", "tag run into its value")
 
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None

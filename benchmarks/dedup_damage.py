@@ -1,0 +1,357 @@
+"""Dedup under damaged fields, and on recurring items, side by side with bib-dedupe.
+
+Each labelled set in ../shared/data/dedup (see benchmarks/dedup_accuracy.py) is imported
+once through ``review.corpus.import_files``. Then, for every damage class, a fixed share of
+the records (``--rate``, default 0.2; seed ``--seed``) is damaged the way real exports
+damage fields; the damaged values go through the importer's own normalisation
+(``normalise_fields``), and both tools deduplicate the result:
+
+- ``journal``: the journal name abbreviated ISO 4 style ("Molecular BioSystems" ->
+  "Mol. Biosyst.", "Proceedings of the National Academy of Sciences" -> "Proc Natl Acad
+  Sci"), or volume and issue glued onto it ("Biological Psychiatry.68 (12)");
+- ``pages``: a spreadsheet's date ("04-May" for 4-5), the year, "var.pagings", a prefix
+  ("pp S205"), or only the first page;
+- ``authors``: separators lost ("AbazyanB.NomuraJ.KannanG."), or no authors at all;
+- ``identifiers``: DOI, volume or issue dropped;
+- ``conference``: the record rewritten as its conference-supplement twin (journal with
+  "Conference: ...", a supplement issue, "S" pages, typed as a meeting abstract);
+- ``all``: every class above at half the rate, together.
+
+``recurring`` is a synthetic stress set: series of editorials, "Editor's comments", "In
+this issue", introductions to special issues, book reviews, letters, replies, corrigenda,
+prefaces, obituaries and abstract lists in the labelled sets' journals (the same editor,
+title, journal, year and volume in every issue, different issues, pages and DOIs), some of
+them exported twice (the true duplicates; the copy drops the DOI or abbreviates the journal
+but keeps issue or pages). Wrong merges there are the false merges of recurring items.
+
+    .venv/bin/python benchmarks/dedup_damage.py                   # every set and class
+    .venv/bin/python benchmarks/dedup_damage.py --no-bib-dedupe --classes clean pages
+
+bib-dedupe's groups are cached by the content of the CSV it gets (``--cache``), so a rerun
+after changing only our code costs seconds. Metrics: pairwise precision, recall and F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dedup_accuracy import (  # noqa: E402
+    SETS,
+    Score,
+    bib_dedupe_python,
+    import_set,
+    record_keys,
+    score,
+    truth_groups,
+)
+
+from review.corpus.dedup.keys import build_keys  # noqa: E402
+from review.corpus.dedup.pipeline import find_groups  # noqa: E402
+from review.corpus.dedup.run import load_records  # noqa: E402
+from review.corpus.dedup.settings import DedupSettings  # noqa: E402
+from review.corpus.normalise import format_authors, normalise_fields  # noqa: E402
+from review.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASSES = ["clean", "journal", "pages", "authors", "identifiers", "conference", "all"]
+_RAW = ("title", "year", "journal", "journal_abbrev", "volume", "issue", "pages", "doi", "pmid", "abstract",
+        "type", "language", "issn", "isbn", "url", "publisher")
+_STOP = {"of", "the", "and", "in", "for", "on", "de", "la", "und", "&"}
+# ISO 4 (LTWA) forms that are not plain truncations
+_CONTRACTED = {"national": "Natl", "international": "Int", "research": "Res", "association": "Assoc",
+               "department": "Dept", "government": "Govt", "american": "Am", "journal": "J",
+               "proceedings": "Proc", "sciences": "Sci", "science": "Sci", "medicine": "Med",
+               "medical": "Med", "academy": "Acad", "society": "Soc", "united": "U", "states": "S",
+               "clinical": "Clin", "review": "Rev", "reviews": "Rev", "annals": "Ann", "european": "Eur",
+               "british": "Br", "biology": "Biol", "biological": "Biol"}
+_VOWELS = set("aeiouy")
+
+
+# -- damage ----------------------------------------------------------------------------
+
+
+def iso4(journal: str, rng: random.Random) -> str:
+    """An ISO 4 style abbreviation: stopwords dropped, words cut before a vowel, maybe dotted."""
+    words = []
+    for word in journal.replace("-", " ").split():
+        low = word.lower().strip(".,:;()")
+        if not low or low in _STOP:
+            continue
+        if low in _CONTRACTED:
+            words.append(_CONTRACTED[low])
+        elif len(low) <= 5 or not low.isalpha():
+            words.append(word.strip(".,:;()"))
+        else:
+            cut = min(len(low) - 1, rng.choice([3, 4, 5, 6]))
+            while cut < len(low) - 1 and low[cut] not in _VOWELS:
+                cut += 1  # "Molecular" -> "Mol", "Biosystems" -> "Biosyst"
+            words.append(word[:cut])
+    dotted = rng.random() < 0.5
+    out = [w + "." if dotted and w.lower() not in {x.lower() for x in journal.split()} else w for w in words]
+    return " ".join(out) or journal
+
+
+def _journal(raw: dict[str, Any], rng: random.Random) -> None:
+    journal = raw.get("journal")
+    if not journal:
+        return
+    if rng.random() < 0.7:
+        name, sep, meeting = journal.partition(". Conference:")
+        raw["journal"] = iso4(name, rng) + sep + meeting
+    elif raw.get("volume"):
+        raw["journal"] = f"{journal}.{raw['volume']}" + (f" ({raw['issue']})" if raw.get("issue") else "")
+        if rng.random() < 0.5:
+            raw["volume"], raw["issue"] = None, None
+
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _pages(raw: dict[str, Any], rng: random.Random) -> None:
+    pages = raw.get("pages") or ""
+    first, _, last = pages.partition("-")
+    kind = rng.choice(["date", "year", "varpagings", "prefix", "first"])
+    if kind == "date" and first.isdigit() and last.isdigit():
+        f, la = int(first), int(last)
+        if 1 <= la <= 12 and f <= 31:
+            raw["pages"] = f"{f:02d}-{_MONTHS[la - 1]}"
+            return
+        if 1 <= f <= 12 and la < 100:
+            raw["pages"] = f"{_MONTHS[f - 1]}-{la:02d}"
+            return
+        kind = "first"
+    if kind == "year" and raw.get("year"):
+        raw["pages"] = str(raw["year"])
+    elif kind == "varpagings":
+        raw["pages"] = "var.pagings"
+    elif kind == "prefix" and first:
+        raw["pages"] = f"pp S{first}" if rng.random() < 0.5 and first.isdigit() else f"pp {pages}"
+    elif first:
+        raw["pages"] = first
+
+
+def _authors(raw: dict[str, Any], rng: random.Random) -> None:
+    names = raw.get("authors") or []
+    if rng.random() < 0.4 or not names:
+        raw["authors"] = []
+        return
+    glued = "".join(f"{a['family'].replace(' ', '')}{''.join(p[0] for p in a.get('given', '').split())}." for a in names)
+    raw["authors"] = [glued]
+
+
+def _identifiers(raw: dict[str, Any], rng: random.Random) -> None:
+    field = rng.choice(["doi", "volume", "issue", "doi"])
+    raw[field] = None
+
+
+def _conference(raw: dict[str, Any], rng: random.Random) -> None:
+    if not raw.get("journal"):
+        return
+    raw["journal"] = f"{raw['journal']}. Conference: {rng.choice(['Annual Meeting', 'International Congress', '12th European Conference'])}"
+    raw["issue"] = rng.choice(["Suppl 1", "SUPPL. 1", "Supplement 2"])
+    first = (raw.get("pages") or "").partition("-")[0]
+    raw["pages"] = (f"S{first}" if first[:1].isdigit() else first) if first else None
+    raw["type"] = "conference-abstract" if rng.random() < 0.5 else raw.get("type")
+
+
+DAMAGE: dict[str, Callable[[dict[str, Any], random.Random], None]] = {
+    "journal": _journal, "pages": _pages, "authors": _authors, "identifiers": _identifiers, "conference": _conference,
+}
+
+
+def damaged(rows: list[dict[str, Any]], kind: str, rate: float, seed: int) -> list[dict[str, Any]]:
+    """The rows with ``kind`` damage applied to a share ``rate`` of them (through normalisation)."""
+    if kind == "clean":
+        return rows
+    rng = random.Random(f"{seed}:{kind}")
+    kinds = list(DAMAGE) if kind == "all" else [kind]
+    share = rate / 2 if kind == "all" else rate
+    out = []
+    for row in rows:
+        chosen = [k for k in kinds if rng.random() < share]
+        if not chosen:
+            out.append(row)
+            continue
+        raw = {name: row.get(name) for name in _RAW}
+        raw["year"] = str(row["year"]) if row.get("year") else None
+        raw["authors"] = json.loads(row["authors"]) if row.get("authors") else []
+        for k in chosen:
+            DAMAGE[k](raw, rng)
+        fields = normalise_fields(raw)
+        out.append({**row, **fields})
+    return out
+
+
+# -- the recurring-items stress set -----------------------------------------------------
+
+
+RECURRING = ["Editorial", "Editor's comments", "Editorial introduction", "Remarks from the editor",
+             "In this issue", "Introduction to the special issue", "Book reviews", "Letters to the editor",
+             "Reply", "Corrigendum", "Preface", "Obituary", "Conference abstracts", "From the editor",
+             "Editor's note", "Guest editorial: introduction to the special section", "Highlights of this issue",
+             "President's message", "Acknowledgement of reviewers", "Erratum"]
+
+
+def recurring_set(rows: list[dict[str, Any]], seed: int) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    """Synthetic recurring items in the labelled sets' journals, and their true groups."""
+    rng = random.Random(f"{seed}:recurring")
+    journals = sorted({r["journal"] for r in rows if r.get("journal") and len(r["journal"]) > 12
+                       and not any(w in r["journal"].lower() for w in ("conference", "meeting", "congress"))})
+    surnames = sorted({a["family"] for r in rows[:3000] if r.get("authors") for a in json.loads(r["authors"])[:1]
+                       if a.get("family", "").isalpha()})
+    out: list[dict[str, Any]] = []
+    truth: list[list[str]] = []
+    next_id = 1
+    for journal in rng.sample(journals, min(60, len(journals))):
+        editor = {"family": rng.choice(surnames), "given": rng.choice("ABCDEFGHJKLMNPRS")}
+        volume, year = rng.randint(5, 80), rng.randint(1995, 2023)
+        prefix = f"10.{rng.randint(1000, 9999)}/{journal[:4].lower().replace(' ', '')}"
+        for title in rng.sample(RECURRING, 4):
+            page = rng.randint(1, 300)
+            for issue in range(1, rng.randint(3, 8)):
+                page += rng.randint(80, 160)
+                same_author = rng.random() < 0.8
+                row = {"id": next_id, "title": title, "year": year, "journal": journal, "volume": str(volume),
+                       "issue": str(issue), "pages": f"{page}-{page + rng.randint(0, 2)}",
+                       "doi": f"{prefix}.{year}.{issue}.{page}" if rng.random() < 0.6 else None,
+                       "authors": json.dumps([editor if same_author else {"family": rng.choice(surnames), "given": "A"}]),
+                       "type": None}
+                row.update({k: v for k, v in normalise_fields({**row, "authors": json.loads(row["authors"]),
+                                                                "year": str(year)}).items() if k not in ("keywords",)})
+                out.append(row)
+                next_id += 1
+                if rng.random() < 0.3:  # the same item from a second database
+                    copy = dict(row, id=next_id)
+                    what = rng.choice(["nodoi", "abbrev", "noissue", "firstpage"])
+                    if what == "nodoi":
+                        copy["doi"] = None
+                    elif what == "abbrev":
+                        copy["journal"] = iso4(journal, rng)
+                    elif what == "noissue" and copy.get("doi"):
+                        copy["issue"] = None
+                    else:
+                        copy["pages"] = str(page)
+                    copy.update(normalise_fields({**copy, "authors": json.loads(copy["authors"]), "year": str(year)}))
+                    out.append(copy)
+                    truth.append([str(row["id"]), str(next_id)])
+                    next_id += 1
+    return out, truth
+
+
+# -- running ---------------------------------------------------------------------------
+
+
+def ours(rows: list[dict[str, Any]], key: dict[int, str]) -> list[list[str]]:
+    keys = build_keys(rows)
+    found = find_groups(keys, DedupSettings())
+    return [[key[int(keys.ids[i])] for i in g] for g in found.clustering.groups if len(g) > 1]
+
+
+def bib_dedupe(python: Path | None, rows: list[dict[str, Any]], key: dict[int, str], cache: Path) -> list[list[str]] | None:
+    if python is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "records.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["ID", "ENTRYTYPE", "title", "author", "year", "journal", "volume", "number", "pages",
+                             "doi", "abstract"])
+            for row in rows:
+                authors = json.loads(row["authors"]) if row.get("authors") else []
+                writer.writerow([row["id"], "article", row.get("title") or "",
+                                 format_authors(authors).replace("; ", " and "), row.get("year") or "",
+                                 row.get("journal") or "", row.get("volume") or "", row.get("issue") or "",
+                                 row.get("pages") or "", row.get("doi") or "", row.get("abstract") or ""])
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        cached = cache / f"{digest}.json"
+        if not cached.exists():
+            done = subprocess.run([str(python), str(ROOT / "benchmarks" / "bib_dedupe_driver.py"), str(path)],
+                                  capture_output=True, text=True, check=True)
+            cache.mkdir(parents=True, exist_ok=True)
+            cached.write_text(done.stdout)
+    result = json.loads(cached.read_text())
+    return [[key[int(x)] for x in g] for g in result["groups"] if len(g) > 1]
+
+
+def _line(name: str, kind: str, tool: str, s: Score) -> str:
+    return (f"| {name} | {kind} | {tool} | {s.precision:.4f} | {s.recall:.4f} | {s.f1:.4f} | "
+            f"{s.wrongly_merged} | {s.missed} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", nargs="*", default=list(SETS), choices=list(SETS))
+    parser.add_argument("--classes", nargs="*", default=[*CLASSES, "recurring"], choices=[*CLASSES, "recurring"])
+    parser.add_argument("--rate", type=float, default=0.2, help="Share of records damaged per class.")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--no-bib-dedupe", action="store_true")
+    parser.add_argument("--bib-dedupe-python")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "review-bib-dedupe-cache")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    args = parser.parse_args(argv)
+    python = None if args.no_bib_dedupe else bib_dedupe_python(args.bib_dedupe_python)
+    lines = ["| set | damage | tool | precision | recall | F1 | wrongly merged | missed |",
+             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    figures: list[dict[str, Any]] = []
+    all_rows: list[dict[str, Any]] = []
+
+    def record(name: str, kind: str, tool: str, s: Score) -> None:
+        lines.append(_line(name, kind, tool, s))
+        figures.append({"set": name, "damage": kind, "tool": tool, **s.__dict__})
+        print(lines[-1], file=sys.stderr)
+
+    for name in args.sets:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store.open(f"sqlite:///{Path(tmp) / 'review.db'}")
+            import_set(name, store, Path(tmp))
+            with store.read() as conn:
+                rows = load_records(conn)
+            key = record_keys(name, store)
+            store.close()
+        all_rows.extend(rows[:1500])
+        primary = "original" if SETS[name][0] == "hair" else "curated"
+        truth = truth_groups(name, primary)
+        for kind in (k for k in args.classes if k != "recurring"):
+            data = damaged(rows, kind, args.rate, args.seed)
+            record(name, kind, "review", score(ours(data, key), truth, 0.0))
+            theirs = bib_dedupe(python, data, key, args.cache)
+            if theirs is not None:
+                record(name, kind, "bib-dedupe", score(theirs, truth, 0.0))
+    if "recurring" in args.classes and all_rows:
+        data, truth = recurring_set(all_rows, args.seed)
+        key = {int(r["id"]): str(r["id"]) for r in data}
+        record("recurring items", f"{len(data)} records", "review", score(ours(data, key), truth, 0.0))
+        theirs = bib_dedupe(python, data, key, args.cache)
+        if theirs is not None:
+            record("recurring items", f"{len(data)} records", "bib-dedupe", score(theirs, truth, 0.0))
+    print("\n".join(lines))
+    for tool in ("review", "bib-dedupe"):
+        mine = [f for f in figures if f["tool"] == tool and f["set"] != "recurring items"]
+        if mine:
+            worst = min(mine, key=lambda f: f["f1"])
+            worst_p = min(mine, key=lambda f: f["precision"])
+            print(f"\n{tool}: mean precision {statistics.mean(f['precision'] for f in mine):.4f}, "
+                  f"mean recall {statistics.mean(f['recall'] for f in mine):.4f}, "
+                  f"mean F1 {statistics.mean(f['f1'] for f in mine):.4f}; "
+                  f"worst F1 {worst['f1']:.4f} ({worst['set']}, {worst['damage']}); "
+                  f"worst precision {worst_p['precision']:.4f} ({worst_p['set']}, {worst_p['damage']})")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
