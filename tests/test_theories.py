@@ -121,6 +121,7 @@ def test_add_refine_and_history_through_the_cli(cli, model: Workspace) -> None:
     assert "v2 refined" in history and f"fragments: {fragment}" in history
     assert "Context: + Finds it hard to talk to family" in history
     assert "why: Lynch (2019)" in history
+    assert "Context: + Lives far from family" in history  # an addition shows only what it added
     data = json.loads(cli("theories", "history", "P25", "--json").output)
     assert data["origin"] == "inductive" and data["status"] == "new"
     assert data["versions"][0]["change"] == "inductive" and data["versions"][0]["fragments"] == [fragment]
@@ -199,6 +200,7 @@ def change_file(tmp_path: Path, body: str) -> Path:
     ("T1,take-up,refined,L,C,,,,why,,,,5\n", ":2: version: theory T1 is at version 1; the next is 2"),
     ("T1,positive,refined,L,C,,,,why,,,,\n", ":2: topic: theory T1 is in topic 'take-up'"),
     ("T1,take-up,refined,L,C,,,,,,,,\n", ":2: reason: say why"),
+    ("T1,take-up,refined,L,C,,,,why,,JM,yesterday,\n", ":2: at: expected an ISO date and time"),
 ])
 def test_bad_log_rows_stop_with_file_and_line(cli, model: Workspace, tmp_path: Path, body: str, message: str) -> None:
     path = change_file(tmp_path, body)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,12 @@ def _replay_row(conn: Connection, path: Path, line: int, row: dict[str, str], ac
     fragments = _fragments(path, line, row["fragments"])
     values = (row["label"], *(row[n] for n in CMO))
     who, at = row["actor"] or actor, row["at"] or None
+    if at is not None:
+        try:
+            datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(f"expected an ISO date and time (2026-03-01T10:00:00+00:00), got {at!r}", path=path,
+                             line=line, field="at") from None
     existing = all_versions(conn).get(theory, [])
     stored = conn.execute(select(theories.c.topic, theories.c.origin).where(theories.c.id == theory)).first()
     if change == "inductive":

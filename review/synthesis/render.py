@@ -77,6 +77,8 @@ def format_history(history: dict[str, Any]) -> str:
             elif now != before:
                 if not before:
                     lines.append(f"  {title}: + {now}")
+                elif now.startswith(f"{before}; "):  # an addition to what was there
+                    lines.append(f"  {title}: + {now[len(before) + 2:]}")
                 elif not now:
                     lines.append(f"  {title}: - {before}")
                 else:
