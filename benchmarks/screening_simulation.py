@@ -1,194 +1,272 @@
-"""Our prioritisation against ASReview's default model, on the same data from the same start.
+"""Our prioritisation against ASReview's default model on every labelled review, same start.
 
-For each labelled set beside the repository (../shared/data/screening: Nagtegaal 2019 with
-its final labels and with its title-abstract labels; Kitchenham 2010) and each seed, the
-script writes one CSV (title, abstract, label_included), runs our simulation on it
-(:func:`review.screening.simulate.simulate`, retraining after every decision) and
-``asreview simulate`` with its default model on it, both starting from the same two records
-(one relevant, one irrelevant, drawn with the seed; ASReview gets them via ``--prior-idx``),
-and scores both labelling orders with the same metric code. ASReview runs in a subprocess
-while ours runs here, so the two share the machine's two cores.
+For each labelled set of benchmarks/screening_sets.py (ten reviews: Nagtegaal 2019,
+Kitchenham 2010 and eight Cohen et al. 2006 drug-class reviews; final inclusion labels) and
+each seed, ours (:func:`review.screening.simulate.simulate`, retraining after every
+decision, the default model) and ``asreview simulate`` 3.0.8 with its default model
+(ELAS u4) start from the same two records (one relevant, one irrelevant, drawn with the
+seed; ASReview gets them via ``--prior-idx``), and both labelling orders are scored by the
+same metric code: WSS@95 (Cohen et al. 2006), recall after 10% of the records screened,
+records screened to find every relevant one, seconds per simulation.
 
-ASReview is found at ``--asreview``, else ``$ASREVIEW_BIN``, else ``.venv-bench/bin/asreview``
-(make it with ``python3 -m venv .venv-bench && .venv-bench/bin/pip install asreview``), else
-on PATH; without it, the script reports ours only and says so.
+ASReview's orders are cached (``CACHE/asreview``, see screening_sets.py), so a rerun costs
+only our side. The stopping estimate (:mod:`review.screening.stopping`) is checked on both
+orders: at 10%, 20%, ... 90% of the records screened, while relevant records remain, how
+often the true number remaining is within the stated 95% bound (and at most the median
+estimate).
 
-    python benchmarks/screening_simulation.py [--seeds 0 1 2 3 4] [--asreview PATH] [--json FILE]
+    python benchmarks/screening_simulation.py [--seeds 0 1 2] [--sets NAME ...]
+        [--cache DIR] [--asreview PATH | --no-asreview] [--json FILE] [--plot FILE]
+    python benchmarks/screening_simulation.py --report FILE   # re-print a saved --json
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import zipfile
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from screening_sets import SETS, asreview_run, cache_dir, find_asreview, load  # noqa: E402
 
 from review.screening.prioritise import Ranker  # noqa: E402
-from review.screening.simulate import (  # noqa: E402
-    draw_prior,
-    recall_at,
-    screened_to_recall,
-    simulate,
-    wss,
-)
+from review.screening.simulate import draw_prior, recall_at, screened_to_recall, simulate, wss  # noqa: E402
+from review.screening.stopping import estimate_remaining  # noqa: E402
 
-SCREENING = ROOT.parent / "shared" / "data" / "screening"
-SETS = (
-    ("Nagtegaal_2019", "label_included"),
-    ("Nagtegaal_2019", "label_abstract_screening"),
-    ("Kitchenham_2010", "label_included"),
-)
+CHECKPOINTS = tuple(round(0.1 * i, 1) for i in range(1, 10))
+TOOLS = ("ours", "asreview")
 
 
-def find_asreview(given: str | None) -> str | None:
-    """The asreview executable: --asreview, $ASREVIEW_BIN, .venv-bench, PATH."""
-    for candidate in (given, os.environ.get("ASREVIEW_BIN"), str(ROOT / ".venv-bench" / "bin" / "asreview")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return shutil.which("asreview")
-
-
-def asreview_version(exe: str) -> str:
-    python = Path(exe).with_name("python")
-    try:
-        out = subprocess.run([str(python), "-c", "import asreview; print(asreview.__version__)"],
-                             capture_output=True, text=True, timeout=120, check=True)
-        return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def asreview_order(project: Path) -> list[int]:
-    """Record indices (0-based rows) in the order ASReview labelled them."""
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(project) as zf:
-        zf.extract("results.db", tmp)
-        con = sqlite3.connect(Path(tmp) / "results.db")
-        try:
-            return [int(r[0]) for r in con.execute("SELECT record_id FROM results ORDER BY rowid")]
-        finally:
-            con.close()
-
-
-def metrics(order: list[int], labels: list[int]) -> dict[str, float | int | None]:
-    seq = [labels[i] for i in order]
-    n, r = len(labels), sum(labels)
+def metrics(order: list[int], labels: np.ndarray) -> dict[str, float | int | None]:
+    seq = labels[order].tolist()
+    n, r = len(labels), int(labels.sum())
     return {"wss_at_95": wss(seq, n, r, 0.95), "recall_at_10pct": recall_at(seq, n, r, 0.10),
             "screened_to_find_all": screened_to_recall(seq, r, 1.0)}
+
+
+def calibration(order: list[int], labels: np.ndarray) -> list[dict]:
+    """The stopping estimate at each checkpoint the replay reached with relevant records left."""
+    n, relevant = len(labels), int(labels.sum())
+    seq = labels[order].astype(int)
+    rows = []
+    for fraction in CHECKPOINTS:
+        screened = int(np.ceil(fraction * n))
+        if screened > len(seq):
+            break
+        found = int(seq[:screened].sum())
+        if found == relevant:
+            break
+        est = estimate_remaining(seq[:screened].tolist(), n)
+        rows.append({"fraction": fraction, "screened": screened, "found": found,
+                     "true_remaining": relevant - found, "expected": est.expected, "high": est.high,
+                     "p_missed_target": est.p_missed_target})
+    return rows
 
 
 def summary(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} [{min(values):.3f}-{max(values):.3f}]"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--asreview", default=None, help="path to the asreview executable")
-    parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write every run here")
-    parser.add_argument("--no-asreview", action="store_true", help="run ours only")
-    parser.add_argument("--svm-c", type=float, default=None,
-                        help=f"try another SVM C (default {Ranker.SVM_C}; elas_u4 has 0.11)")
-    parser.add_argument("--svm-ratio", type=float, default=None,
-                        help=f"try another balance ratio (default {Ranker.SVM_RATIO}; elas_u4 has 9.8)")
-    args = parser.parse_args()
-    if args.svm_c is not None:
-        Ranker.SVM_C = args.svm_c
-    if args.svm_ratio is not None:
-        Ranker.SVM_RATIO = args.svm_ratio
-    print(f"ours: {Ranker(['a b']).description}")
-
-    exe = None if args.no_asreview else find_asreview(args.asreview)
-    if args.no_asreview:
-        print("ours only (--no-asreview)")
-    elif exe is None:
-        print("asreview not found (--asreview, $ASREVIEW_BIN, .venv-bench or PATH): ours only")
-    else:
-        print(f"asreview {asreview_version(exe)} at {exe}, default model (elas_u4)")
-    runs: list[dict] = []
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, column in SETS:
-            frame = pd.read_csv(SCREENING / f"{name}.csv", dtype=str, keep_default_na=False)
-            data = pd.DataFrame({"title": frame["title"], "abstract": frame["abstract"],
-                                 "label_included": frame[column].astype(int)})
-            csv_path = Path(tmp) / f"{name}-{column}.csv"
-            data.to_csv(csv_path, index=False)
-            labels = data["label_included"].tolist()
-            for seed in args.seeds:
-                prior = draw_prior(data["label_included"].to_numpy(), seed)
-                proc = None
-                project = Path(tmp) / f"{name}-{column}-{seed}.asreview"
-                if exe is not None:
-                    cmd = [exe, "simulate", str(csv_path), "-o", str(project), "--seed", str(seed),
-                           "--prior-idx", *map(str, prior)]
-                    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                t0 = time.perf_counter()
-                ours = simulate(csv_path, seed=seed)
-                run = {"set": name, "label": column, "seed": seed, "prior": prior,
-                       "ours": {**metrics(ours.order, labels), "seconds": time.perf_counter() - t0},
-                       "estimates": [vars(c) for c in ours.checkpoints]}
-                assert ours.prior == prior
-                if proc is not None:
-                    _, err = proc.communicate()
-                    if proc.returncode != 0:
-                        sys.exit(f"asreview failed on {csv_path.name} seed {seed}:\n{err[-2000:]}")
-                    order = asreview_order(project)
-                    assert sorted(order[:2]) == sorted(prior), (order[:2], prior)
-                    run["asreview"] = {**metrics(order, labels), "seconds": time.perf_counter() - t0}
-                runs.append(run)
-                line = f"{name} {column} seed {seed}: ours WSS@95 {run['ours']['wss_at_95']:.3f}"
-                if "asreview" in run:
-                    line += f", asreview {run['asreview']['wss_at_95']:.3f}"
-                print(line, flush=True)
-
-    print(f"\nseeds {' '.join(map(str, args.seeds))}; {time.perf_counter() - started:.0f} s in all; "
-          "mean [min-max] over seeds\n")
-    tools = ["ours"] + (["asreview"] if exe is not None else [])
-    head = "| set | labels | records | relevant |"
-    rule = "| --- | --- | ---: | ---: |"
+def report(runs: list[dict]) -> None:
+    """Print the comparison table, the shortfalls and the calibration table."""
+    tools = [t for t in TOOLS if all(t in r for r in runs)]
+    keys = list(dict.fromkeys(r["set"] for r in runs))
+    seeds = sorted({r["seed"] for r in runs})
+    print(f"seeds {' '.join(map(str, seeds))}; mean [min-max] over seeds; "
+          f"{runs[0].get('model', '')}\n")
+    head = "| set | records | relevant |"
+    rule = "| --- | ---: | ---: |"
     for tool in tools:
-        head += f" WSS@95 {tool} | recall@10% {tool} | screened to find all {tool} |"
-        rule += " --- | --- | ---: |"
+        head += f" WSS@95 {tool} | recall@10% {tool} | to find all {tool} | s/sim {tool} |"
+        rule += " --- | --- | ---: | ---: |"
     print(head)
     print(rule)
-    for name, column in SETS:
-        rows = [r for r in runs if r["set"] == name and r["label"] == column]
-        frame = pd.read_csv(SCREENING / f"{name}.csv", dtype=str, keep_default_na=False)
-        line = f"| {name} | {column} | {len(frame)} | {(frame[column] == '1').sum()} |"
+    means: dict[str, dict[str, list[float]]] = {t: {"w": [], "r": [], "a": [], "s": []} for t in tools}
+    for key in keys:
+        rows = [r for r in runs if r["set"] == key]
+        line = f"| {key} | {rows[0]['records']} | {rows[0]['relevant']} |"
         for tool in tools:
-            line += (f" {summary([r[tool]['wss_at_95'] for r in rows])} |"
-                     f" {summary([r[tool]['recall_at_10pct'] for r in rows])} |"
-                     f" {statistics.mean([r[tool]['screened_to_find_all'] for r in rows]):.0f} |")
+            w = [r[tool]["wss_at_95"] for r in rows]
+            r10 = [r[tool]["recall_at_10pct"] for r in rows]
+            a = [r[tool]["screened_to_find_all"] for r in rows]
+            s = [r[tool]["seconds"] for r in rows]
+            line += f" {summary(w)} | {summary(r10)} | {statistics.mean(a):.0f} | {statistics.mean(s):.1f} |"
+            for k, v in (("w", w), ("r", r10), ("a", a), ("s", s)):
+                means[tool][k].append(statistics.mean(v))
         print(line)
-    print("\nOur estimate of relevant records remaining against the truth, mean over seeds:\n")
-    print("| set | labels | screened | found | estimated remaining [95% interval] | truly remaining |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    line = "| **mean** | | |"
+    for tool in tools:
+        m = means[tool]
+        line += (f" **{statistics.mean(m['w']):.3f}** | **{statistics.mean(m['r']):.3f}** | "
+                 f"{statistics.mean(m['a']):.0f} | {statistics.mean(m['s']):.1f} |")
+    print(line)
+    line = "| worst set | | |"
+    for tool in tools:
+        m = means[tool]
+        worst = int(np.argmin(m["w"]))
+        line += f" {m['w'][worst]:.3f} ({keys[worst]}) | {min(m['r']):.3f} | | |"
+    print(line)
+    if len(tools) == 2:
+        dw = [o - a for o, a in zip(means["ours"]["w"], means["asreview"]["w"], strict=True)]
+        dr = [o - a for o, a in zip(means["ours"]["r"], means["asreview"]["r"], strict=True)]
+        print(f"\nours - asreview, per set: WSS@95 {' '.join(f'{d:+.3f}' for d in dw)}; "
+              f"recall@10% {' '.join(f'{d:+.3f}' for d in dr)}")
+        print(f"WSS@95 at least asreview's on {sum(d >= 0 for d in dw)} of {len(dw)} sets; "
+              f"largest shortfall {min(dw):+.3f} ({keys[int(np.argmin(dw))]}); "
+              f"mean {statistics.mean(dw):+.3f}; recall@10% mean {statistics.mean(dr):+.3f}")
+    print("\nStopping estimate (upper bound at 95% confidence; median estimate), at each share "
+          "of records screened while relevant records remained; all sets and seeds:\n")
+    head = "| screened |"
+    rule = "| ---: |"
+    for tool in tools:
+        head += (f" checks {tool} | truth <= bound {tool} | truth <= median {tool} | "
+                 f"mean bound / truth {tool} |")
+        rule += " ---: | ---: | ---: | --- |"
+    print(head)
+    print(rule)
+    total: dict[str, list[int]] = {t: [0, 0, 0] for t in tools}
+    for fraction in CHECKPOINTS:
+        line = f"| {fraction:.0%} |"
+        for tool in tools:
+            cs = [c for r in runs for c in r[f"calibration_{tool}"]
+                  if c["fraction"] == fraction and c["high"] is not None]
+            if not cs:
+                line += " 0 | | | |"
+                continue
+            inside = sum(c["true_remaining"] <= c["high"] for c in cs)
+            median = sum(c["true_remaining"] <= c["expected"] for c in cs)
+            total[tool] = [total[tool][0] + len(cs), total[tool][1] + inside, total[tool][2] + median]
+            line += (f" {len(cs)} | {inside / len(cs):.0%} | {median / len(cs):.0%} | "
+                     f"{statistics.mean(c['high'] for c in cs):.1f} / "
+                     f"{statistics.mean(c['true_remaining'] for c in cs):.1f} |")
+        print(line)
+    line = "| **all** |"
+    for tool in tools:
+        n, inside, median = total[tool]
+        line += f" {n} | **{inside / max(n, 1):.1%}** | {median / max(n, 1):.1%} | |" if n else " 0 | | | |"
+    print(line)
+    for tool in tools:
+        stops = [(c["fraction"], c["true_remaining"]) for r in runs for c in r[f"calibration_{tool}"]
+                 if c["p_missed_target"] is not None and c["p_missed_target"] < 0.05]
+        print(f"\n{tool}: the 95%-recall stopping criterion (p < 0.05) was met at {len(stops)} "
+              "checkpoints while relevant records remained", end="")
+        if stops:
+            runs_with = [r for r in runs if any(c["p_missed_target"] is not None and c["p_missed_target"] < 0.05
+                                               for c in r[f"calibration_{tool}"])]
+            below = sum(1 for r in runs_with
+                        for c in [next(c for c in r[f"calibration_{tool}"]
+                                       if c["p_missed_target"] is not None and c["p_missed_target"] < 0.05)]
+                        if c["found"] < 0.95 * r["relevant"])
+            print(f"; recall was below 95% at the first of them in {below} of {len(runs_with)} runs", end="")
+        print()
+
+
+def plot(runs: list[dict], path: Path) -> None:
+    """Recall curves, one panel per set: ours and ASReview, every seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    keys = list(dict.fromkeys(r["set"] for r in runs))
+    cols = 5
+    rows_n = (len(keys) + cols - 1) // cols
+    fig = Figure(figsize=(3.2 * cols, 2.9 * rows_n))
+    colours = {"ours": "#1f5fa8", "asreview": "#d9822b"}
+    for k, key in enumerate(keys):
+        ax = fig.add_subplot(rows_n, cols, k + 1)
+        for r in (r for r in runs if r["set"] == key):
+            for tool in TOOLS:
+                if f"order_{tool}" not in r:
+                    continue
+                labels = np.array(r["labels"])
+                found = np.cumsum(labels[r[f"order_{tool}"]])
+                x = np.r_[0, np.arange(1, found.size + 1), r["records"]] / r["records"]
+                y = np.r_[0, found, found[-1]] / r["relevant"]
+                ax.plot(x, y, color=colours[tool], linewidth=0.9, alpha=0.7,
+                        label=tool if r["seed"] == min(rr["seed"] for rr in runs) else None)
+        ax.plot([0, 1], [0, 1], linestyle="--", color="#999999", linewidth=0.7)
+        ax.axhline(0.95, color="#c0504d", linewidth=0.6, linestyle=":")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        rec = [r for r in runs if r["set"] == key][0]
+        ax.set_title(f"{key} ({rec['records']}, {rec['relevant']} rel.)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        if k % cols == 0:
+            ax.set_ylabel("recall", fontsize=8)
+        if k >= (rows_n - 1) * cols:
+            ax.set_xlabel("share screened", fontsize=8)
+        if k == 0:
+            ax.legend(fontsize=7, loc="lower right")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Recall against share of records screened: ours (blue) and ASReview ELAS u4 "
+                 "(orange), every seed", fontsize=10)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--sets", nargs="+", default=None, help="set names (default: all ten)")
+    parser.add_argument("--cache", default=None, help="cache directory (default /tmp/review-bench-cache)")
+    parser.add_argument("--asreview", default=None, help="path to the asreview executable")
+    parser.add_argument("--no-asreview", action="store_true", help="ours only (cached ASReview runs still shown)")
+    parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write every run here")
+    parser.add_argument("--plot", type=Path, default=None, help="write the recall curves here (PNG)")
+    parser.add_argument("--report", type=Path, default=None, help="re-print a saved --json, run nothing")
+    args = parser.parse_args()
+    if args.report:
+        runs = json.loads(args.report.read_text(encoding="utf-8"))
+        report(runs)
+        if args.plot:
+            plot(runs, args.plot)
+        return
+
+    cache = cache_dir(args.cache)
+    exe = None if args.no_asreview else find_asreview(args.asreview)
+    model = Ranker(["a b"]).description
+    print(f"ours: {model}; asreview: {'at ' + exe if exe else 'cached runs only'}")
+    runs: list[dict] = []
+    started = time.perf_counter()
     for name, column in SETS:
-        rows = [r for r in runs if r["set"] == name and r["label"] == column]
-        by_point: dict[int, list[dict]] = {}
-        for r in rows:
-            for c in r["estimates"]:
-                by_point.setdefault(c["screened"], []).append(c)
-        for screened, cs in sorted(by_point.items()):
-            def avg(key: str, cs: list[dict] = cs) -> float:
-                return statistics.mean(c[key] for c in cs)
-            print(f"| {name} | {column} | {screened} | {avg('found'):.1f} | {avg('estimated_remaining'):.1f} "
-                  f"[{avg('low'):.1f}-{avg('high'):.1f}] | {avg('true_remaining'):.1f} |")
+        if args.sets and name not in args.sets:
+            continue
+        data = load(name, column, cache)
+        for seed in args.seeds:
+            prior = draw_prior(data.labels, seed)
+            t0 = time.perf_counter()
+            ours = simulate(data.csv, seed=seed, prior=prior)
+            run = {"set": data.key, "seed": seed, "prior": prior, "records": len(data.labels),
+                   "relevant": int(data.labels.sum()), "model": model,
+                   "labels": data.labels.astype(int).tolist(), "order_ours": ours.order,
+                   "ours": {**metrics(ours.order, data.labels), "seconds": time.perf_counter() - t0},
+                   "calibration_ours": calibration(ours.order, data.labels)}
+            theirs = asreview_run(data, seed, cache, exe)
+            if theirs is not None:
+                run["order_asreview"] = theirs["order"]
+                run["asreview"] = {**metrics(theirs["order"], data.labels), "seconds": theirs["seconds"]}
+                run["calibration_asreview"] = calibration(theirs["order"], data.labels)
+            runs.append(run)
+            line = f"{data.key} seed {seed}: ours WSS@95 {run['ours']['wss_at_95']:.3f}"
+            if "asreview" in run:
+                line += f", asreview {run['asreview']['wss_at_95']:.3f}"
+            print(line, flush=True)
+    print(f"\n{time.perf_counter() - started:.0f} s in all\n")
     if args.json_out:
-        args.json_out.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+        args.json_out.write_text(json.dumps(runs) + "\n", encoding="utf-8")
+    report(runs)
+    if args.plot:
+        plot(runs, args.plot)
+        print(f"\nwrote {args.plot}")
 
 
 if __name__ == "__main__":

@@ -95,24 +95,32 @@ def test_model_beats_random_on_sample() -> None:
     assert found / y.sum() > 0.5  # random order would find about 20%
 
 
-def test_estimate_remaining_contract() -> None:
+def test_estimate_remaining_reads_the_decisions_in_the_order_they_were_made() -> None:
     texts, y = _sample()
     ranker = Ranker(texts)
-    labels = {i: int(y[i]) for i in range(120)}
+    ranked = [int(i) for i in np.argsort(-y, kind="stable")]  # every relevant record first
+    labels = {i: int(y[i]) for i in ranked[:120]}
     est = ranker.estimate_remaining(labels)
     assert isinstance(est, RemainingEstimate)
-    assert 0 <= est.low <= est.expected <= est.high <= len(texts) - 120
-    assert est.found == int(y[:120].sum()) and est.labelled == 120 and est.unlabelled == 180
+    assert est.found == 30 and est.labelled == 120 and est.unlabelled == 180
+    assert est.high is not None and est.expected is not None
+    assert 0 == est.low <= est.expected <= est.high <= 10  # 90 irrelevant in a row: few can remain
     assert est.method and est.note == STOPPING_NOTE and "reviewer's decision" in est.note
-    assert est.recall_estimate is not None and 0 < est.recall_estimate <= 1
+    # the same decisions with the relevant ones last: the recent ones say much more may remain
+    late = ranker.estimate_remaining(dict(reversed(list(labels.items()))))
+    assert late.high is not None and late.high > 3 * est.high
 
 
 def test_estimate_remaining_with_few_labels_and_all_labelled() -> None:
+    texts, y = _sample()
+    few = Ranker(texts).estimate_remaining({2: 1, 0: 0, 1: 0, 3: 1})  # the issue: no figure after 4
+    assert few.expected is None and few.high is None and not few.ready
+    assert few.needed == 46 and few.found == 2 and few.unlabelled == 296
+    assert few.summary() == "relevant records remaining: estimated after 46 more decisions"
     ranker = Ranker(TEXTS)
-    few = ranker.estimate_remaining({2: 1})
-    assert few.expected > 0 and "too few" in few.method
+    assert ranker.estimate_remaining({2: 1}).needed == 2  # five records: half of them
     done = ranker.estimate_remaining(dict.fromkeys(range(5), 0))
-    assert done.expected == 0 and done.unlabelled == 0
+    assert done.expected == 0 and done.high == 0 and done.unlabelled == 0
 
 
 @pytest.mark.parametrize("model", ["svm", "svm+nb", "nb"])

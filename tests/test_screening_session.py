@@ -42,7 +42,7 @@ def test_session_include_exclude_maybe_undo_note_skip_quit_then_resume(ws, cli):
     a, b, c, d, c_again, d_again, e = shown(result.output)
     assert (c_again, d_again) == (c, d) and len({a, b, c, d, e}) == 5
     assert "Progress: 0 of 14 screened by you" in result.output
-    assert "relevant remaining: estimated after 2 includes and 2 excludes" in result.output
+    assert "relevant records remaining: estimated after 7 more decisions" in result.output
     assert "Exclusion reason" in result.output and "E-POP-1" in result.output
     assert f"Undone: your maybe on work {c}" in result.output
     assert "Note kept with your decision on this work: looks relevant" in result.output
@@ -63,14 +63,22 @@ def test_session_include_exclude_maybe_undo_note_skip_quit_then_resume(ws, cli):
     assert "Progress: 3 of 14 screened by you; 2 included, 0 maybe, 1 excluded" in resumed.output
 
 
-def test_estimate_of_relevant_remaining_once_both_kinds_are_known(ws, cli):
+def test_estimate_of_relevant_remaining_only_once_there_are_enough_decisions(ws, cli):
     result = cli("screen", "--reviewer", "alice", input="i\ni\ne\n0\ne\n0\nq\n")
     last = [line for line in result.output.splitlines() if line.startswith("Progress:")][-1]
-    assert last.startswith("Progress: 4 of 14 screened by you; 2 included, 0 maybe, 2 excluded; about ")
-    assert re.search(r"about \d+ relevant may remain, roughly \d+-\d+ \(a model estimate: "
-                     r"stopping early is your decision\)", last)
+    # 4 decisions of 14 works: too few for a figure (half the works are needed), so it says so
+    assert last.startswith("Progress: 4 of 14 screened by you; 2 included, 0 maybe, 2 excluded; "
+                           "relevant records remaining: estimated after 3 more decisions")
+    assert json.loads(cli("screen", "rank", "--json").output)["relevant_remaining_at_most"] is None
+    more = cli("screen", "--reviewer", "alice", input="e\n0\ne\n0\ne\n0\nq\n")
+    last = [line for line in more.output.splitlines() if line.startswith("Progress:")][-1]
+    found = re.search(r"; at most (\d+) relevant records? remain \(95% confidence\); "
+                      r"recall so far at least \d+% \(stopping early is your decision\)", last)
+    assert found, last
+    bound = int(found.group(1))
+    assert bound <= 7  # 7 works left unscreened
     rank = cli("screen", "rank", "--json")
-    assert json.loads(rank.output)["estimated_relevant_remaining"] >= 0
+    assert json.loads(rank.output)["relevant_remaining_at_most"] == bound
 
 
 def test_undo_reaches_back_into_an_earlier_session(ws, cli):

@@ -273,8 +273,9 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
                  seed: int | None, as_json: bool) -> None:
     """Print the top of the screening queue with the model's scores.
 
-    Also prints the model's estimate of how many relevant works remain; stopping
-    before the queue is empty is always the reviewers' decision.
+    Also prints how many relevant works may remain (an upper bound at 95% confidence from
+    the most recent decisions, Callaghan & Müller-Hansen 2020); stopping before the queue
+    is empty is always the reviewers' decision.
 
     Example:
 
@@ -296,11 +297,12 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
                                reviewers_per_work=settings.reviewers_per_work, seed=seed)
     ranked = queue.top(top)
     progress = queue.progress()
-    expected = getattr(progress.estimate, "expected", None)
+    estimate = progress.estimate
     if as_json:
         click.echo(json.dumps({
             "stage": stage, "reviewer": reviewer, "in_queue": progress.remaining,
-            "estimated_relevant_remaining": expected,
+            "estimated_relevant_remaining": getattr(estimate, "expected", None),
+            "relevant_remaining_at_most": getattr(estimate, "high", None),
             "top": [{"rank": r.position, "work_id": r.work.id, "score": r.score, "year": r.work.year,
                      "title": r.work.title} for r in ranked],
         }, ensure_ascii=False, indent=2))
@@ -309,12 +311,9 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
     click.echo(f"{stage} {who}: {progress.remaining} works to screen")
     for r in ranked:
         click.echo(f"{r.position:>4}  {r.score:6.3f}  work {r.work.id:<6} {r.work.year or '----'}  {r.work.title}")
-    if expected is not None:
-        click.echo(f"About {expected:.0f} relevant works may remain (a model estimate). "
-                   "When to stop screening is the reviewers' decision.")
-    elif progress.remaining:
-        click.echo("Relevant works remaining: estimated once there are 2 includes and 2 excludes. "
-                   "When to stop screening is the reviewers' decision.")
+    if estimate is not None:
+        line = estimate.summary()
+        click.echo(f"{line[:1].upper()}{line[1:]}. When to stop screening is the reviewers' decision.")
 
 
 def register(group: click.Group) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from review.errors import ReviewError
-from review.screening.queue import MIN_EACH, Progress
+from review.screening.queue import Progress
 from review.screening.session import ScreeningSession, render_work
 
 KEYS = "[i]nclude  [e]xclude  [m]aybe  [n]ote  [u]ndo  [s]kip  [q]uit"
@@ -62,14 +62,8 @@ class _Input:
 def _progress_line(progress: Progress) -> str:
     line = (f"Progress: {progress.screened} of {progress.total} screened by you; "
             f"{progress.included} included, {progress.maybe} maybe, {progress.excluded} excluded")
-    expected = getattr(progress.estimate, "expected", None)
-    if expected is not None:
-        low, high = getattr(progress.estimate, "low", None), getattr(progress.estimate, "high", None)
-        spread = f", roughly {low:.0f}-{high:.0f}" if low is not None and high is not None else ""
-        line += (f"; about {expected:.0f} relevant may remain{spread} (a model estimate: "
-                 "stopping early is your decision)")
-    elif progress.remaining:
-        line += f"; relevant remaining: estimated after {MIN_EACH} includes and {MIN_EACH} excludes"
+    if progress.estimate is not None and progress.remaining:
+        line += f"; {progress.estimate.summary()} (stopping early is your decision)"
     return line
 
 

@@ -10,9 +10,9 @@ Until the decisions hold both a relevant and an irrelevant record, there is noth
 train on: the *cold start* ranks by the protocol's keywords (include keywords up, exclude
 keywords down, rarer keywords weigh more), plus similarity to whatever has been labelled.
 
-:meth:`Ranker.estimate_remaining` estimates how many relevant records are among those not
-yet screened; see its docstring and docs/screening-prioritisation.md. It is an estimate:
-stopping early is the reviewer's decision, never the tool's.
+:meth:`Ranker.estimate_remaining` bounds how many relevant records are among those not yet
+screened (:mod:`review.screening.stopping`, Callaghan & Müller-Hansen 2020). It is an
+estimate: stopping early is the reviewer's decision, never the tool's.
 """
 
 from __future__ import annotations
@@ -20,52 +20,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
+from review.screening.stopping import STOPPING_NOTE, RemainingEstimate, estimate_remaining
+
+__all__ = ["FEATURES_NAME", "STOPPING_NOTE", "Ranker", "RemainingEstimate", "keyword_scores"]
+
 #: The features' name, as reported by ``review screen simulate`` (see ``Ranker.description``).
 FEATURES_NAME = "tfidf(1-2gram,sublinear)"
 
-#: Said wherever the estimate is shown.
-STOPPING_NOTE = (
-    "This is a model estimate, not a guarantee: when to stop screening is the reviewer's "
-    "decision."
-)
-
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-
-@dataclass(frozen=True)
-class RemainingEstimate:
-    """How many relevant records may remain among the records not yet labelled.
-
-    Attributes:
-        expected: the estimate (a sum of calibrated probabilities; see ``method``).
-        low: lower end of a rough 95% interval.
-        high: upper end of a rough 95% interval.
-        found: relevant records labelled so far.
-        labelled: records labelled so far.
-        unlabelled: records not yet labelled.
-        method: how the figure was computed, in one sentence.
-        note: the reminder that stopping is the reviewer's decision.
-    """
-
-    expected: float
-    low: float
-    high: float
-    found: int
-    labelled: int
-    unlabelled: int
-    method: str
-    note: str = STOPPING_NOTE
-
-    @property
-    def recall_estimate(self) -> float | None:
-        """Estimated share of relevant records found so far (``None`` if none expected)."""
-        total = self.found + self.expected
-        return self.found / total if total > 0 else None
 
 
 def _keyword_pattern(keyword: str) -> re.Pattern[str] | None:
@@ -312,112 +278,16 @@ class Ranker:
     # ------------------------------------------------------------------ estimate
 
     def estimate_remaining(self, labels: Mapping[int, int]) -> RemainingEstimate:
-        """Estimate how many relevant records are among the unlabelled ones.
+        """How many relevant records may remain among the unlabelled ones.
 
-        With at least two relevant and two irrelevant decisions: the labelled records are
-        scored out of fold (k-fold, k <= 3, each fold scored by a model trained on the
-        others); Platt scaling (a logistic curve with Platt's smoothed targets) maps a
-        score to a probability of relevance; the estimate is the sum of those
-        probabilities over the unlabelled records, scored by the model trained on every
-        decision. Screening picks records *by score*, so within a score the labelled
-        records are a fair sample: the score-to-probability curve learnt from them carries
-        over to the unlabelled ones, though its tail is an extrapolation. The interval adds
-        the spread of a sum of independent Bernoulli trials to the uncertainty of the
-        curve's two parameters (delta method), +-1.96 standard deviations.
+        Args:
+            labels: record index -> 1/0, **in the order the decisions were made** (a dict
+                keeps its insertion order): the bound reads the most recent decisions.
 
-        With fewer decisions: the share of relevant records so far (add-one smoothed)
-        times the number unlabelled, a rough prior.
-
-        Stopping early on the strength of this figure is the reviewer's decision.
+        Returns:
+            :func:`review.screening.stopping.estimate_remaining` over the decisions: an
+            upper bound at 95% confidence (Callaghan & Müller-Hansen 2020), or, before
+            there are enough decisions, how many more are needed.
         """
-        idx, y = self._arrays(labels)
-        unlabelled = self.n - len(idx)
-        found = int(y.sum())
-        pos, neg = found, len(y) - found
-        if unlabelled == 0:
-            return RemainingEstimate(0.0, 0.0, 0.0, found, len(idx), 0, "every record is labelled")
-        if pos < 2 or neg < 2:
-            share = (pos + 1) / (len(y) + 2)
-            expected = share * unlabelled
-            sd = math.sqrt(unlabelled * share * (1 - share))
-            return RemainingEstimate(
-                expected, max(0.0, expected - 1.96 * sd), min(unlabelled, expected + 1.96 * sd),
-                found, len(idx), unlabelled,
-                "share of relevant records among the decisions so far (add-one smoothed) x "
-                "records left; too few decisions of each kind for the model",
-            )
-        oof = self._out_of_fold(idx, y)
-        a, b, cov = _platt(oof, y)
-        mask = np.ones(self.n, dtype=bool)
-        mask[idx] = False
-        s = self.scores(labels)[mask]
-        p = _sigmoid(a * s + b)
-        expected = float(p.sum())
-        grad = np.array([float((p * (1 - p) * s).sum()), float((p * (1 - p)).sum())])
-        var = float((p * (1 - p)).sum()) + float(grad @ cov @ grad)
-        sd = math.sqrt(max(var, 0.0))
-        return RemainingEstimate(
-            expected, max(0.0, expected - 1.96 * sd), min(float(unlabelled), expected + 1.96 * sd),
-            found, len(idx), unlabelled,
-            "sum over unlabelled records of the probability of relevance (model scores, "
-            "Platt-calibrated on out-of-fold scores of the labelled records)",
-        )
-
-    def _out_of_fold(self, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
-        k = int(min(3, y.sum(), len(y) - y.sum()))
-        rng = np.random.default_rng(self.seed)
-        fold = np.empty(len(y), dtype=np.int64)
-        for value in (0, 1):  # stratified: each class dealt round-robin after a shuffle
-            rows = np.flatnonzero(y == value)
-            fold[rng.permutation(rows)] = np.arange(rows.size) % k
-        oof = np.empty(len(y), dtype=np.float64)
-        for f in range(k):
-            train, test = fold != f, fold == f
-            oof[test] = self._fit_score(idx[train], y[train])[idx[test]]
-        return oof
-
-
-def _platt(s: np.ndarray, y: np.ndarray, iterations: int = 100) -> tuple[float, float, np.ndarray]:
-    """Fit ``p = 1 / (1 + exp(-(a*s + b)))`` with Platt's smoothed targets.
-
-    Newton's method with step halving (Platt 1999; Lin, Lin & Weng 2007).
-
-    Returns:
-        ``a``, ``b`` and the 2x2 covariance of (a, b) (inverse of the Hessian).
-    """
-    pos = float(y.sum())
-    neg = float(len(y) - pos)
-    t = np.where(y == 1, (pos + 1) / (pos + 2), 1 / (neg + 2))
-    features = np.column_stack([s, np.ones_like(s)])
-
-    def loss(theta: np.ndarray) -> float:
-        z = features @ theta
-        return float((np.logaddexp(0.0, z) - t * z).sum())
-
-    theta = np.array([0.0, math.log((pos + 1) / (neg + 1))])
-    current = loss(theta)
-    hessian = np.eye(2)
-    for _ in range(iterations):
-        p = _sigmoid(features @ theta)
-        grad = features.T @ (p - t)
-        hessian = (features * (p * (1 - p))[:, None]).T @ features + 1e-12 * np.eye(2)
-        step = np.linalg.solve(hessian, grad)
-        size = 1.0
-        while size > 1e-10:
-            candidate = theta - size * step
-            value = loss(candidate)
-            if value <= current + 1e-4 * size * float(grad @ -step):
-                break
-            size /= 2
-        else:
-            break
-        theta, current = candidate, value
-        if float(np.abs(size * step).max()) < 1e-8:
-            break
-    p = _sigmoid(features @ theta)
-    hessian = (features * (p * (1 - p))[:, None]).T @ features + 1e-12 * np.eye(2)
-    return float(theta[0]), float(theta[1]), np.linalg.inv(hessian)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0.0, -z))
+        self._arrays(labels)  # the same checks as a ranking
+        return estimate_remaining([int(v) for v in labels.values()], self.n)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: writer guarantees; on a server database a rebuild now and then catches any stragglers.
 FULL_RELOAD_EVERY = 50
 
-#: Relevant and irrelevant decisions needed before the remaining estimate is shown.
+#: Relevant and irrelevant decisions the model needs (before that: the cold start).
 MIN_EACH = 2
 
 #: Statuses of works that still need a reviewer.
@@ -72,8 +72,8 @@ class Progress:
     maybe: int
     excluded: int
     remaining: int  # works left in their queue
-    estimate: Any | None  # Ranker.estimate_remaining(...) (.expected, .low, .high); None
-    # when the queue is empty or there are fewer than MIN_EACH decisions of each kind
+    estimate: Any | None  # stopping.RemainingEstimate (.expected, .low, .high: None until it
+    # has enough decisions; .summary() says so), or None when the queue is empty
 
 
 class ScreeningQueue:
@@ -151,13 +151,30 @@ class ScreeningQueue:
         self.pending = {w for w, status in statuses.items() if status in OPEN and w not in self.mine}
         # Blinded: only the reviewer's own decisions; otherwise the team's settled ones.
         source = self.mine if self.reviewer is not None and rpw > 1 else statuses
+        # In the order decided (the stopping estimate reads the most recent decisions).
+        when = self._decided_at(rpw > 1)
         self.labels = {
             self.index[work]: value
-            for work, decision in source.items()
+            for work, decision in sorted(source.items(), key=lambda item: when.get(item[0], 0))
             if work in self.index and (value := _label(decision)) is not None
         }
         self._order = None
         self._estimate = None
+
+    def _decided_at(self, blinded: bool) -> dict[int, int]:
+        """Work id -> the id of the decision row that settled it (the reviewer's own when
+        blinded; else the latest decision or resolution): decision ids grow in time."""
+        when: dict[int, int] = {}
+        for work, by in self.view.by_work.items():
+            if blinded and self.reviewer is not None:
+                if self.reviewer in by:
+                    when[work] = by[self.reviewer].id
+            elif by:
+                when[work] = max(d.id for d in by.values())
+        if not blinded:
+            for work, resolution in self.view.resolutions.items():
+                when[work] = max(when.get(work, 0), resolution.id)
+        return when
 
     def _rank_over(self, ids: list[int]) -> None:
         """(Re)build the model over the works screened at this stage: the estimate of
@@ -194,16 +211,17 @@ class ScreeningQueue:
         ]
 
     def estimate(self) -> Any:
-        """The ranker's estimate of relevant works not yet labelled (``.expected``)."""
+        """How many relevant works may remain unscreened: a
+        :class:`~review.screening.stopping.RemainingEstimate` (``.summary()`` for people)."""
         if self._estimate is None and self.ranker is not None:
             self._estimate = self.ranker.estimate_remaining(self.labels)
         return self._estimate
 
     def can_estimate(self) -> bool:
-        """Whether the model has enough decisions for an estimate worth showing (before
-        that the ranker's figure is only a prior from a handful of decisions)."""
-        relevant = sum(self.labels.values())
-        return relevant >= MIN_EACH and len(self.labels) - relevant >= MIN_EACH
+        """Whether there are enough decisions for a figure (before that the estimate says
+        how many more decisions it needs)."""
+        estimate = self.estimate()
+        return bool(estimate is not None and estimate.ready)
 
     def progress(self) -> Progress:
         values = list(self.mine.values())
@@ -214,5 +232,5 @@ class ScreeningQueue:
             maybe=values.count("maybe"),
             excluded=values.count("exclude"),
             remaining=len(self.pending),
-            estimate=self.estimate() if self.pending and self.can_estimate() else None,
+            estimate=self.estimate() if self.pending else None,
         )

@@ -229,13 +229,18 @@ def load_labelled(path: str | Path, label_column: str | None = None) -> Labelled
 
 @dataclass
 class Checkpoint:
-    """The model's estimate of relevant records remaining, checked against the truth."""
+    """The estimate of relevant records remaining, checked against the truth.
+
+    ``estimated_remaining`` (the median estimate) and ``high`` (the 95% upper bound) are
+    None while there are too few decisions for a figure (see
+    :func:`review.screening.stopping.estimate_remaining`).
+    """
 
     screened: int
     found: int
-    estimated_remaining: float
+    estimated_remaining: float | None
     low: float
-    high: float
+    high: float | None
     true_remaining: int
 
 
@@ -356,8 +361,8 @@ def simulate(
             progress(found, relevant)
         if len(order) in checks and found < relevant:
             est = ranker.estimate_remaining(decided)
-            checkpoints.append(Checkpoint(len(order), found, round(est.expected, 2),
-                                          round(est.low, 2), round(est.high, 2), relevant - found))
+            checkpoints.append(Checkpoint(len(order), found, est.expected, est.low, est.high,
+                                          relevant - found))
 
     for i in first:
         screen(i)
