@@ -57,10 +57,25 @@ class Table:
     wide: bool = False
     numeric: tuple[int, ...] = ()
     tidy: Table | None = None  # the CSV's rows when they differ (one row per item)
+    rotate_headers: bool = False  # many narrow numeric columns (the evidence matrix)
 
     def add(self, *cells: str | Cell | int | None, group: str | None = None) -> None:
         """Append a row; plain values become unformatted cells (None prints as empty)."""
         self.rows.append(Row([c if isinstance(c, Cell) else cell(c) for c in cells], group))
+
+    def weights(self) -> list[float]:
+        """Each column's share of the line (they sum to 1), by the length of its text: the
+        typical cell (capped, long text wraps) but never narrower than its longest word."""
+        lengths = []
+        for i, column in enumerate(self.columns):
+            texts = [r.cells[i].text for r in self.rows if i < len(r.cells)]
+            sizes = sorted(len(t) for t in texts)
+            typical = min(sizes[len(sizes) * 3 // 4], 60) if sizes else 0
+            words = [len(w) for t in texts for w in t.split()] or [0]
+            header = 2 if self.rotate_headers and i in self.numeric else max(len(w) for w in column.split())
+            lengths.append(max(typical, max(words) + 2, header + 2, 3))
+        total = sum(lengths)
+        return [n / total for n in lengths]
 
     def groups(self) -> list[tuple[str | None, list[Row]]]:
         """Consecutive rows sharing a group, in order."""

@@ -113,7 +113,7 @@ def _number(text: str, path: Path, line: int) -> int:
     if value.upper() in ("", "NA", "XXX"):
         return 0
     if not value.isdigit():
-        raise FormatError(f"n must be a whole number, not {text!r}", path=path, line=line, field="n")
+        raise FormatError(f"not a whole number: {text!r}", path=path, line=line, field="n")
     return int(value)
 
 

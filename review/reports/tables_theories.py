@@ -149,7 +149,7 @@ def evidence_matrix_table(data: ReviewData) -> Table:
     theories, documents, counts = evidence_counts(data)
     table = Table("evidence-matrix", "Evidence matrix: fragments per theory and document",
                   ["Theory", *[data.citation(w) for w in documents], "Total"], wide=True,
-                  numeric=tuple(range(1, len(documents) + 2)),
+                  numeric=tuple(range(1, len(documents) + 2)), rotate_headers=True,
                   empty=_no_theories(data) if not theories else "No included documents yet.")
     tidy = Table("evidence-matrix", table.title, ["theory", "report", "citation", "fragments"])
     if theories and documents:

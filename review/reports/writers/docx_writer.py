@@ -13,14 +13,14 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from jinja2 import Environment
 
-from review.reports.model import Cell, Table
+from review.reports.model import Cell, Table, cell
 
 FIXED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -54,14 +54,15 @@ def _rtl(paragraph, run) -> None:  # type: ignore[no-untyped-def]
     rpr.append(OxmlElement("w:rtl"))
 
 
-def _fill(docx_cell, cell: Cell, *, bold: bool = False, right: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _fill(docx_cell, cell: Cell, *, bold: bool = False, right: bool = False,  # type: ignore[no-untyped-def]
+          size: float = 9) -> None:
     paragraph = docx_cell.paragraphs[0]
     run = paragraph.add_run()
     for i, line in enumerate(cell.text.split("\n")):
         if i:
             run.add_break()
         run.add_text(line)
-    run.font.size = Pt(9)
+    run.font.size = Pt(size)
     run.bold = bold or cell.style == "bold"
     if cell.style == "strike":
         run.font.strike = True
@@ -78,6 +79,27 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     trpr.append(flag)
+
+
+def _vertical(docx_cell) -> None:  # type: ignore[no-untyped-def]
+    """Text read bottom to top (narrow columns of counts under long headings)."""
+    direction = OxmlElement("w:textDirection")
+    direction.set(qn("w:val"), "btLr")
+    docx_cell._tc.get_or_add_tcPr().append(direction)
+
+
+def _widths(grid, table: Table, usable: int) -> None:  # type: ignore[no-untyped-def]
+    """Column widths by content (Word otherwise splits the page evenly)."""
+    grid.autofit = False
+    widths = [int(usable * w) for w in table.weights()]
+    for row in grid.rows:
+        cells = row.cells
+        if len({id(c._tc) for c in cells}) < len(cells):
+            continue  # a group heading merged across the row keeps its full width
+        for docx_cell, width in zip(cells, widths, strict=False):
+            docx_cell.width = width
+    for column, width in zip(grid.columns, widths, strict=False):
+        column.width = width
 
 
 def _shade(docx_cell, colour: str) -> None:  # type: ignore[no-untyped-def]
@@ -103,21 +125,30 @@ def build(table: Table) -> Document:
         grid = document.add_table(rows=1, cols=width)
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        size = 9 if width <= 8 else 7
         header = grid.rows[0]
         _repeat_header(header)
         for i, column in enumerate(table.columns):
-            _fill(header.cells[i], Cell(column), bold=True, right=i in table.numeric)
+            rotated = table.rotate_headers and i in table.numeric
+            _fill(header.cells[i], Cell(column), bold=True, right=i in table.numeric and not rotated, size=size)
             _shade(header.cells[i], "D9D9D9")
+            if rotated:
+                _vertical(header.cells[i])
+                header.cells[i].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        if table.rotate_headers:
+            header.height = Pt(size * 0.62 * max(len(c) for c in table.columns) + 8)
+            header.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for group, rows in table.groups():
             if group is not None and table.group_label:
                 cells = grid.add_row().cells
                 merged = cells[0].merge(cells[-1]) if width > 1 else cells[0]
-                _fill(merged, Cell(group, rtl=Cell(group).rtl), bold=True)
+                _fill(merged, cell(group), bold=True, size=size)
                 _shade(merged, "F2F2F2")
             for row in rows:
                 cells = grid.add_row().cells
                 for i, value in enumerate(row.cells[:width]):
-                    _fill(cells[i], value, right=i in table.numeric)
+                    _fill(cells[i], value, right=i in table.numeric, size=size)
+        _widths(grid, table, section.page_width - section.left_margin - section.right_margin)
     for note in table.notes:
         paragraph = document.add_paragraph()
         run = paragraph.add_run(note)
