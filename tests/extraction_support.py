@@ -35,7 +35,7 @@ def make_pdf(path: Path, pages: list[str]) -> Path:
     from matplotlib.backends.backend_pdf import PdfPages
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with PdfPages(path) as pdf:
+    with PdfPages(path, metadata={"CreationDate": None}) as pdf:
         for text in pages:
             fig = plt.figure(figsize=(5, 3))
             fig.text(0.03, 0.5, text, fontsize=8)
