@@ -300,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-bib-dedupe", action="store_true")
     parser.add_argument("--bib-dedupe-python")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "review-bib-dedupe-cache")
+    parser.add_argument("--labels", choices=["original", "curated"], default="original",
+                        help="hair2023 truth: the original DuplicateID groups or the curated merged_record_ids.csv.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     args = parser.parse_args(argv)
     python = None if args.no_bib_dedupe else bib_dedupe_python(args.bib_dedupe_python)
@@ -322,8 +324,7 @@ def main(argv: list[str] | None = None) -> int:
             key = record_keys(name, store)
             store.close()
         all_rows.extend(rows[:1500])
-        primary = "original" if SETS[name][0] == "hair" else "curated"
-        truth = truth_groups(name, primary)
+        truth = truth_groups(name, args.labels if SETS[name][0] == "hair" else "curated")
         for kind in (k for k in args.classes if k != "recurring"):
             data = damaged(rows, kind, args.rate, args.seed)
             record(name, kind, "review", score(ours(data, key), truth, 0.0))

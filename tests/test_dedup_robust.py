@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -60,6 +62,23 @@ def test_damaged_pages_are_missing_values_not_disagreements() -> None:
     assert keys.page[:2] == ["", ""]  # the year, a placeholder
     assert keys.page[2] == "xii"  # a roman numeral is a page
     assert page_tokens("1172-1181") == ("1172", "1181")
+    assert pages_agree("s78", "", "s3", "s89") == -1  # a page inside the whole supplement's range
+    assert pages_agree("s78", "", "s3", "s9") == 0
+    assert pages_agree("suppl", "42", "s34", "") == -1  # no first page to compare
+
+
+def test_author_strings_that_lost_their_separators_are_split() -> None:
+    for value in (["AbazyanB.NomuraJ.KannanG."], ["AbazyanB.", "NomuraJ.", "KannanG."]):
+        authors = normalise_fields({"authors": value})["authors"]
+        assert json.loads(authors) == [{"family": "Abazyan", "given": "B"}, {"family": "Nomura", "given": "J"},
+                                       {"family": "Kannan", "given": "G"}]
+    assert json.loads(normalise_fields({"authors": ["WHO."]})["authors"]) == [{"family": "WHO.", "given": ""}]
+
+
+def test_a_reply_to_named_authors_is_a_notice() -> None:
+    article = {**ARTICLE, "doi": None}
+    reply = {**article, "title": ARTICLE["title"] + " - Reply to Buddles et al", "pages": "1181", "authors": []}
+    assert decision(article, reply) == "different"
 
 
 @pytest.mark.parametrize("damage", [

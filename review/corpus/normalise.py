@@ -42,6 +42,12 @@ _CAPITALISED = re.compile(r"[A-Z][a-z]+")
 _LANG_SPLIT = re.compile(r"[;,/]")
 _KEYWORD_SPLIT = re.compile(r";|\n")
 _NAME_ID = re.compile(r"\s*\((?:\d{5,}|[A-Z0-9-]{8,})\)\s*$")  # Scopus "Smith, J. (57190394669)"
+# names whose separators were lost ("AbazyanB.NomuraJ.KannanG.", "ChaseDM.DiSaiaPJ."):
+# a capitalised surname (inner capitals allowed) followed by one to three initials
+_LOST_SEPARATORS = re.compile(r"(?:[A-Z\u00C0-\u00DE][a-z'\u00DF-\u024F-]+(?:[A-Z\u00C0-\u00DE][a-z'\u00DF-\u024F-]+)*"
+                              r"(?:[A-Z]\.?){1,3}\.){2,}")
+_ONE_LOST = re.compile(r"([A-Z\u00C0-\u00DE][a-z'\u00DF-\u024F-]+(?:[A-Z\u00C0-\u00DE][a-z'\u00DF-\u024F-]+)*?)"
+                       r"((?:[A-Z]\.?){1,3})\.")
 _GLUED_NAMES = re.compile(r"(?<=[a-z]\.)(?=[A-Z][a-z])|(?<=[A-Z]\.)(?=[A-Z][a-z])")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 
@@ -219,6 +225,8 @@ def _split_name_uncached(name: str) -> dict[str, str]:
             given = ""
         return {"family": family.strip(), "given": given}
     if " " not in name:
+        if name[-1:] == "." and (lost := _ONE_LOST.fullmatch(name)):  # "AbazyanB." (separator lost)
+            return {"family": lost.group(1), "given": lost.group(2)}
         return {"family": name, "given": ""}
     if _CORPORATE.search(name):
         return {"family": name, "given": ""}
@@ -476,6 +484,8 @@ def normalise_fields(raw: dict[str, Any]) -> dict[str, Any]:
     get = raw.get
     pages, first, last = normalise_pages(get("pages"), get("start_page"), get("end_page"))
     authors = get("authors")
+    if type(authors) is list and len(authors) == 1 and type(authors[0]) is str and _LOST_SEPARATORS.fullmatch(authors[0]):
+        authors = [f"{family}, {given}" for family, given in _ONE_LOST.findall(authors[0])]
     doi = normalise_doi(get("doi"))
     url = get("url")
     if not doi and url:

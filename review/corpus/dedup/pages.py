@@ -69,11 +69,24 @@ def pages_agree(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
             return 1  # a typing error in the first page ("2141-2147" vs "2142-2147")
         if (not da or not db) and (last_a.endswith(last_b) or last_b.endswith(last_a)):
             return 1
+    if not da or not db:  # "Suppl-42": no first page to compare
+        return 0 if last_a and last_b else -1
+    if la == lb and (_within(int(da), db, last_b) or _within(int(db), da, last_a)):
+        return -1  # one page inside the other's long range: the whole supplement's pages
     if la != lb and "s" not in (la[:1], lb[:1]):
         return -1  # an electronic locator against printed pages
     if _overlap(da, last_a, db, last_b) >= 2:
         return -1  # two articles cannot share pages: one range was typed wrongly
     return 0
+
+
+def _within(page: int, first: str, last: str) -> bool:
+    """``page`` inside the range first-last when that range is long (a supplement's, 20+ pages)."""
+    last = last.lstrip("abcdefghijklmnopqrstuvwxyz")
+    if not last.isdigit():
+        return False
+    start, end = int(first), int(last)
+    return end - start >= 20 and start <= page <= end
 
 
 def _overlap(first_a: str, last_a: str, first_b: str, last_b: str) -> int:

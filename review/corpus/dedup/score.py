@@ -45,8 +45,9 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "pmid": {"equal": 5.0},
     "journal": {"compatible": 0.5, "different": -1.5},
     "abstract": {"similar": 1.5, "different": -1.0},
-    # first author, year, volume and first page all agree (and the journal does not differ)
-    "citation": {"agrees": 2.0},
+    # first author (or no authors on one side), year, volume and first page all agree (and
+    # the journal does not differ)
+    "citation": {"agrees": 2.0, "agrees, no authors on one side": 1.5},
 }
 
 
@@ -106,8 +107,9 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     ab = f["abstract"]
     abstract = np.select([ab >= 90, (ab >= 0) & (ab < 40)],
                          [w["abstract"]["similar"], w["abstract"]["different"]], default=0.0)
-    citation = np.where((fa == 1) & (gap == 0) & (f["volume"] == 1) & (f["pages"] == 1) & (f["journal"] != 0),
-                        w["citation"]["agrees"], 0.0)
+    where = (gap == 0) & (f["volume"] == 1) & (f["pages"] == 1) & (f["journal"] != 0)
+    citation = np.select([where & (fa == 1), where & (au < 0)],
+                         [w["citation"]["agrees"], w["citation"]["agrees, no authors on one side"]], default=0.0)
     return {"title": title, "authors": authors, "year": year, "volume": volume, "pages": pages,
             "doi": doi, "pmid": pmid, "journal": journal, "abstract": abstract, "citation": citation}
 
