@@ -14,10 +14,9 @@ from typing import Any
 import yaml
 
 from review.corpus import import_files
-from review.corpus.dates import parse_search_date
+from review.corpus.dates import missing_date_warning, parse_search_date
 from review.corpus.dedup import pipeline_step as dedup_step
 from review.errors import ConfigError, ReviewError
-from review.extraction import pipeline_step as extraction_step
 from review.reports import pipeline_step as reports_step
 from review.screening import pipeline_step as screening_step
 from review.steps import StepResult
@@ -79,18 +78,22 @@ def _searched_lines(manifest: Path) -> dict[int, int]:
 
 
 def import_corpus(workspace: Workspace, actor: str) -> StepResult:
+    """Import the search exports listed in corpus/sources.yaml (or found in corpus/)."""
     plan = corpus_plan(workspace)
+    if not plan:
+        return StepResult.skipped("import", "no inputs: no search exports in corpus/ (nor corpus/sources.yaml)")
     details = []
     new = 0
     for entry in plan:
         path = workspace.path(str(entry["file"]))
         if not path.is_file():
             path = workspace.path("corpus", str(entry["file"]))
+        kind = entry.get("kind", "database")
         results = import_files(
             workspace.store(), [path], actor=actor,
             source=entry.get("source"), fmt=entry.get("format", "auto"),
             searched=entry.get("searched"),
-            query=entry.get("query"), kind=entry.get("kind", "database"),
+            query=entry.get("query"), kind=kind,
             hits_reported=entry.get("hits_reported"),
         )
         for result in results:
@@ -98,22 +101,49 @@ def import_corpus(workspace: Workspace, actor: str) -> StepResult:
             if not result.skipped:
                 new += result.records
             details.append(f"{path.name}: {state} ({result.source}, {result.format})")
-    return StepResult("import", f"{len(plan)} search exports, {new} new records", details)
+            missing = None if entry.get("searched") else missing_date_warning(result.source, kind)
+            details.extend(f"warning: {text}" for text in [*result.warnings, *([missing] if missing else [])])
+    summary = f"{len(plan)} search exports, {new} new records"
+    if not new:
+        return StepResult("import", f"nothing changed: {len(plan)} search exports already imported",
+                          details, status="skipped")
+    return StepResult("import", summary, details)
+
+
+def stage_name(step: Callable[..., StepResult]) -> str:
+    """A stage's name from its module: ``review.corpus.dedup.pipeline_step`` -> ``dedup``."""
+    parts = step.__module__.split(".")
+    return parts[-2] if parts[-1] == "pipeline_step" and len(parts) > 1 else parts[-1]
 
 
 def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
         progress: Callable[[str], None] | None = None) -> list[StepResult]:
-    """Run every stage that has its inputs. Returns what each step did."""
+    """Run every stage that has its inputs, in order. Returns what each stage did.
+
+    Each stage commits its own work. When one raises, the stages before it stay done, its
+    result is ``failed`` (with the error in ``error``) and the later stages are reported
+    as skipped without running; nothing is raised, so the caller can say what happened.
+    """
     say = progress or (lambda _msg: None)
     who = current_actor(actor)
     if fresh:
         _remove_database(workspace)
+    stages: list[tuple[str, str, Callable[..., StepResult]]] = [
+        ("import", "Importing search exports", lambda ws, actor: import_corpus(ws, actor)),
+        *((stage_name(step), label, step) for label, step in PIPELINE_STEPS),
+    ]
     steps: list[StepResult] = []
-    say("Importing search exports ...")
-    steps.append(import_corpus(workspace, who))
-    for label, step in PIPELINE_STEPS:
+    failed: StepResult | None = None
+    for name, label, step in stages:
+        if failed is not None:
+            steps.append(StepResult.skipped(name, f"not run: the {failed.name} stage failed"))
+            continue
         say(f"{label} ...")
-        steps.append(step(workspace, actor=who))
+        try:
+            steps.append(step(workspace, actor=who))
+        except Exception as exc:  # noqa: BLE001 - reported as the failed stage; the CLI re-raises bugs
+            failed = StepResult(name, str(exc) or type(exc).__name__, status="failed", error=exc)
+            steps.append(failed)
     return steps
 
 
@@ -124,7 +154,6 @@ PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
     ("Loading screening decisions", screening_step.run_step),
     ("Grouping reports into studies", studies_step.run_step),
     ("Loading programme theories", theories_step.run_step),
-    ("Loading evidence fragments", extraction_step.run_step),
     ("Rendering reports", reports_step.run_step),
 ]
 

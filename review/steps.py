@@ -17,12 +17,14 @@ class StepResult:
         summary: one line: what it did, or why it was skipped.
         details: further lines (per file, per output).
         status: ``ran``, ``skipped`` (no inputs, nothing to do) or ``failed``.
+        error: for a failed stage, what it raised.
     """
 
     name: str
     summary: str
     details: list[str] = field(default_factory=list)
     status: str = "ran"
+    error: BaseException | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def skipped(cls, name: str, why: str) -> StepResult:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from review.cli.context import State, pass_state
+from review.errors import InputError, ReviewError
 from review.pipeline import run
 from review.status import collect_status, format_status
+from review.steps import StepResult
 
 
 @click.command("run")
@@ -17,6 +19,10 @@ from review.status import collect_status, format_status
 @pass_state
 def run_command(state: State, fresh: bool, actor: str | None, quiet: bool) -> None:
     """Run every stage that has its inputs, render the reports, and show the status.
+
+    Says for each stage whether it ran, was skipped (and why: no inputs, nothing
+    changed) or failed. A failing stage stops the run: the stages before it stay done,
+    and the exit status is 2 for bad input (FILE:LINE: what is wrong), 1 otherwise.
 
     At the repository root this runs the bundled worked example (the seed realist
     review): imports corpus/ as listed in corpus/sources.yaml, deduplicates, and so on.
@@ -31,13 +37,28 @@ def run_command(state: State, fresh: bool, actor: str | None, quiet: bool) -> No
     workspace = state.workspace()
     echo = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     steps = run(workspace, actor=actor, fresh=fresh, progress=echo)
+    failed = next((step for step in steps if step.status == "failed"), None)
     if not quiet:
-        for step in steps:
-            click.echo(f"{step.name}: {step.summary}")
-            for line in step.details:
-                click.echo(f"  {line}")
+        click.echo(format_steps(steps))
         click.echo("")
-    click.echo(format_status(collect_status(workspace)))
+    if failed is None or failed.name != "import":
+        click.echo(format_status(collect_status(workspace)))
+    if failed is not None:
+        error = failed.error
+        click.echo(f"Error: {error}", err=True)
+        click.echo(f"The {failed.name} stage failed; the stages before it are done.", err=True)
+        if not isinstance(error, ReviewError):
+            raise error if error is not None else ReviewError(failed.summary)
+        raise SystemExit(2 if isinstance(error, InputError) else 1)
+
+
+def format_steps(steps: list[StepResult]) -> str:
+    """One line per stage: ran, skipped (why) or failed (what), then its details."""
+    lines = []
+    for step in steps:
+        lines.append(f"{step.status:<7}  {step.name}: {step.summary}")
+        lines.extend(f"{'':<7}    {line}" for line in step.details)
+    return "\n".join(lines)
 
 
 def register(group: click.Group) -> None:
