@@ -17,6 +17,7 @@ from review.corpus import import_files
 from review.corpus.dates import missing_date_warning, parse_search_date
 from review.corpus.dedup import pipeline_step as dedup_step
 from review.errors import ConfigError, ReviewError
+from review.extraction import pipeline_step as extraction_step
 from review.reports import pipeline_step as reports_step
 from review.screening import pipeline_step as screening_step
 from review.steps import StepResult
@@ -154,6 +155,7 @@ PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
     ("Loading screening decisions", screening_step.run_step),
     ("Grouping reports into studies", studies_step.run_step),
     ("Loading programme theories", theories_step.run_step),
+    ("Loading evidence fragments", extraction_step.run_step),
     ("Rendering reports", reports_step.run_step),
 ]
 
