@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from review.corpus.dedup.summary import status_summary as dedup_summary
+from review.extraction.summary import status_summary as extraction_summary
 from review.screening.summary import status_summary as screening_summary
 from review.store import schema
 from review.workspace import Workspace
@@ -22,6 +23,7 @@ from review.workspace import Workspace
 STAGE_SUMMARIES: list[Callable[[Connection], dict[str, Any]]] = [
     dedup_summary,
     screening_summary,
+    extraction_summary,
 ]
 
 

@@ -250,3 +250,17 @@ def test_run_step_loads_extraction_fragments_csv_once(workspace, ids, tmp_path) 
     before = state(workspace)
     assert "0 new, 0 changed" in run_step(workspace, actor="tester").summary
     assert state(workspace) == before
+
+
+def test_status_counts_fragments_and_points_at_unverified_quotes(cli, workspace, ids, tmp_path) -> None:
+    cli("extract", "import", str(sheet(tmp_path, good_rows(ids))))
+    counts = json.loads(cli("status", "--json").output)["stages"]["extraction"]
+    assert counts == {"fragments": 4, "reports": 3, "coders": 1, "partial": 3, "linked to theories": 3,
+                      "verified": 3, "unverified": 0, "without a full text": 1}
+    cli("extract", "import", str(sheet(tmp_path, [row(ids["md"], "Not in the text")], "more.csv")),
+        "--allow-unverified")
+    from review.extraction.summary import status_summary
+
+    with workspace.store().read() as conn:
+        summary = status_summary(conn)
+    assert summary["counts"]["unverified"] == 1 and "review extract check" in summary["next"]

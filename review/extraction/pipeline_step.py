@@ -26,6 +26,7 @@ def run_step(workspace: Any, *, actor: str) -> StepResult:
     rpw = int(workspace.setting("screening", "reviewers_per_work", 1) or 1)
     result = import_fragments(workspace.store(), path, root=workspace.root, actor=actor, coders=coders,
                               reviewers_per_work=rpw, origin="run")
+    result.path = path.relative_to(workspace.root).as_posix() if path.is_relative_to(workspace.root) else str(path)
     details = [result.summary()]
     if len(sheets) > 1:
         details.append(f"{sheets[1].name} ignored: {path.name} is loaded when both exist")

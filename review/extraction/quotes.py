@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Characters of original text an ellipsis in a quote may stand for.
 MAX_GAP = 5000
@@ -43,23 +44,29 @@ class QuoteMatch:
     end: int
 
 
+@lru_cache(maxsize=4096)
+def _pieces(char: str) -> str:
+    """What one character becomes in the canonical form ("" when it is dropped)."""
+    if char in _DROP or char.isspace():
+        return ""
+    mapped = char.translate(_QUOTES).translate(_DASHES)
+    if ord(mapped) > 127:
+        mapped = unicodedata.normalize("NFKC", mapped).translate(_QUOTES).translate(_DASHES)
+    return "".join(p for p in mapped.casefold() if not p.isspace())
+
+
 def _canonical_chars(text: str) -> tuple[str, list[int], list[int]]:
     """The canonical string and, per canonical character, its original start and end."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     for index, char in enumerate(text):
-        if char in _DROP or char.isspace():
+        pieces = _pieces(char)
+        if not pieces:
             continue
-        mapped = char.translate(_QUOTES).translate(_DASHES)
-        if ord(mapped) > 127:
-            mapped = unicodedata.normalize("NFKC", mapped)
-        for piece in mapped.casefold():
-            if piece.isspace():
-                continue
-            out.append(piece)
-            starts.append(index)
-            ends.append(index + 1)
+        out.extend(pieces)
+        starts.extend([index] * len(pieces))
+        ends.extend([index + 1] * len(pieces))
     # Drop a hyphen between two letters (line-end hyphenation, compound words): both sides alike.
     keep = [not (c == "-" and 0 < i < len(out) - 1 and out[i - 1].isalpha() and out[i + 1].isalpha())
             for i, c in enumerate(out)]
@@ -76,7 +83,8 @@ def canonical(text: str) -> str:
 def quote_parts(quote: str) -> list[str]:
     """The quote's canonical pieces between ellipses (empty pieces dropped)."""
     pieces = _ELLIPSIS.split(unicodedata.normalize("NFKC", quote or ""))
-    return [p for p in (canonical(piece) for piece in pieces) if p]
+    # A dash next to an ellipsis belongs to the omitted text.
+    return [p for p in (canonical(piece).strip("-") for piece in pieces) if p]
 
 
 class CanonicalText:
