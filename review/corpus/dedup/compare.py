@@ -219,8 +219,9 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     if len(idx):
         abstract[idx] = process.cpdist(ba[idx], bb[idx], scorer=fuzz.ratio, workers=-1, dtype=np.float32)
     da, db = _take(keys.doi, left), _take(keys.doi, right)
-    registrants = np.fromiter((bool(x) and bool(y) and x.split("/", 1)[0] != y.split("/", 1)[0]
-                               for x, y in zip(da, db, strict=True)), dtype=bool, count=len(left))
+    registrants = np.zeros(len(left), dtype=bool)
+    for k in np.flatnonzero((da != db) & (da != "") & (db != "")).tolist():
+        registrants[k] = da[k].split("/", 1)[0] != db[k].split("/", 1)[0]
     la, lb = _take(keys.language, left), _take(keys.language, right)
     na, nb = _take(keys.notice, left), _take(keys.notice, right)
     return {
