@@ -264,3 +264,22 @@ def test_status_counts_fragments_and_points_at_unverified_quotes(cli, workspace,
     with workspace.store().read() as conn:
         summary = status_summary(conn)
     assert summary["counts"]["unverified"] == 1 and "review extract check" in summary["next"]
+
+
+def test_a_repeated_passage_keeps_the_occurrence_the_sheet_points_at(cli, workspace, ids, tmp_path) -> None:
+    text = "Mothers felt heard. Then the group ended.\n\nLater: Mothers felt heard. Nobody phoned.\n"
+    (workspace.root / "texts" / "twice.md").write_text(text, encoding="utf-8")
+    second = text.index("Mothers felt heard", 10)
+    header = HEADER.split(",") + ["char_start"]
+    path = tmp_path / "twice.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerow(row(ids["md"], "Mothers felt heard.", text="texts/twice.md") + [str(second + 2)])
+    assert cli("extract", "import", str(path)).exit_code == 0
+    (item,) = state(workspace)[2]
+    assert item["char_start"] == second
+    out = tmp_path / "out.csv"
+    cli("extract", "export", "--output", str(out))
+    assert "1 unchanged" in cli("extract", "import", str(out)).output
+    assert "0 moved" in cli("extract", "check").output and state(workspace)[2][0]["char_start"] == second

@@ -94,7 +94,7 @@ def _recheck(checker: Checker, item: Fragment, own: str | None) -> tuple[str, di
         full = checker.cache.get(stored)
     except InputError as exc:
         return "text-missing", {}, exc.message
-    match = full.find(item.quote, page=page_of_location(item.location))
+    match = full.find(item.quote, page=page_of_location(item.location), near=item.char_start)
     if match is None:
         changes = {"verified": "no", "text_path": stored, "text_sha256": full.sha256,
                    "char_start": None, "char_end": None, "page": None}

@@ -166,7 +166,7 @@ def export_qdpx(store: Store, path: Path, *, root: Path, title: str = "review", 
             try:
                 full = cache.get(stored)
                 texts[stored] = full.text
-                match = full.find(item.quote)
+                match = full.find(item.quote, near=item.char_start)
             except InputError:
                 match = None
         if match is None:

@@ -203,7 +203,7 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
                            "quote": quote, "coder": coder,
                            "theories": ";".join(f"{t}:{d}" for t, d in cell["links"]),
                            "text": info.get("text") or (described.get("text") if described.get("text") else ""),
-                           "note": info.get("note") or info.get("memo") or ""}
+                           "note": info.get("note") or info.get("memo") or "", "char_start": str(start)}
                     for key in ("location", "relevance", "relevance_note", "rigour", "rigour_note", "evidence"):
                         row[key] = info.get(key, "")
                     for field_name, values in cell["cmo"].items():

@@ -46,15 +46,17 @@ class FullText:
             return None
         return bisect.bisect_right(self.page_starts, offset)
 
-    def find(self, quote: str, *, page: int | None = None) -> QuoteMatch | None:
-        """The quote's place; with ``page`` (from the coder's location), prefer that page."""
+    def find(self, quote: str, *, page: int | None = None, near: int | None = None) -> QuoteMatch | None:
+        """The quote's place when it occurs more than once: on ``page`` (from the coder's
+        location) if it is there, then the occurrence nearest ``near`` (offsets known from
+        before), else the first."""
         matches = self.canonical.find_all(quote)
         if not matches:
             return None
         if page is not None and self.page_starts:
-            on_page = [m for m in matches if self.page_of(m.start) == page]
-            if on_page:
-                return on_page[0]
+            matches = [m for m in matches if self.page_of(m.start) == page] or matches
+        if near is not None:
+            return min(matches, key=lambda m: (abs(m.start - near), m.start))
         return matches[0]
 
 

@@ -47,6 +47,12 @@ def known_theories(conn: Connection) -> set[str]:
     return {row[0] for row in conn.execute(select(theories.c.id))}
 
 
+def _offset(value: Any) -> int | None:
+    """A known offset (the sheet's ``char_start``), used to choose among repeated passages."""
+    text = str(value if value is not None else "").strip().removesuffix(".0")
+    return int(text) if text.isdigit() else None
+
+
 class Checker:
     """Validates and verifies fragments for one command (texts are read once)."""
 
@@ -129,7 +135,7 @@ class Checker:
             **{name: clean(raw.get(name)) for name in CMO_FIELDS},
         )
         found = self.verify(quote, text or own, explicit=text is not None, location=location,
-                            allow_unverified=allow_unverified)
+                            allow_unverified=allow_unverified, near=_offset(raw.get("char_start")))
         for name in ("verified", "text_path", "text_sha256", "char_start", "char_end", "page"):
             setattr(values, name, getattr(found, name))
         return values
@@ -143,7 +149,8 @@ class Checker:
             raise InputError(f"cannot read {stored}: {exc.message}", field="text" if explicit else "quote") from exc
 
     def verify(self, quote: str, stored: str | None, *, explicit: bool = True,
-               location: str | None = None, allow_unverified: bool | None = None) -> Verification:
+               location: str | None = None, allow_unverified: bool | None = None,
+               near: int | None = None) -> Verification:
         """Find the quote in the text it should be in; refuse it when absent (unless allowed)."""
         allow = self.allow_unverified if allow_unverified is None else allow_unverified
         if stored is None:
@@ -151,7 +158,7 @@ class Checker:
         full = self.load(stored, explicit=explicit)
         if full is None:
             return Verification("no-text", stored)
-        match = full.find(quote, page=page_of_location(location))
+        match = full.find(quote, page=page_of_location(location), near=near)
         if match is None:
             if not allow:
                 raise InputError(f"not found in {stored} (compared ignoring line breaks, hyphenation, "
