@@ -25,6 +25,10 @@ def test_hand_computed_kappa_and_alpha(cli, workspace) -> None:
                                    ("bob", B1, ("T1", "P14:refutes")), ("bob", B2, ("T2", "N2:refutes")),
                                    ("bob", B3, ("T1",))]:
         args = ["extract", "add", "--report", report, "--quote", quote, "--coder", coder]
+        if quote in (A1, B1):
+            args += ["--outcome", "Speaks openly"]
+        if quote == A1:
+            args += ["--context", "Group"]
         for theory in theories:
             args += ["--theory", theory]
         assert cli(*args).exit_code == 0
@@ -49,6 +53,12 @@ def test_hand_computed_kappa_and_alpha(cli, workspace) -> None:
     assert chars["alice"] == len(A1) + len(A2) + len(A3) and chars["bob"] == len(B1) + len(B2) + len(B3)
     assert chars["both"] == both
     assert chars["overlap"] == pytest.approx(both / (chars["alice"] + chars["bob"] - both), abs=1e-4)
+    # C/M/O: 4 segments x 4 components = 16 items; both coded O on A1/B1, only alice coded C:
+    # 15 of 16 agree. alice: coded 2, none 14; bob: coded 1, none 15: p_e = (2*1 + 14*15)/256 = 212/256,
+    # kappa = (240/256 - 212/256) / (44/256) = 28/44.
+    cmo = pair["cmo_components"]
+    assert cmo["items"] == 16 and cmo["agreed"] == 15
+    assert cmo["cohen_kappa"] == pytest.approx(28 / 44, abs=1e-4)
     aligned = pair["by_report"][0]["aligned"]
     assert aligned[0]["theories"]["P14"] == {"alice": "supports", "bob": "refutes"}
     text = cli("extract", "agreement").output

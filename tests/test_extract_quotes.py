@@ -75,7 +75,32 @@ def test_unreadable_texts_are_refused(tmp_path: Path) -> None:
         load_text(broken, "broken.pdf")
     with pytest.raises(InputError, match="file not found"):
         load_text(tmp_path / "missing.md", "missing.md")
-    word = tmp_path / "report.docx"
+    word = tmp_path / "report.odt"
     word.write_bytes(b"PK\x03\x04")
-    with pytest.raises(FormatError, match="cannot search a .docx file"):
-        load_text(word, "report.docx")
+    with pytest.raises(FormatError, match="cannot search a .odt file"):
+        load_text(word, "report.odt")
+
+
+def test_html_and_word_full_texts(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text("<html><head><style>p {color: red}</style><script>var x = 'felt';</script></head>"
+                    "<body><h1>Findings</h1><p>Mothers &amp; peers <em>felt</em> less\nalone.</p>"
+                    "<p>Next paragraph.</p></body></html>", encoding="utf-8")
+    full = load_text(page, "report.html")
+    match = full.find("Mothers & peers felt less alone.")
+    assert match is not None and full.text[match.start:match.end] == "Mothers & peers felt less\nalone."
+    assert "color" not in full.text and "var x" not in full.text
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Peer supporters were trained for two days.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Drop-out"
+    table.rows[0].cells[1].text = "12 of 40 mothers"
+    document.save(tmp_path / "thesis.docx")
+    full = load_text(tmp_path / "thesis.docx", "thesis.docx")
+    assert full.find("trained for two days") is not None and full.find("Drop-out 12 of 40 mothers") is not None
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not a real archive")
+    with pytest.raises(FormatError, match="cannot read the Word document"):
+        load_text(broken, "broken.docx")

@@ -283,3 +283,23 @@ def test_a_repeated_passage_keeps_the_occurrence_the_sheet_points_at(cli, worksp
     cli("extract", "export", "--output", str(out))
     assert "1 unchanged" in cli("extract", "import", str(out)).output
     assert "0 moved" in cli("extract", "check").output and state(workspace)[2][0]["char_start"] == second
+
+
+def test_xlsx_rows_are_named_by_row_number_and_a_missing_file_is_refused(cli, workspace, ids, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    cli("extract", "import", str(sheet(tmp_path, good_rows(ids))))
+    out = tmp_path / "out.xlsx"
+    cli("extract", "export", "--output", str(out))
+    book = load_workbook(out)
+    ws = book["fragments"]
+    column = [c.value for c in ws[1]].index("relevance") + 1
+    ws.cell(row=3, column=column, value="essential")
+    book.save(out)
+    before = state(workspace)
+    result = cli("extract", "import", str(out))
+    assert result.exit_code == 2 and f"{out}:3: relevance: expected one of high, moderate, low, got 'essential'" \
+        in result.output
+    assert state(workspace) == before
+    missing = cli("extract", "import", str(tmp_path / "nowhere.csv"))
+    assert missing.exit_code == 2 and "nowhere.csv: file not found" in missing.output

@@ -13,6 +13,9 @@ For each pair of coders and each report both coded:
    ``none``. These items are pooled over the pair's reports, and agreement on them is given
    as percent agreement, Cohen's kappa (scikit-learn) and Krippendorff's alpha, nominal
    (the ``krippendorff`` package). Kappa and alpha are null when undefined (one value only).
+4. **C/M/O components.** On every segment, for each of context, mechanism resource,
+   mechanism reasoning and outcome: did each coder code it (``coded`` / ``none``); the same
+   statistics over these items say whether coders agree on what a passage is evidence of.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from review.extraction.fragments import current_fragments
-from review.extraction.model import Fragment
+from review.extraction.model import CMO_FIELDS, Fragment
 from review.extraction.quotes import canonical
 
 NONE = "none"
@@ -73,6 +76,14 @@ def _items(segments: list[tuple[Fragment | None, Fragment | None, int]]) -> list
     return items
 
 
+def _cmo_items(segments: list[tuple[Fragment | None, Fragment | None, int]]) -> list[tuple[str, str]]:
+    """Per segment and C/M/O component: was it coded (``coded`` / ``none``) by each coder."""
+    def coded(fragment: Fragment | None, name: str) -> str:
+        return "coded" if fragment is not None and (getattr(fragment, name) or "").strip() else NONE
+
+    return [(coded(a, name), coded(b, name)) for a, b, _ in segments for name in CMO_FIELDS]
+
+
 def link_statistics(items: list[tuple[str, str]]) -> dict[str, Any]:
     """Percent agreement, Cohen's kappa and Krippendorff's alpha over (coder 1, coder 2) values."""
     agreed = sum(1 for x, y in items if x == y)
@@ -107,6 +118,7 @@ def _pair(coder_a: str, coder_b: str, by_report: dict[int, dict[str, list[Fragme
     if not reports:
         return None
     all_items: list[tuple[str, str]] = []
+    all_cmo: list[tuple[str, str]] = []
     rows = []
     totals = {"a": 0, "b": 0, "both": 0, "segments": 0, "overlapping": 0}
     for work_id in reports:
@@ -114,6 +126,8 @@ def _pair(coder_a: str, coder_b: str, by_report: dict[int, dict[str, list[Fragme
         segments = align(first, second)
         items = _items(segments)
         all_items += items
+        cmo = _cmo_items(segments)
+        all_cmo += cmo
         chars_a, chars_b = _spans(first), _spans(second)
         both = len(chars_a & chars_b)
         either = len(chars_a | chars_b)
@@ -130,6 +144,7 @@ def _pair(coder_a: str, coder_b: str, by_report: dict[int, dict[str, list[Fragme
             "characters": {coder_a: len(chars_a), coder_b: len(chars_b), "both": both,
                            "overlap": round(both / either, 4) if either else None},
             "theory_links": link_statistics(items),
+            "cmo_components": link_statistics(cmo),
             "aligned": [{"fragments": {coder_a: a.id if a else None, coder_b: b.id if b else None},
                          "overlap": chars,
                          "theories": {t: {coder_a: (dict(a.links) if a else {}).get(t, NONE),
@@ -146,6 +161,7 @@ def _pair(coder_a: str, coder_b: str, by_report: dict[int, dict[str, list[Fragme
         "characters": {coder_a: totals["a"], coder_b: totals["b"], "both": totals["both"],
                        "overlap": round(totals["both"] / either, 4) if either else None},
         "theory_links": link_statistics(all_items),
+        "cmo_components": link_statistics(all_cmo),
         "by_report": rows,
     }
 
@@ -182,5 +198,7 @@ def format_agreement(result: dict[str, Any]) -> str:
                   f"(overlap {_num(chars['overlap'])})",
                   f"  theory links: {links['agreed']}/{links['items']} agree "
                   f"({_num(links['percent_agreement'])}); Cohen's kappa {_num(links['cohen_kappa'])}; "
-                  f"Krippendorff's alpha {_num(links['krippendorff_alpha'])}"]
+                  f"Krippendorff's alpha {_num(links['krippendorff_alpha'])}",
+                  f"  C/M/O components coded: {pair['cmo_components']['agreed']}/{pair['cmo_components']['items']} "
+                  f"agree; Cohen's kappa {_num(pair['cmo_components']['cohen_kappa'])}"]
     return "\n".join(lines)

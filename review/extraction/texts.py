@@ -1,10 +1,11 @@
-"""Full texts that quotes are verified against: plain text, Markdown and PDF.
+"""Full texts that quotes are verified against: plain text, Markdown, PDF, HTML and Word.
 
 A text is read once per command and kept with its sha256 (of the file's bytes, so a
 replaced file is noticed even when its extracted text happens not to change) and, for a
 PDF, where each page starts. PDF text comes from pypdf, page by page; pages are joined with
 a form feed (``\\f``), so offsets index the extracted text and a page number is known for
-every offset.
+every offset. HTML is reduced to its visible text (blocks on their own lines) and a Word
+file (.docx, python-docx) to its paragraphs then its tables' rows; offsets index that text.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from review.corpus.encoding import decode
 from review.errors import FormatError, InputError
 from review.extraction.quotes import CanonicalText, QuoteMatch
 
-#: Suffixes read as plain text (anything else that is not a PDF is refused).
+#: Suffixes read as plain text; PDF, HTML and Word files are converted; anything else is refused.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".rst")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+WORD_SUFFIXES = (".docx",)
 PAGE_BREAK = "\f"
 
 
@@ -76,6 +81,58 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         raise FormatError(f"cannot read the PDF: {exc}", path=path) from exc
 
 
+class _HTMLText(HTMLParser):
+    """Visible text of an HTML page: blocks on their own lines, scripts and styles left out."""
+
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+              "blockquote", "table", "ul", "ol", "header", "footer", "figcaption", "dd", "dt"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "noscript"):
+            self.skip += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "noscript"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _html_text(text: str) -> str:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    return re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip("\n")
+
+
+def _docx_text(path: Path, data: bytes) -> str:
+    import io
+    from zipfile import BadZipFile
+
+    from docx import Document
+
+    try:
+        document = Document(io.BytesIO(data))
+    except (BadZipFile, KeyError, ValueError) as exc:
+        raise FormatError(f"cannot read the Word document: {exc}", path=path) from exc
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for table_row in table.rows:
+            paragraphs.append("\t".join(cell.text for cell in table_row.cells))
+    return "\n".join(paragraphs)
+
+
 def load_text(path: Path, stored: str) -> FullText:
     """Read a text file (plain text, Markdown or PDF).
 
@@ -101,9 +158,14 @@ def load_text(path: Path, stored: str) -> FullText:
             starts.append(offset)
             offset += len(page) + len(PAGE_BREAK)
         return FullText(stored, PAGE_BREAK.join(pages), digest, starts)
+    if suffix in WORD_SUFFIXES:
+        return FullText(stored, _docx_text(path, data), digest)
+    if suffix in HTML_SUFFIXES:
+        return FullText(stored, _html_text(decode(data, path).text), digest)
     if suffix not in TEXT_SUFFIXES:
         raise FormatError(f"cannot search a {suffix or 'suffix-less'} file for quotes: use plain "
-                          f"text, Markdown ({', '.join(TEXT_SUFFIXES)}) or PDF", path=path)
+                          f"text or Markdown ({', '.join(TEXT_SUFFIXES)}), HTML, Word (.docx) or PDF",
+                          path=path)
     return FullText(stored, decode(data, path).text, digest)
 
 
