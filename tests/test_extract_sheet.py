@@ -303,3 +303,12 @@ def test_xlsx_rows_are_named_by_row_number_and_a_missing_file_is_refused(cli, wo
     assert state(workspace) == before
     missing = cli("extract", "import", str(tmp_path / "nowhere.csv"))
     assert missing.exit_code == 2 and "nowhere.csv: file not found" in missing.output
+
+
+def test_export_of_one_report_and_of_an_unknown_one(cli, ids, tmp_path) -> None:
+    cli("extract", "import", str(sheet(tmp_path, good_rows(ids))))
+    out = tmp_path / "one.csv"
+    assert "Wrote 2 fragment(s)" in cli("extract", "export", "--report", str(ids["md"]), "--output", str(out)).output
+    assert {r["report"] for r in read(out)} == {str(ids["md"])}
+    bad = cli("extract", "export", "--report", "999", "--output", str(out))
+    assert bad.exit_code == 2 and "report 999 is not an included report" in bad.output

@@ -125,6 +125,10 @@ def export_fragments(store: Store, path: Path, *, report: int | None = None,
     from review.included import included_reports
 
     with store.read() as conn:
+        if report is not None:
+            from review.included import require_included
+
+            require_included(conn, report, reviewers_per_work=reviewers_per_work)
         items = current_fragments(conn, report=report)
         reports = {r.work_id: r for r in included_reports(conn, reviewers_per_work=reviewers_per_work)}
         profiles = mmat_profiles(conn)
@@ -205,9 +209,11 @@ def import_rows(store: Store, path: str, rows: list[tuple[int, dict[str, str]]],
         SheetError: one or more rows are wrong (each with its line and column).
     """
     result = ImportResult(path, rows=len(rows))
+    with store.read() as conn:  # PDFs take a while: read them before taking the write lock
+        cache = Checker(conn, root, reviewers_per_work=reviewers_per_work).preload([r for _, r in rows])
     with store.transaction() as conn:
         checker = Checker(conn, root, coders=coders, default_coder=actor, allow_unverified=allow_unverified,
-                          reviewers_per_work=reviewers_per_work)
+                          reviewers_per_work=reviewers_per_work, cache=cache)
         plan: list[tuple[int | None, FragmentValues]] = []
         problems: list[Problem] = []
         keys: dict[tuple, int] = {}

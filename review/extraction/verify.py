@@ -58,10 +58,10 @@ class Checker:
 
     def __init__(self, conn: Connection, root: Path, *, coders: list[str] | None = None,
                  default_coder: str | None = None, allow_unverified: bool = False,
-                 reviewers_per_work: int = 1) -> None:
+                 reviewers_per_work: int = 1, cache: TextCache | None = None) -> None:
         self.conn = conn
         self.root = root
-        self.cache = TextCache(root)
+        self.cache = cache or TextCache(root)
         self.reports: dict[int, IncludedReport] = {
             r.work_id: r for r in included_reports(conn, reviewers_per_work=reviewers_per_work)}
         self.by_doi = {normalise_doi(r.doi): r.work_id for r in self.reports.values() if r.doi}
@@ -139,6 +139,17 @@ class Checker:
         for name in ("verified", "text_path", "text_sha256", "char_start", "char_end", "page"):
             setattr(values, name, getattr(found, name))
         return values
+
+    def preload(self, rows: list[Mapping[str, Any]]) -> TextCache:
+        """Read every text the rows will be checked against (outside the write transaction)."""
+        for raw in rows:
+            try:
+                stored = clean(raw.get("text")) or self.reports[self.report(raw.get("report"))].fulltext
+                if stored:
+                    self.cache.get(stored)
+            except InputError:
+                continue
+        return self.cache
 
     def load(self, stored: str, *, explicit: bool) -> FullText | None:
         try:
