@@ -37,6 +37,7 @@ from review.synthesis.versions import (
     all_versions,
     record_inductive,
     record_refinement,
+    versions_of,
 )
 
 #: Where a workspace keeps the log.
@@ -163,8 +164,8 @@ def _replay_row(conn: Connection, path: Path, line: int, row: dict[str, str], ac
         except ValueError:
             raise InputError(f"expected an ISO date and time (2026-03-01T10:00:00+00:00), got {at!r}", path=path,
                              line=line, field="at") from None
-    existing = all_versions(conn).get(theory, [])
     stored = conn.execute(select(theories.c.topic, theories.c.origin).where(theories.c.id == theory)).first()
+    existing = versions_of(conn, theory) if stored is not None else []
     if change == "inductive":
         if version not in (None, 1):
             raise InputError("an inductive theory starts at version 1", path=path, line=line, field="version")

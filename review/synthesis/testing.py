@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from review.errors import NotFound
@@ -56,16 +56,24 @@ def derive_status(origin: str, versions: list[TheoryVersion], directions: Iterab
     return "not-supported"
 
 
+def _coded(column: Any) -> Any:
+    return func.length(func.trim(func.coalesce(column, ""))) > 0
+
+
 def _links(conn: Connection) -> dict[str, list[tuple[int, int, str, bool]]]:
-    """Theory id -> [(fragment id, work id, direction, full C-M-O)] for current fragments."""
+    """Theory id -> [(fragment id, work id, direction, full C-M-O)] for current fragments.
+
+    Whether a fragment is a full configuration is worked out by the database (the rule of
+    :func:`is_full`), so that a large review's links are read as small rows.
+    """
     f, ft = fragments, fragment_theories
-    query = (select(ft.c.theory_id, ft.c.direction, f.c.id, f.c.work_id, *(f.c[name] for name in CMO))
-             .join(f, f.c.id == ft.c.fragment_id).where(f.c.deleted_at.is_(None))
-             .order_by(ft.c.theory_id, f.c.id))
+    full = case((and_(_coded(f.c.context), or_(_coded(f.c.mechanism_resource), _coded(f.c.mechanism_reasoning)),
+                      _coded(f.c.outcome)), 1), else_=0)
+    query = (select(ft.c.theory_id, ft.c.direction, f.c.id, f.c.work_id, full.label("full"))
+             .join(f, f.c.id == ft.c.fragment_id).where(f.c.deleted_at.is_(None)))
     found: dict[str, list[tuple[int, int, str, bool]]] = {}
-    for row in conn.execute(query):
-        full = is_full(row.context, row.mechanism_resource, row.mechanism_reasoning, row.outcome)
-        found.setdefault(row.theory_id, []).append((row.id, row.work_id, row.direction, full))
+    for theory_id, direction, fragment_id, work_id, whole in conn.execute(query):
+        found.setdefault(theory_id, []).append((fragment_id, work_id, direction, bool(whole)))
     return found
 
 
@@ -113,8 +121,7 @@ def theories_report(conn: Connection, *, topic: str | None = None) -> dict[str, 
         current, first = history[-1], history[0]
         evidence = _evidence(mine, keys)
         works = sorted({link[1] for link in mine})
-        full = sum(1 for fragment_id in {link[0] for link in mine}
-                   if any(link[3] for link in mine if link[0] == fragment_id))
+        full = len({link[0] for link in mine if link[3]})
         items.append({
             "id": row.id, "topic": row.topic, "label": current.label, "origin": row.origin,
             "status": derive_status(row.origin, history, (link[2] for link in mine)),
