@@ -301,3 +301,11 @@ def test_a_workspace_template_extends_the_default(scli, screened: Workspace) -> 
     (folder / "prisma.html.j2").write_text("{{ no_such_value }}", encoding="utf-8")
     result = cli("report", "prisma", "--format", "html")
     assert result.exit_code == 2 and "no_such_value" in result.output and "prisma.html.j2" in result.output
+
+
+def test_run_draws_a_draft_while_screening_is_open_and_says_why(cli, imported: Workspace) -> None:
+    output = _ok(cli("run"))
+    assert "reports: " in output and "PRISMA flow diagram is a DRAFT" in output
+    assert "prisma: drawn as a DRAFT: 1 count(s) still open:" in output
+    assert "PRISMA-04: " in output and "review screen --stage title-abstract" in output
+    assert "DRAFT" in (imported.root / "reports" / "prisma.svg").read_text(encoding="utf-8")

@@ -83,6 +83,16 @@ def _work_columns(conn: Connection, mapping: dict[int, int]) -> tuple[dict[int, 
     return columns, per_column, ungrouped
 
 
+def _report_states(conn: Connection, mapping: dict[int, int]) -> dict[int, str]:
+    """The latest full-text report state per live work (sought / retrieved / not-retrieved)."""
+    from review.screening.fulltext import fulltext_reports as f
+
+    latest: dict[int, str] = {}
+    for work_id, status in conn.execute(select(f.c.work_id, f.c.status).order_by(f.c.id)):
+        latest[mapping.get(work_id, work_id)] = status
+    return latest
+
+
 def _reason_of(view: Any, work: int, criteria: Any) -> str | None:
     """The one exclusion reason of a work: its resolution's, else the highest in the
     protocol's hierarchy among the reviewers' reasons."""
@@ -92,6 +102,8 @@ def _reason_of(view: Any, work: int, criteria: Any) -> str | None:
     reasons = [d.reason for d in view.decisions(work) if d.decision == "exclude" and d.reason]
     if not reasons:
         return None
+    if len(set(reasons)) == 1:
+        return reasons[0]
     if criteria is not None:
         try:
             return str(criteria.primary_reason(reasons))
@@ -118,26 +130,34 @@ def derive_counts(conn: Connection, *, criteria: Any = None, reviewers_per_work:
         reviewers_per_work: the dual-screening rule (default: the one last recorded).
         reason_labels: criterion id -> the name to print (overrides the criterion's text).
     """
-    from review.screening.decisions import latest_reviewers_per_work, stage_view, work_status
-    from review.screening.fulltext import report_states
+    from review.screening.decisions import (
+        eligible,
+        latest_reviewers_per_work,
+        not_retrieved_works,
+        stage_view,
+    )
     from review.screening.works import live_map
 
     rpw = reviewers_per_work or latest_reviewers_per_work(conn) or 1
+    # One pass over each log (the screening module's own views and rules), not one per count.
     mapping = live_map(conn)
-    live = {w for w, lw in mapping.items() if w == lw}
+    live = sorted(w for w, lw in mapping.items() if w == lw)
     sources = _source_records(conn)
     columns, per_column, ungrouped = _work_columns(conn, mapping)
-    columns = {w: c for w, c in columns.items() if w in live}
-    ta = work_status(conn, "title-abstract", reviewers_per_work=rpw)
-    ft = work_status(conn, "full-text", reviewers_per_work=rpw)
-    states = {s.work_id: s.status for s in report_states(conn, reviewers_per_work=rpw) if s.eligible}
+    alive = set(live)
+    columns = {w: c for w, c in columns.items() if w in alive}
+    ta_view = stage_view(conn, "title-abstract", mapping)
+    ft_view = stage_view(conn, "full-text", mapping)
+    ta = {w: ta_view.status(w, rpw) for w in live}
+    passed = {w for w, status in ta.items() if status in ("include", "maybe")}
+    missing = not_retrieved_works(conn, mapping)
+    ft = {w: ft_view.status(w, rpw) for w in eligible(live, "full-text", ta_view, rpw, missing)}
+    states = {w: status for w, status in _report_states(conn, mapping).items() if w in passed}
     order = [c.id for c in criteria.reasons] if criteria is not None else []
     labels = {c.id: c.text for c in criteria.reasons} if criteria is not None else {}
     if criteria is not None:  # "Other reason (explain in the note)" -> "Other reason"
         labels[criteria.other_id] = re.sub(r"\s*\([^)]*\)\s*$", "", criteria.other.text) or criteria.other.text
     labels.update(reason_labels or {})
-    ta_view = stage_view(conn, "title-abstract", mapping)
-    ft_view = stage_view(conn, "full-text", mapping)
 
     v: dict[str, Any] = {}
     by_kind = {kind: [(name, n) for name, k, n in sources if k == kind]
