@@ -160,3 +160,12 @@ def test_same_title_and_authors_in_two_unrelated_journals_are_queued() -> None:
     b = {**a, "journal": "Schizophrenia Bulletin"}
     assert decision(a, b) == "maybe"
     assert np.array_equal(build_keys(rows(a)).recurring, [False])
+
+
+def test_the_parts_of_a_series_are_not_merged_without_pages_or_identifiers() -> None:
+    part = {**ARTICLE, "title": "Measuring information systems success: a review, part I", "doi": None,
+            "pages": None}
+    assert decision(part, {**part, "title": "Measuring information systems success: a review, part II"}) == "maybe"
+    # the same first page places them together: a typing error in one title
+    placed = {**part, "pages": "12-30"}
+    assert decision(placed, {**placed, "title": "Measuring information systems success: a review, part II"}) == "same"

@@ -154,6 +154,21 @@ def _contained(a: np.ndarray, b: np.ndarray, ratio: np.ndarray) -> np.ndarray:
     return out
 
 
+_ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"])
+
+
+def _numbers(title: str) -> list[str]:
+    return sorted(w for w in title.split() if w.isdigit() or w in _ROMAN)
+
+
+def _numbers_differ(a: np.ndarray, b: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Near-equal titles whose numbers differ ("... Part I" / "... Part II", "study 1" / "study 2")."""
+    out = np.zeros(len(a), dtype=bool)
+    for k in np.flatnonzero(candidates).tolist():
+        out[k] = _numbers(a[k]) != _numbers(b[k])
+    return out
+
+
 def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, np.ndarray]:
     """Field comparisons for pairs (left[k], right[k]): raw similarities and agreements."""
     m = len(left)
@@ -166,7 +181,9 @@ def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     contained = np.zeros(m, dtype=bool)
     mid = np.flatnonzero(has_title & (title < 95))
     contained[mid] = _contained(ta[mid], tb[mid], title[mid])
-    return {"title": title, "has_title": has_title, "contained": contained, "doi": doi, "pmid": pmid}
+    numbers = _numbers_differ(ta, tb, has_title & (title >= 85) & (title < 99.5) & ~contained)
+    return {"title": title, "has_title": has_title, "contained": contained, "doi": doi, "pmid": pmid,
+            "numbers_differ": numbers}
 
 
 def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndarray) -> dict[str, np.ndarray]:

@@ -223,6 +223,10 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     journals = (f["journal"] == 0) & ~f["either_conference"] & ~((f["doi"] == 1) | (f["pmid"] == 1) | (f["pages"] == 1)) & (decision == SAME)
     decision[journals] = MAYBE
     guard[journals & (guard == "")] = "different-journals"
+    # near-equal titles with different numbers are the parts or studies of a series
+    numbered = f["numbers_differ"] & ~((f["doi"] == 1) | (f["pmid"] == 1) | (f["pages"] == 1)) & (decision == SAME)
+    decision[numbered] = MAYBE
+    guard[numbered & (guard == "")] = "numbered-titles"
     # two DOIs are two works unless a person says otherwise, however well the rest agrees
     # (a DOI extended by a figure's or supplement's suffix counts as the same, see compare)
     if settings.different_dois != "ignore":
