@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from review.appraisal import pipeline_step as appraisal_step
 from review.corpus import import_files
 from review.corpus.dates import missing_date_warning, parse_search_date
 from review.corpus.dedup import pipeline_step as dedup_step
@@ -155,6 +156,7 @@ PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
     ("Loading screening decisions", screening_step.run_step),
     ("Grouping reports into studies", studies_step.run_step),
     ("Loading programme theories", theories_step.run_step),
+    ("Loading appraisals", appraisal_step.run_step),
     ("Loading evidence fragments", extraction_step.run_step),
     ("Rendering reports", reports_step.run_step),
 ]

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from review.appraisal.instruments import Instrument, bundled
 from review.appraisal.judgements import Appraisal, ReportAppraisals, current, record
 from review.appraisal.rules import check_answer, check_category, check_design, check_item
-from review.appraisal.table import CONFLICT, appraisal_table
+from review.appraisal.table import CONFLICT, appraisal_table, report_entry
 from review.appraisal.tables import CATEGORY_ITEM
 from review.errors import InputError
 from review.included import included_reports, require_included
@@ -126,7 +126,8 @@ def appraise_record(store: Store, work_id: int, item: str, answer: str, *, revie
         value = check_answer(tool, answer)
         owner = tool.item(question).category
         if owner is not None:
-            design = _design_of(mine) or (_design_of(state.resolved) if kind == "judgement" else [])
+            # a reviewer answers within their own design (blinded); a resolution within the agreed one
+            design = _design_of(mine) or (report_entry(state, tool)["categories"] if kind == "resolution" else [])
             if not design:
                 raise InputError(f"report {work_id}: record its design category first "
                                  f"(`review appraise record {work_id} category N`)", field="item")

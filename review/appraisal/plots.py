@@ -85,10 +85,11 @@ def plot_traffic_light(table: dict[str, Any], path: str | Path) -> Path:
             fontsize=12, weight="bold", va="center")
     y += 0.9
     for category, rated in sections:
-        ax.text(-LABELS + 0.1, y + 0.15, f"{category['id']}. {category['label']}", fontsize=10.5, weight="bold", va="center")
+        ax.text(-LABELS + 0.1, y, f"{category['id']}. {category['label']}", fontsize=10.5, weight="bold", va="center")
+        y += 0.9
         for x, item in enumerate([*screening, *category["items"]]):
-            ax.text(x + 0.5, y + 0.15, item, fontsize=9, ha="center", va="center")
-        y += 1.5
+            ax.text(x + 0.5, y, item, fontsize=9, ha="center", va="center")
+        y += 0.9
         for report in rated:
             ax.text(-LABELS + 0.1, y, _label(report, category), fontsize=9, va="center")
             for x, item in enumerate([*screening, *category["items"]]):

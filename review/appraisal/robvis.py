@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from review.appraisal.instruments import Instrument
+from review.appraisal.judgements import current
 from review.appraisal.rules import check_category
 from review.appraisal.sheet import COLUMNS, ImportSummary, load_rows
 from review.appraisal.sheetio import read_rows
@@ -103,6 +104,8 @@ def import_robvis(store: Store, path: str | Path, tool: Instrument, *, reviewer:
                              path=path, line=1, field=domains[0] if domains else "Study")
     with store.read() as conn:
         index = _study_index(conn)
+        state = current(conn)
+    own = {work: report.reviewers[reviewer].categories for work, report in state.items() if reviewer in report.reviewers}
     sheet_rows: list[tuple[int, dict[str, str]]] = []
     for line, row in rows:
         study = row.get(header[0], "").strip()
@@ -116,7 +119,8 @@ def import_robvis(store: Store, path: str | Path, tool: Instrument, *, reviewer:
             if answer is None:
                 raise InputError(f"{raw!r} is not a judgement robvis or MMAT uses (Low, Some concerns, High, "
                                  "No information; Yes, No, Can't tell)", path=path, line=line, field=domain)
-            sheet_rows.append((line, {"report": str(work), "instrument": tool.id, "category": design or "",
+            keep = design and design in own.get(work, [])  # already part of this reviewer's design (e.g. mixed)
+            sheet_rows.append((line, {"report": str(work), "instrument": tool.id, "category": "" if keep else design or "",
                                       "item": item, "answer": answer, "comment": "", "reviewer": reviewer}))
     return load_rows(store, list(COLUMNS), sheet_rows, label=str(path), origin=f"robvis:{path.name}",
                      actor=actor, reviewers=reviewers, root=root)

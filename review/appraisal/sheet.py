@@ -176,7 +176,7 @@ def _check_groups(rows: list[_Row], state: dict[int, ReportAppraisals], problems
         tool = members[0].instrument
         before = state.get(report, ReportAppraisals(report))
         mine = before.resolved if kind == "resolution" else before.reviewers.get(reviewer, Appraisal())
-        named = [r for r in members if r.category]
+        named = [r for r in members if r.category and (kind == "judgement" or not r.item)]
         category = named[0].category if named else ""
         for r in named[1:]:
             if r.category != category:
@@ -195,7 +195,8 @@ def _check_groups(rows: list[_Row], state: dict[int, ReportAppraisals], problems
         subs_given = next((r.subcategories for r in members if r.subcategories), ())
         design = category or (mine.category.answer if mine.category else "")
         if kind == "resolution" and not category:
-            design = before.resolved.category.answer if before.resolved.category else ""
+            agreed = report_entry(before, tool)["categories"]
+            design = agreed[0] if agreed else ""
         plan = {"report": report, "reviewer": reviewer, "kind": kind, "tool": tool, "answers": answered,
                 "category": category, "reason": None, "subs": (), "line": members[0].line, "mine": mine}
         notes = [r.comment for r in members if r.comment and not r.item]
@@ -219,9 +220,10 @@ def _check_groups(rows: list[_Row], state: dict[int, ReportAppraisals], problems
                              f"({', '.join(tool.category_ids)} or {tool.not_applicable}) with the answers")
             elif design:
                 others = design_of_items(tool, design, criteria)
+                if kind == "resolution" and not category:
+                    subs_given = tuple(report_entry(before, tool)["categories"][1:])
                 try:
-                    subs = check_design(tool, design, [*subs_given, *others])
-                    plan["subs"] = subs
+                    plan["subs"] = check_design(tool, design, [*subs_given, *others])
                 except InputError as exc:
                     culprit = next((answered[i] for i in criteria if tool.item(i).category in others), members[0])
                     problems.add(culprit.line, "item" if others else "subcategories",
@@ -319,18 +321,18 @@ def _apply(conn: Connection, plan: dict[str, Any], actor: str, origin: str, summ
 
 
 def _rows_for(report: Any, study: str, tool: Instrument, appraisal: Appraisal, reviewer: str,
-              kind: str, template: bool, agreed: list[str]) -> list[dict[str, Any]]:
+              kind: str, template: bool) -> list[dict[str, Any]]:
     base = {"report": report.work_id, "study": study, "instrument": tool.id, "reviewer": reviewer,
             "kind": kind, "citation": report.citation}
     given = appraisal.category
-    categories = agreed if template else appraisal.categories
+    categories = appraisal.categories
     if categories and categories[0] == tool.not_applicable:
-        reason = "" if template else (given.comment if given else "") or ""
+        reason = (given.comment if given else "") or ""
         return [{**base, "category": tool.not_applicable, "item": "", "answer": "", "comment": reason,
                  "subcategories": "", "question": tool.not_applicable_guidance}]
     items = tool.items_for(categories) if categories else [i.id for i in tool.all_items()]
     subs = ",".join(categories[1:])
-    note = "" if template or given is None else given.comment or ""
+    note = "" if given is None else given.comment or ""
     rows = [{**base, "category": categories[0] if categories else "", "item": "", "answer": "", "comment": note,
              "subcategories": subs, "question": "(design category: " + ", ".join(
                  [*tool.category_ids, tool.not_applicable]) + ")"}]
@@ -348,7 +350,8 @@ def export_sheet(store: Store, path: str | Path, *, template: bool = False, revi
     """Write the sheet (CSV, or XLSX by suffix); returns the number of rows.
 
     Args:
-        template: blank answers (the agreed design category is filled in where known).
+        template: blank answers; each reviewer's own design category (and its note) stays,
+            nobody else's is shown (blinded).
         reviewers: only these reviewers' rows (a blinded sheet for each); default every
             reviewer with judgements and every configured one (a blank reviewer when none).
     """
@@ -363,11 +366,10 @@ def export_sheet(store: Store, path: str | Path, *, template: bool = False, revi
             [*configured, *sorted({n for r in state.values() for n in r.reviewers})])) or [""]
         for report in reports:
             record = state.get(report.work_id, ReportAppraisals(report.work_id))
-            agreed = report_entry(record, tool, per_report=reviewers_per_report)["categories"] if template else []
             study = studies.get(report.work_id, "")
             for name in names:
                 rows.extend(_rows_for(report, study, tool, record.reviewers.get(name, Appraisal()), name,
-                                      "judgement", template, agreed))
+                                      "judgement", template))
             if template or reviewers:
                 continue
             rows.extend(_resolution_rows(report, study, tool, record))

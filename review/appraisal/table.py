@@ -127,8 +127,8 @@ def report_entry(report: ReportAppraisals, instrument: Instrument, *, per_report
         status = "not-applicable"
     elif design_conflict or any(e["answer"] == CONFLICT for e in answers.values()):
         status = "conflict"
-    elif not categories and not answers:
-        status = "not-appraised"
+    elif not any(e["answer"] is not None or e["reviewers"] for e in answers.values()):
+        status = "not-appraised"  # nothing answered yet (a design category alone is not an appraisal)
     elif _complete_design(instrument, categories) and all(i in agreed for i in asked):
         status = "appraised"
     else:

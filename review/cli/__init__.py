@@ -42,7 +42,8 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
 def _register() -> None:
     # Plain imports: a missing or broken command module fails at once, in every test.
-    from review.cli import archive  # noqa: I001 - one line per module keeps parallel edits apart
+    from review.cli import appraise  # noqa: I001 - one line per module keeps parallel edits apart
+    from review.cli import archive
     from review.cli import corpus_cmds
     from review.cli import criteria
     from review.cli import dedup
@@ -64,6 +65,7 @@ def _register() -> None:
         screen,
         fulltext,
         criteria,
+        appraise,
         extract,
         studies,
         theories,

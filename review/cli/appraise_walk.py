@@ -9,6 +9,7 @@ On a terminal keys are read one at a time; from a pipe each key is a line (scrip
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from typing import Any
 
@@ -16,11 +17,46 @@ import click
 
 from review.appraisal.agreement import appraise_record
 from review.appraisal.judgements import Appraisal, current
-from review.cli.screen_interactive import _Input
 from review.errors import InputError
 from review.included import included_reports, require_included
 
 ANSWER_KEYS = {"y": "yes", "n": "no", "c": "cant-tell"}
+
+
+class _Input:
+    """Single keys from a terminal, or one key per line from a pipe (scriptable, testable)."""
+
+    def __init__(self) -> None:
+        self.stream = sys.stdin  # CliRunner replaces it, so tests can type
+        self.tty = self.stream.isatty()
+
+    def key(self, prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        if self.tty:
+            try:
+                char = click.getchar()
+            except (KeyboardInterrupt, EOFError, click.Abort):
+                char = "q"
+            char = "q" if char in ("\x03", "\x04") else char
+            click.echo(char if char.isprintable() else "")
+            return char.lower()
+        line = self.stream.readline()
+        if not line:  # end of input: stop; every answer is saved already
+            click.echo("")
+            return "q"
+        click.echo(line.strip())
+        return line.strip()[:1].lower()
+
+    def line(self, prompt: str) -> str | None:
+        if self.tty:
+            try:
+                return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=": ")).strip()
+            except click.Abort:
+                return None
+        click.echo(f"{prompt}: ", nl=False)
+        line = self.stream.readline()
+        click.echo(line.strip())
+        return line.strip() if line else None
 KEYS = "[y]es  [n]o  [c]an't tell  [m] comment  [b]ack  [s]kip  [q]uit"
 
 
