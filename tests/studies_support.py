@@ -1,7 +1,6 @@
 """Helpers for the studies and theories tests: included reports, protocols, fragments.
 
-Fragments are inserted with SQLAlchemy Core (what review.extraction writes), so the theory
-tests do not depend on the extraction commands.
+Fragments are recorded through review.extraction's library (what `review extract add` does).
 """
 
 from __future__ import annotations
@@ -9,11 +8,10 @@ from __future__ import annotations
 import textwrap
 
 from screening_support import setup_screening
-from sqlalchemy import insert, update
 
-from review.extraction.tables import fragment_theories, fragments
+from review.extraction.commands import add_fragment as add_fragment_to
+from review.extraction.commands import delete_fragments
 from review.screening.decisions import record_decision
-from review.store import now
 from review.workspace import Workspace
 
 STUDIES_YAML = textwrap.dedent("""\
@@ -85,16 +83,19 @@ def write(workspace: Workspace, relative: str, text: str) -> None:
 
 def add_fragment(workspace: Workspace, work_id: int, links: dict[str, str], *, context: str = "",
                  resource: str = "", reasoning: str = "", outcome: str = "", deleted: bool = False) -> int:
-    """Insert a fragment of ``work_id`` linked to theories ({theory: direction}); its id."""
-    stamp = now()
-    with workspace.store().transaction() as conn:
-        fragment_id = conn.execute(insert(fragments).values(
-            work_id=work_id, quote="A passage.", verified="no-text", evidence="primary", context=context or None,
-            mechanism_resource=resource or None, mechanism_reasoning=reasoning or None, outcome=outcome or None,
-            coder="alice", actor="alice", created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
-        for theory, direction in links.items():
-            conn.execute(insert(fragment_theories).values(fragment_id=fragment_id, theory_id=theory,
-                                                          direction=direction))
-        if deleted:
-            conn.execute(update(fragments).where(fragments.c.id == fragment_id).values(deleted_at=stamp))
+    """Record a fragment of ``work_id`` linked to theories ({theory: direction}) through
+    review.extraction (what `review extract add` does); its id."""
+    global _QUOTES
+    _QUOTES += 1
+    raw = {"report": str(work_id), "quote": f"Passage number {_QUOTES}.", "location": f"p. {_QUOTES}",
+           "theories": ";".join(f"{theory}:{direction}" for theory, direction in links.items()),
+           "context": context, "mechanism_resource": resource, "mechanism_reasoning": reasoning,
+           "outcome": outcome}
+    fragment_id, state = add_fragment_to(workspace.store(), raw, root=workspace.root, actor="alice")
+    assert state == "created"
+    if deleted:
+        delete_fragments(workspace.store(), [fragment_id], actor="alice", reason="test")
     return fragment_id
+
+
+_QUOTES = 0

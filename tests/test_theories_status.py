@@ -7,6 +7,7 @@ import json
 import pytest
 from studies_support import THEORIES_YAML, add_fragment, included_workspace, write
 
+from review.extraction import current_fragments, is_partial
 from review.synthesis import add_theory, load_model, refine_theory, styled_label, theories_report
 from review.workspace import Workspace
 
@@ -61,6 +62,11 @@ def test_every_status_from_the_evidence(workspace: Workspace, model: list[int]) 
     assert theories["P15"]["fragments"] == 0 and theories["P15"]["partial"] is True
     assert theories["P25"]["origin"] == "inductive" and theories["P25"]["initial"] is None
     assert theories["T2"]["initial"]["outcome"] == "Chooses peer support"
+    with workspace.store().read() as conn:  # the same rule as review.extraction's is_partial
+        coded = current_fragments(conn)
+    for theory in theories.values():
+        linked = [f for f in coded if any(t == theory["id"] for t, _ in f.links)]
+        assert theory["partial"] == all(is_partial(f) for f in linked)
 
 
 def test_precedence_refined_over_refuted_and_a_refining_version(workspace: Workspace, model: list[int]) -> None:
