@@ -203,6 +203,9 @@ def test_delete_keeps_the_row_and_check_reports_moved_and_vanished(cli, workspac
     cli("extract", "import", str(sheet(tmp_path, good_rows(ids))))
     assert "Deleted 1 fragment(s): 3" in cli("extract", "delete", "3", "--reason", "not useful").output
     assert len(state(workspace)[2]) == 3 and state(workspace)[0] == 4
+    assert "Deleted 0 fragment(s)" in cli("extract", "delete", "3").output
+    unknown = cli("extract", "delete", "99")
+    assert unknown.exit_code == 2 and "fragment_id: no fragment 99" in unknown.output
     report = workspace.root / "texts" / "report-anderson.md"
     text = report.read_text(encoding="utf-8")
     report.write_text("A new first paragraph.\n\n" + text.replace("lived experience", "experience"), encoding="utf-8")
