@@ -16,6 +16,8 @@ from review.corpus.dedup.summary import status_summary as dedup_summary
 from review.extraction.summary import status_summary as extraction_summary
 from review.screening.summary import status_summary as screening_summary
 from review.store import schema
+from review.studies.summary import status_summary as studies_summary
+from review.synthesis.summary import status_summary as theories_summary
 from review.workspace import Workspace
 
 #: Each stage's section of the status, in order. Plain imports: a stage whose module is
@@ -23,7 +25,9 @@ from review.workspace import Workspace
 STAGE_SUMMARIES: list[Callable[[Connection], dict[str, Any]]] = [
     dedup_summary,
     screening_summary,
+    studies_summary,
     extraction_summary,
+    theories_summary,
 ]
 
 

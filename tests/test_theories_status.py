@@ -126,3 +126,15 @@ def test_an_empty_workspace_says_what_to_do(cli) -> None:
     result = cli("theories")
     assert result.exit_code == 0 and "protocols/theories.yaml" in result.output
     assert json.loads(cli("theories", "--json").output)["theories"] == []
+
+
+def test_status_shows_studies_and_theory_testing(cli, workspace: Workspace, model: list[int]) -> None:
+    add_fragment(workspace, model[0], {"T1": "supports"})
+    stages = json.loads(cli("status", "--json").output)["stages"]
+    assert stages["studies"] == {"studies": 2, "reports grouped": 3, "reports not grouped": 3}
+    assert stages["theories"]["theories"] == 6 and stages["theories"]["supported"] == 1
+    assert stages["theories"]["not-supported"] == 5
+    from review.studies.summary import status_summary
+
+    with workspace.store().read() as conn:  # grouping begun, not finished: say what is next
+        assert "group 3 included report(s) into studies" in status_summary(conn)["next"]
