@@ -268,8 +268,24 @@ def test_a_clean_run_reproduces_the_committed_reports(example: dict[str, Any]) -
     rendered = example["root"] / "reports"
     names = sorted(p.name for p in rendered.iterdir())
     assert names == sorted(p.name for p in committed.iterdir() if p.name != ".gitkeep"), \
-        "reports/ differs from what `review run` renders: run `review run` at the repository root and commit reports/"
+        "reports/ differs from what `review run` renders: run `review run --fresh` at the repository root and commit reports/"
     stamp = re.compile(rb"^.*generated(?: at| on)?:? \d{4}-\d{2}-\d{2}.*$", re.I | re.M)
     different = [name for name in names
                  if stamp.sub(b"", (rendered / name).read_bytes()) != stamp.sub(b"", (committed / name).read_bytes())]
-    assert not different, f"re-render and commit reports/ ({', '.join(different)} changed)"
+    assert not different, f"run `review run --fresh` at the repository root and commit reports/ ({', '.join(different)} changed)"
+
+
+def test_the_readmes_state_the_counts_the_example_gives(example: dict[str, Any]) -> None:
+    topics = {t["id"]: t for t in example["cli"]("theories", "--json")["topics"]}
+    order = ("take-up", "positive", "negative")
+    supported = " / ".join(str(topics[k]["counts"]["supported"]) for k in order)
+    initial = " / ".join(str(topics[k]["theories"]) for k in order)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"| 13 / 13 / 8 | {supported} supported (of {initial} initial) |" in readme
+    status = example["cli"]("status", "--json")
+    assert "| 5,126 | 213 (74 works) |" in readme and '"records": 213' in json.dumps(status)
+    extraction = (REPO / "extraction" / "README.md").read_text(encoding="utf-8")
+    for key, label in zip(order, ("take-up", "positive impact", "negative impact"), strict=True):
+        row = re.search(rf"^\| {label} \| (\d+) \| (\d+) ", extraction, re.M)
+        assert row, label
+        assert (int(row.group(1)), int(row.group(2))) == (topics[key]["theories"], topics[key]["counts"]["supported"])
