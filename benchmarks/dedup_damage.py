@@ -66,6 +66,8 @@ from review.corpus.normalise import format_authors, normalise_fields  # noqa: E4
 from review.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Merge thresholds tried by the leave-one-set-out cross-validation (--cv).
+THRESHOLDS = (0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999)
 CLASSES = ["clean", "journal", "pages", "authors", "identifiers", "conference", "all"]
 _RAW = ("title", "year", "journal", "journal_abbrev", "volume", "issue", "pages", "doi", "pmid", "abstract",
         "type", "language", "issn", "isbn", "url", "publisher")
@@ -254,9 +256,9 @@ def recurring_set(rows: list[dict[str, Any]], seed: int) -> tuple[list[dict[str,
 # -- running ---------------------------------------------------------------------------
 
 
-def ours(rows: list[dict[str, Any]], key: dict[int, str]) -> list[list[str]]:
+def ours(rows: list[dict[str, Any]], key: dict[int, str], threshold: float | None = None) -> list[list[str]]:
     keys = build_keys(rows)
-    found = find_groups(keys, DedupSettings())
+    found = find_groups(keys, DedupSettings() if threshold is None else DedupSettings(threshold=threshold))
     return [[key[int(keys.ids[i])] for i in g] for g in found.clustering.groups if len(g) > 1]
 
 
@@ -302,8 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "review-bib-dedupe-cache")
     parser.add_argument("--labels", choices=["original", "curated"], default="original",
                         help="hair2023 truth: the original DuplicateID groups or the curated merged_record_ids.csv.")
+    parser.add_argument("--cv", action="store_true",
+                        help="Also choose the merge threshold by leave-one-set-out cross-validation.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     args = parser.parse_args(argv)
+    cv: dict[tuple[str, float], list[float]] = {}
     python = None if args.no_bib_dedupe else bib_dedupe_python(args.bib_dedupe_python)
     lines = ["| set | damage | tool | precision | recall | F1 | wrongly merged | missed |",
              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -328,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind in (k for k in args.classes if k != "recurring"):
             data = damaged(rows, kind, args.rate, args.seed)
             record(name, kind, "review", score(ours(data, key), truth, 0.0))
+            for threshold in THRESHOLDS if args.cv else ():
+                cv.setdefault((name, threshold), []).append(score(ours(data, key, threshold), truth, 0.0).f1)
             theirs = bib_dedupe(python, data, key, args.cache)
             if theirs is not None:
                 record(name, kind, "bib-dedupe", score(theirs, truth, 0.0))
@@ -349,6 +356,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"mean F1 {statistics.mean(f['f1'] for f in mine):.4f}; "
                   f"worst F1 {worst['f1']:.4f} ({worst['set']}, {worst['damage']}); "
                   f"worst precision {worst_p['precision']:.4f} ({worst_p['set']}, {worst_p['damage']})")
+    if cv:
+        print("\nLeave-one-set-out: the threshold with the best mean F1 (clean and damaged) on the other sets,")
+        print("and the held-out set's mean F1 at that threshold and at the default.\n")
+        print("| held-out set | chosen threshold | F1 at chosen | F1 at default |\n| --- | ---: | ---: | ---: |")
+        names = sorted({n for n, _ in cv})
+        default = DedupSettings().threshold
+        for held in names:
+            others = [n for n in names if n != held]
+            best = max(THRESHOLDS, key=lambda t: (statistics.mean(f for n in others for f in cv[(n, t)]), t == default))
+            print(f"| {held} | {best} | {statistics.mean(cv[(held, best)]):.4f} | "
+                  f"{statistics.mean(cv[(held, default)]):.4f} |")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

@@ -65,6 +65,13 @@ def test_damaged_pages_are_missing_values_not_disagreements() -> None:
     assert pages_agree("s78", "", "s3", "s89") == -1  # a page inside the whole supplement's range
     assert pages_agree("s78", "", "s3", "s9") == 0
     assert pages_agree("suppl", "42", "s34", "") == -1  # no first page to compare
+    assert pages_agree("s488", "", "487", "488") == 1  # the last page, with a supplement letter
+
+
+def test_letters_an_export_could_not_encode_do_not_split_names_or_titles() -> None:
+    a = {**ARTICLE, "authors": ["Muñoz, N", "Kjaer, S K"], "title": "Señales de alarma en el niño", "doi": None,
+         "pages": None}
+    assert decision(a, {**a, "authors": ["Mu?oz, N", "Kjaer, S K"], "title": "Se?ales de alarma en el ni?o"}) == "same"
 
 
 def test_author_strings_that_lost_their_separators_are_split() -> None:

@@ -61,6 +61,7 @@ _NOTICE_CITATION = re.compile(
     r"|\s*\([^()]{4,160}\(\s*(1[89]|20)\d\d\s*\)[^()]*(\([^()]*\)[^()]*)?\)?\s*$",
     re.IGNORECASE)
 _RETRACTED_ARTICLE = re.compile(r"^\s*(retracted( article)?|withdrawn( article)?)\s*[:.\-]\s*", re.IGNORECASE)
+_LOST_LETTER = re.compile(r"(?<=\w)\?(?=\w)")
 _TRANSLATED = re.compile(r"^\[(.*)\]\.?$")
 _LANGUAGE_TAG = re.compile(r"(\s*\.?\s*\[[A-Za-z ]{2,30}\])+\s*\.?\s*$")
 _DOI_JUNK = re.compile(r"&(rft|amp|ct|url)[._;=].*$|&.*=.*$")
@@ -85,6 +86,8 @@ def title_key(title: str | None) -> str:
     match = _TRANSLATED.match(text) if text.startswith("[") else None
     if match:
         text = match.group(1)
+    if "?" in text:  # letters an export could not encode ("Mu?oz"), not a question mark
+        text = _LOST_LETTER.sub("", text)
     head = text[:1].lower()
     if head in "rw":
         text = _RETRACTED_ARTICLE.sub("", text)
@@ -122,6 +125,8 @@ def is_generic_title(words: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _name_tokens(family: str) -> tuple[str, ...]:
+    if "?" in family:  # a letter an export could not encode ("Mu?oz")
+        family = family.replace("?", "")
     return tuple(t for t in fold(family).split() if len(t) >= 2 and not t.isdigit() and t not in _NOT_NAMES)
 
 

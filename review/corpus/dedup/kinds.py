@@ -29,7 +29,8 @@ NOTICE_TYPES = {"erratum": "erratum", "retraction": "retraction", "comment": "co
 _PREPRINT_DOI = re.compile(r"^10\.(1101|21203|2139|20944|31234|31219|31222|48550|22541|36227|21428)/")
 _PREPRINT_VENUE = re.compile(r"\b(biorxiv|medrxiv|arxiv|research square|ssrn|preprints?|psyarxiv|socarxiv|osf preprints|techrxiv|chemrxiv|authorea)\b")
 _SUPPLEMENT_ISSUE = re.compile(r"\b(suppl|supplement|meeting|meetingabstracts|abstracts?|s\d+)\b")
-_CONFERENCE_VENUE = re.compile(r"\b(abstracts?|meeting|congress|conference|proceedings)\b")
+_CONFERENCE_VENUE = re.compile(r"\b(abstracts?|meeting|congress|conference|proceedings|symposium|workshop|colloquium|"
+                               r"proc|conf|confer|congr|symp)\b")
 
 
 def notice_kind(title: str | None, record_type: str | None) -> str:

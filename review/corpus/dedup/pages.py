@@ -62,6 +62,8 @@ def pages_agree(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
         return 1  # "S109" = "109", "SA94" = "A94": a supplement's letter dropped
     if (not last_a and first_a == last_b) or (not last_b and first_b == last_a):
         return 1
+    if (not last_a and da and da == last_b.lstrip("s")) or (not last_b and db and db == last_a.lstrip("s")):
+        return 1  # "S488" against "487-488": the last page, its supplement letter dropped
     if (first_a == "1" and last_a and not last_b) or (first_b == "1" and last_b and not last_a):
         return -1  # pages 1-12 of an article that another export gives by its number
     if last_a and last_b:
