@@ -132,6 +132,7 @@ def test_project_coded_elsewhere_becomes_one_fragment_per_coder(cli, workspace, 
     result = cli("extract", "import", str(foreign_project(tmp_path / "nvivo.qdpx", text, start, end)))
     assert result.exit_code == 0, result.output
     assert "2 new" in result.output
+    assert "neither C/M/O nor a theory, not imported: 'Interesting' (1)" in result.output
     alice, bob = state(workspace)[2]
     assert alice["coder"] == "alice" and bob["coder"] == "bob"
     assert alice["quote"] == "I didn’t have to pretend in there." and alice["work_id"] == ids["md"]
@@ -183,3 +184,20 @@ def test_invalid_projects_are_refused_and_nothing_is_written(cli, workspace, tmp
     assert message in result.output
     with workspace.store().read() as conn:
         assert conn.execute(select(func.count()).select_from(fragments)).scalar_one() == 0
+
+
+def test_pdf_source_representation_is_read_like_a_text_source(cli, workspace, tmp_path) -> None:
+    ids = extraction_workspace(workspace)
+    text = "Mothers said they felt less alone after the peer supporters visited them at home."
+    start, end = text.index("felt"), text.index(" at home")
+    qde = (FOREIGN.replace("{start}", str(start)).replace("{end}", str(end))
+           .replace('<TextSource guid="50000000-0000-0000-0000-000000000001" name="report-anderson.md" '
+                    'plainTextPath="internal://anderson.txt">',
+                    '<PDFSource guid="50000000-0000-0000-0000-000000000001" name="report-cust.pdf" '
+                    'path="internal://cust.pdf"><Representation guid="50000000-0000-0000-0000-000000000009" '
+                    'plainTextPath="internal://anderson.txt">')
+           .replace("</TextSource>", "</Representation></PDFSource>"))
+    result = cli("extract", "import", str(foreign_project(tmp_path / "pdf.qdpx", text, start, end, qde=qde)))
+    assert result.exit_code == 0, result.output
+    alice, _ = state(workspace)[2]
+    assert alice["work_id"] == ids["pdf"] and alice["page"] == 2 and alice["verified"] == "yes"

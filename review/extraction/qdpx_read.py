@@ -86,6 +86,7 @@ class _Project:
         self.users = {u.get("guid", "").upper(): u.get("name") or u.get("guid")
                       for u in self.root.iter(f"{NS}User")}
         self.codes: dict[str, tuple[str, Any]] = {}  # guid -> (kind, value)
+        self.ignored: dict[str, int] = {}  # codes that are neither C/M/O nor a theory -> codings
         for codes in self.root.iter(f"{NS}Codes"):
             for code in codes.findall(f"{NS}Code"):
                 self._code(code, None)
@@ -128,6 +129,20 @@ class _Project:
         raise self.fail(source, "plainTextPath", f"{target} is not in the archive")
 
 
+def _text_sources(project: _Project) -> list[Any]:
+    """Text sources, and the plain-text representations of PDF sources (named as the PDF)."""
+    found = []
+    for element in project.root.iter(f"{NS}TextSource", f"{NS}PDFSource"):
+        if element.tag == f"{NS}TextSource":
+            found.append(element)
+            continue
+        for representation in element.findall(f"{NS}Representation"):
+            if representation.get("name") is None and element.get("name"):
+                representation.set("name", element.get("name"))
+            found.append(representation)
+    return found
+
+
 def _report_of_source(source: Any, described: dict[str, str], reports: list[Any]) -> str | None:
     if described.get("quotes of report"):
         return described["quotes of report"]
@@ -151,7 +166,7 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
     with store.read() as conn:
         reports = included_reports(conn, reviewers_per_work=reviewers_per_work)
         rows: list[tuple[int, dict[str, str]]] = []
-        for source in project.root.iter(f"{NS}TextSource"):
+        for source in _text_sources(project):
             selections = source.findall(f"{NS}PlainTextSelection")
             if not selections:
                 continue
@@ -188,6 +203,8 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
                             raise project.fail(ref, "CodeRef", f"unknown code {ref.get('targetGUID')!r}")
                         if kind == "theory" and value[0] not in [t for t, _ in cell["links"]]:
                             cell["links"].append(value)
+                        elif kind == "other":
+                            project.ignored[value] = project.ignored.get(value, 0) + 1
                         elif kind == "cmo":
                             cell["cmo"].setdefault(value[0], []).append(value[1] or " ".join(selected.split()))
                 fragment_id = info.get("fragment_id") or ""
@@ -229,6 +246,14 @@ def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unver
         theories = known_theories(conn)
     project = _Project(path, theories)
     rows = _rows(project, store, reviewers_per_work)
-    # A source that is the workspace's own text keeps no "text" cell when it is the report's full text.
-    return import_rows(store, project.where, rows, root=root, actor=actor, allow_unverified=allow_unverified,
-                       coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
+    result = import_rows(store, project.where, rows, root=root, actor=actor, allow_unverified=allow_unverified,
+                         coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
+    if project.ignored:
+        shown = ", ".join(f"{name!r} ({n})" for name, n in sorted(project.ignored.items()))
+        result.notes.append(f"codings with codes that are neither C/M/O nor a theory, not imported: {shown}")
+    others = sum(len(list(project.root.iter(f"{NS}{kind}")))
+                 for kind in ("PictureSelection", "AudioSelection", "VideoSelection", "PDFSelection"))
+    if others:
+        result.notes.append(f"{others} selection(s) in pictures, audio, video or PDF regions not imported "
+                            "(only text selections carry a quote)")
+    return result

@@ -70,11 +70,13 @@ class ImportResult:
     updated: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     unverified: list[int] = field(default_factory=list)  # stored with verified = no / no-text
+    notes: list[str] = field(default_factory=list)  # what was read but not imported, and why
 
     def summary(self) -> str:
         return (f"{self.path}: {self.rows} row(s): {len(self.created)} new, {len(self.updated)} changed, "
                 f"{len(self.unchanged)} unchanged fragment(s)"
-                + (f"; {len(self.unverified)} not verified against a full text" if self.unverified else ""))
+                + (f"; {len(self.unverified)} not verified against a full text" if self.unverified else "")
+                + "".join(f"\n  {note}" for note in self.notes))
 
 
 def mmat_profiles(conn: Connection) -> dict[int, dict[str, Any]]:
