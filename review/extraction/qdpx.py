@@ -196,10 +196,12 @@ def export_qdpx(store: Store, path: Path, *, root: Path, title: str = "review", 
         sels = "".join(_selection(f, s, e, text[s:e], users, None) for f, s, e in offsets)
         sources.append(f"<TextSource {_attr(guid=source_guid, name=f'Quotes without a full text: {citation}', plainTextPath=f'internal://{source_guid}.txt')}>"
                        f"<Description>{escape(f'quotes of report: {work_id}')}</Description>{sels}</TextSource>")
+    # The schema wants at least one User and one source inside those elements: leave them out when empty.
     users_xml = "".join(f"<User {_attr(guid=g, name=c)}/>" for c, g in users.items())
     project = (f'<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="{PROJECT_NS}" '
                f'{_attr(name=title, origin="review (realist synthesis CLI)", creationDateTime=now())}>'
-               f"<Users>{users_xml}</Users>{book.xml()}<Sources>{''.join(sources)}</Sources></Project>")
+               + (f"<Users>{users_xml}</Users>" if users_xml else "") + book.xml()
+               + (f"<Sources>{''.join(sources)}</Sources>" if sources else "") + "</Project>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", project)
         for name, text in files.items():
