@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from extraction_support import DATA, PDF_PAGES, make_pdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from review.errors import FormatError, InputError
-from review.extraction.quotes import canonical, find_quote
+from review.extraction.quotes import canonical, find_quote, quote_parts
 from review.extraction.texts import load_text
 
 ANDERSON = (DATA / "report-anderson.md").read_text(encoding="utf-8")
@@ -104,3 +106,22 @@ def test_html_and_word_full_texts(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not a real archive")
     with pytest.raises(FormatError, match="cannot read the Word document"):
         load_text(broken, "broken.docx")
+
+
+WORDS = ANDERSON.split()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, len(WORDS) - 1), st.integers(1, 25), st.lists(st.sampled_from([" ", "\n", "  ", " \n "]),
+       min_size=25, max_size=25), st.booleans())
+def test_any_passage_retyped_with_other_spacing_and_marks_is_found(first: int, length: int, gaps: list[str],
+                                                                    straighten: bool) -> None:
+    words = WORDS[first:first + length]
+    quote = "".join(word + gap for word, gap in zip(words, gaps, strict=False)).strip()
+    if straighten:
+        quote = quote.translate(str.maketrans("“”‘’—", "\"\"''-")).replace("ﬂ", "fl")
+    if not quote_parts(quote):
+        return
+    match = find_quote(quote, ANDERSON)
+    assert match is not None
+    assert quote_parts(ANDERSON[match.start:match.end]) == quote_parts(quote)
