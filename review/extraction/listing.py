@@ -62,7 +62,8 @@ def format_listing(listing: dict[str, Any]) -> str:
             quote = quote if len(quote) <= 100 else quote[:97] + "..."
             links = ", ".join(f"{t['theory']} {t['direction']}" for t in frag["theories"]) or "no theory"
             where = f" ({frag['location']})" if frag.get("location") else ""
-            lines.append(f"  #{frag['id']}{where} by {frag['coder']}, verified {frag['verified']}"
+            source = f", secondary ({frag['text_path']})" if frag["evidence"] == "secondary" else ""
+            lines.append(f"  #{frag['id']}{where} by {frag['coder']}, verified {frag['verified']}{source}"
                          f"{', partial' if frag['partial'] else ''}: \"{quote}\"")
             lines.append(f"      {_cmo(frag)}")
             levels = ", ".join(f"{k} {frag[k]}" for k in ("relevance", "rigour") if frag.get(k))

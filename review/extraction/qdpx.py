@@ -35,6 +35,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from review.errors import InputError
 from review.extraction.fragments import current_fragments
@@ -106,7 +107,7 @@ class _Codebook:
         return "".join(out)
 
 
-def _theories(conn) -> list[tuple[str, str]]:
+def _theories(conn: Connection) -> list[tuple[str, str]]:
     from review.synthesis.tables import theories, theory_versions
 
     labels: dict[str, str] = {}
