@@ -188,11 +188,13 @@ def test_add_records_one_fragment_and_is_idempotent(cli, workspace, ids) -> None
             "--context", "Group support", "--reasoning", "Feels silenced", "--outcome", "Hides her struggle",
             "--theory", "N2", "--theory", "T1:refutes", "--relevance", "moderate", "--coder", "bob")
     result = cli(*args)
-    assert result.exit_code == 0 and "created" in result.output
+    assert result.exit_code == 0 and "created (quote found in texts/report-anderson.md at " in result.output
     assert "unchanged" in cli(*args).output
-    (item,) = state(workspace)[2]
+    item = state(workspace)[2][0]
     assert item["coder"] == "bob" and item["verified"] == "yes"
     assert [t["direction"] for t in item["theories"]] == ["supports", "refutes"]
+    unverified = cli("extract", "add", "--report", str(ids["none"]), "--quote", "no text to check", "--coder", "bob")
+    assert "(no full text to check the quote against)" in unverified.output
     bad = cli("extract", "add", "--report", str(ids["md"]), "--quote", "never said", "--coder", "bob")
     assert bad.exit_code == 2 and "quote: not found in texts/report-anderson.md" in bad.output
     bad = cli("extract", "add", "--report", "4242", "--quote", "x")

@@ -75,10 +75,10 @@ def add_command(state: State, report: str, quote: str, theories: tuple[str, ...]
     workspace = state.workspace()
     who = current_actor(actor)
     raw = {**cells, "report": report, "quote": quote, "theories": ";".join(theories)}
-    fragment_id, action = add_fragment(workspace.store(), raw, root=workspace.root, actor=who,
+    fragment_id, action, verified = add_fragment(workspace.store(), raw, root=workspace.root, actor=who,
                                        allow_unverified=allow_unverified, coders=_coders(workspace),
                                        reviewers_per_work=_rpw(workspace))
-    click.echo(f"Fragment {fragment_id}: {action}")
+    click.echo(f"Fragment {fragment_id}: {action} ({verified})")
 
 
 @extract_group.command("import")

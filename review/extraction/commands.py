@@ -22,11 +22,12 @@ from review.store import Store
 
 def add_fragment(store: Store, raw: Mapping[str, Any], *, root: Path, actor: str,
                  allow_unverified: bool = False, coders: list[str] | None = None,
-                 reviewers_per_work: int = 1) -> tuple[int, str]:
+                 reviewers_per_work: int = 1) -> tuple[int, str, str]:
     """Record one fragment given as sheet cells (``report``, ``quote``, ``theories``, ...).
 
     The same report, quote, location and coder as a current fragment is that fragment
-    (changed, if the other cells differ). Returns (id, created | updated | unchanged).
+    (changed, if the other cells differ). Returns (id, created | updated | unchanged, how the
+    quote was verified: ``yes`` with its place, ``no`` or ``no-text``).
 
     Raises:
         InputError: a bad cell (``field`` names it), or a quote not in the full text.
@@ -36,7 +37,16 @@ def add_fragment(store: Store, raw: Mapping[str, Any], *, root: Path, actor: str
                           reviewers_per_work=reviewers_per_work)
         values = checker.values(raw)
         same = find_same(conn, values.work_id, values.quote, values.location, values.coder)
-        return save_fragment(conn, values, actor=actor, fragment_id=same, origin="cli")
+        fragment_id, action = save_fragment(conn, values, actor=actor, fragment_id=same, origin="cli")
+    where = f" in {values.text_path}" if values.text_path else ""
+    if values.verified == "yes":
+        page = f", page {values.page}" if values.page else ""
+        verified = f"quote found{where} at {values.char_start}-{values.char_end}{page}"
+    elif values.verified == "no":
+        verified = f"quote NOT found{where}: kept as unverified"
+    else:
+        verified = "no full text to check the quote against"
+    return fragment_id, action, verified
 
 
 def delete_fragments(store: Store, ids: list[int], *, actor: str, reason: str | None = None) -> list[int]:
