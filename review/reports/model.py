@@ -77,6 +77,27 @@ class Table:
         total = sum(lengths)
         return [n / total for n in lengths]
 
+    def column_chunks(self, limit: int) -> list[Table]:
+        """The table cut into tables of at most ``limit`` columns, each repeating the first
+        column (the row's label), for formats that cannot hold more on a page (Word: 63)."""
+        if len(self.columns) <= limit:
+            return [self]
+        rest = list(range(1, len(self.columns)))
+        count = -(-len(rest) // (limit - 1))
+        step = -(-len(rest) // count)  # parts of equal width, not a full one and a stub
+        parts = [rest[i:i + step] for i in range(0, len(rest), step)]
+        chunks = []
+        for number, part in enumerate(parts, start=1):
+            keep = [0, *part]
+            chunk = Table(self.name, f"{self.title} (part {number} of {len(parts)})",
+                          [self.columns[i] for i in keep], group_label=self.group_label,
+                          notes=self.notes if number == len(parts) else [], empty=self.empty, wide=self.wide,
+                          numeric=tuple(j for j, i in enumerate(keep) if i in self.numeric),
+                          rotate_headers=self.rotate_headers)
+            chunk.rows = [Row([row.cells[i] for i in keep], row.group) for row in self.rows]
+            chunks.append(chunk)
+        return chunks
+
     def groups(self) -> list[tuple[str | None, list[Row]]]:
         """Consecutive rows sharing a group, in order."""
         found: list[tuple[str | None, list[Row]]] = []

@@ -15,10 +15,10 @@ _RC = {"svg.hashsalt": "review", "svg.fonttype": "path", "font.family": "DejaVu 
 
 def _save(figure, path: Path) -> None:  # type: ignore[no-untyped-def]
     metadata = {"Date": None, "Creator": None} if path.suffix == ".svg" else {"Software": None}
-    figure.savefig(path, format=path.suffix[1:], metadata=metadata, dpi=200, bbox_inches="tight")
+    figure.savefig(path, format=path.suffix[1:], metadata=metadata, dpi=150, bbox_inches="tight")
 
 
-def _placeholder(message: str, path: Path) -> None:
+def _placeholder(message: str, paths: list[Path]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -27,7 +27,8 @@ def _placeholder(message: str, path: Path) -> None:
     with matplotlib.rc_context(_RC):
         figure = plt.figure(figsize=(6, 1.2))
         figure.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=10, style="italic")
-        _save(figure, path)
+        for path in paths:
+            _save(figure, path)
         plt.close(figure)
 
 
@@ -46,7 +47,7 @@ def mmat_plot(data: ReviewData, kind: str, path: Path) -> str | None:
     elif not [r for r in data.appraisal.get("reports", []) if r.get("status") in ("appraised", "partial", "conflict")]:
         note = "no appraisal recorded yet"
     if note:
-        _placeholder(f"MMAT {kind.replace('-', ' ')}: {note}.", path)
+        _placeholder(f"MMAT {kind.replace('-', ' ')}: {note}.", [path])
         return note
     import matplotlib
 
@@ -60,12 +61,14 @@ def mmat_plot(data: ReviewData, kind: str, path: Path) -> str | None:
     return None
 
 
-def evidence_heatmap(data: ReviewData, path: Path) -> str | None:
-    """Theories (rows) x documents (columns), shaded by fragment count."""
+def evidence_heatmap(data: ReviewData, paths: list[Path]) -> str | None:
+    """Theories (rows) x documents (columns), shaded by fragment count; one drawing saved
+    in each of ``paths``' formats."""
     theories, documents, counts = evidence_counts(data)
-    if not theories or not documents:
-        note = "no theories yet" if not theories else "no included documents yet"
-        _placeholder(f"Evidence matrix: {note}.", path)
+    if not theories or not documents or not data.fragments:
+        note = ("no theories yet" if not theories else "no included documents yet" if not documents
+                else "no fragments coded yet")
+        _placeholder(f"Evidence matrix: {note}.", paths)
         return note
     import matplotlib
 
@@ -75,12 +78,14 @@ def evidence_heatmap(data: ReviewData, path: Path) -> str | None:
 
     grid = np.array([[counts[(t["id"], w)] for w in documents] for t in theories], dtype=float)
     with matplotlib.rc_context(_RC):
-        width = min(2.5 + 0.28 * len(documents), 40)
-        height = min(1.2 + 0.24 * len(theories), 60)
+        width = min(2.5 + 0.28 * len(documents), 30)
+        height = min(1.2 + 0.24 * len(theories), 40)
+        small = {"fontsize": 8 if len(documents) <= 60 else 5}
         figure, axes = plt.subplots(figsize=(width, height))
         image = axes.imshow(grid, cmap="Blues", aspect="auto", vmin=0, vmax=max(1.0, float(grid.max())))
-        axes.set_xticks(range(len(documents)), [data.citation(w) for w in documents], rotation=60, ha="right")
-        axes.set_yticks(range(len(theories)), [str(t["id"]) for t in theories])
+        axes.set_xticks(range(len(documents)), [data.citation(w) for w in documents], rotation=60, ha="right",
+                        **small)
+        axes.set_yticks(range(len(theories)), [str(t["id"]) for t in theories], **small)
         axes.set_xlabel("Document")
         axes.set_ylabel("Theory")
         if grid.size <= 2500:
@@ -89,9 +94,13 @@ def evidence_heatmap(data: ReviewData, path: Path) -> str | None:
                 if value:
                     axes.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=6,
                               color="white" if value > top * 0.6 else "black")
-        figure.colorbar(image, ax=axes, label="Fragments", shrink=0.6)
+        from matplotlib.ticker import MaxNLocator
+
+        bar = figure.colorbar(image, ax=axes, label="Fragments", shrink=0.6)
+        bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_title("Evidence matrix: fragments per theory and document")
-        _save(figure, path)
+        for path in paths:
+            _save(figure, path)
+            _stable(path)
         plt.close(figure)
-    _stable(path)
     return None

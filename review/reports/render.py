@@ -111,14 +111,14 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
                     result.notes.append("table-cmo-<topic>: no theory topics yet, so no C-M-O tables "
                                         "(protocols/theories.yaml)")
             else:
-                for name, draw in (("mmat-traffic-light", lambda p: mmat_plot(loaded, "traffic-light", p)),
-                                   ("mmat-summary", lambda p: mmat_plot(loaded, "summary", p)),
-                                   ("evidence-matrix", lambda p: evidence_heatmap(loaded, p))):
-                    note = None
-                    for fmt in fmts:
-                        path = folder / f"plot-{name}.{fmt}"
-                        note = draw(path)
-                        result.files.append(path)
+                for name in ("mmat-traffic-light", "mmat-summary", "evidence-matrix"):
+                    paths = [folder / f"plot-{name}.{fmt}" for fmt in fmts]
+                    if name == "evidence-matrix":
+                        note = evidence_heatmap(loaded, paths)
+                    else:
+                        for path in paths:
+                            note = mmat_plot(loaded, name[5:], path)
+                    result.files.extend(paths)
                     if note:
                         result.notes.append(f"plot-{name}: {note} (placeholder drawn)")
     return result

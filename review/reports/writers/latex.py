@@ -45,7 +45,16 @@ def _widths(table: Table) -> list[float]:
     return [round(usable * w, 3) for w in table.weights()]
 
 
+#: Columns per LaTeX table (a landscape page holds about 25 narrow ones).
+MAX_COLUMNS = 25
+
+
 def render(table: Table) -> str:
+    """The table as a LaTeX fragment (a very wide one cut into parts)."""
+    return "\n".join(_render(part) for part in table.column_chunks(MAX_COLUMNS))
+
+
+def _render(table: Table) -> str:
     width = len(table.columns)
     spec = "".join(
         rf">{{\raggedleft\arraybackslash}}p{{{w}\linewidth}}" if i in table.numeric
