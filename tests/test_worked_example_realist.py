@@ -193,6 +193,7 @@ def test_mmat_categories_8_7_5_3_2_and_4_not_applicable(example: dict[str, Any])
     assert all("Description of process" in (r["not_applicable_reason"] or "") for r in not_applicable)
     # no criterion is answered: the worked example has no full texts to appraise them from
     assert all(r["criteria_rated"] == 0 and not r["answers"] for r in table["reports"])
+    assert Counter(r["status"] for r in table["reports"]) == {"not-appraised": 25, "not-applicable": 4}
 
 
 def test_theory_counts_per_topic(example: dict[str, Any]) -> None:
