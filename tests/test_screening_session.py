@@ -45,8 +45,9 @@ def test_session_include_exclude_maybe_undo_note_skip_quit_then_resume(ws, cli):
     assert "relevant records remaining: estimated after 7 more decisions" in result.output
     assert "Exclusion reason" in result.output and "E-POP-1" in result.output
     assert f"Undone: your maybe on work {c}" in result.output
-    assert "Note kept with your decision on this work: looks relevant" in result.output
-    assert "4 decisions saved this session; 3 of 14 title-abstract works screened by alice" in result.output
+    assert "Note added; it is saved with the decision you make on this work: looks relevant" in result.output
+    # the undone "maybe" is not counted: 3 decisions in force
+    assert "3 decisions saved this session; 3 of 14 title-abstract works screened by alice" in result.output
 
     got = mine(ws)
     assert {w: (x.decision, x.reason, x.note) for w, x in got.items()} == {

@@ -12,7 +12,12 @@ from typing import Any
 import click
 
 from review.cli.context import State, pass_state
+from review.cli.keys import KeyInput
+from review.cli.progress import progress_bar
 from review.workspace import current_actor
+
+#: The steps ``review.corpus.dedup.dedup`` reports: loading, keys, duplicates, writing.
+DEDUP_STEPS = 4
 
 _ANSWERS = {
     "y": "same", "yes": "same", "same": "same",
@@ -27,12 +32,6 @@ def _settings(state: State, threshold: float | None) -> Any:
     from review.corpus.dedup.settings import DedupSettings
 
     return DedupSettings.from_workspace(state.workspace()).with_threshold(threshold)
-
-
-def _progress(quiet: bool) -> Any:
-    if quiet or not sys.stderr.isatty():
-        return None
-    return lambda message: click.echo(f"  {message} ...", err=True)
 
 
 def _summary(result: Any) -> str:
@@ -100,8 +99,9 @@ def dedup_group(ctx: click.Context, state: State, threshold: float | None, dry_r
     from review.corpus.dedup import dedup
 
     workspace = state.workspace()
-    result = dedup(workspace.store(), actor=current_actor(actor), settings=_settings(state, threshold),
-                   dry_run=dry_run, progress=_progress(quiet or as_json))
+    with progress_bar("Deduplicating", quiet=quiet or as_json, steps=DEDUP_STEPS) as bar:
+        result = dedup(workspace.store(), actor=current_actor(actor), settings=_settings(state, threshold),
+                       dry_run=dry_run, progress=bar.step if bar.visible else None)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif not quiet:
@@ -174,57 +174,77 @@ def check_command(state: State, actor: str | None) -> None:
     from review.corpus.dedup.check import CheckSession
 
     who = current_actor(actor)
-    session = CheckSession(state.workspace().store(), actor=who, settings=_settings(state, None))
+    store = state.workspace().store()
+    session = CheckSession(store, actor=who, settings=_settings(state, None))
     color = sys.stdout.isatty()
-    total = session.remaining
-    if not total:
+    if not session.remaining:
         click.echo("No uncertain pairs to check.")
         return
-    shown = 0
+    io = KeyInput()
+    answered = skipped = 0  # in this session: the counter is "answered + skipped + 1 of that + remaining"
+    last = ""
     try:
         while True:
             view = session.next()
             if view is None:
-                click.echo("No more uncertain pairs.")
+                later = f" ({skipped} skipped: asked again next time)" if skipped else ""
+                click.echo(f"No more uncertain pairs.{later}")
                 break
-            shown += 1
+            done = answered + skipped
             guard = f", held back by: {view.item.guard}" if view.item.guard else ""
-            click.echo("")
-            click.echo(f"Pair {shown} of about {total} (score {view.item.score:.2f}{guard})")
+            if io.redraw:
+                io.clear()
+                if last:
+                    click.echo(last)
+            else:
+                click.echo("")
+            click.echo(f"Pair {done + 1} of {'about ' if done + session.remaining > done + 1 else ''}"
+                       f"{done + session.remaining} (score {view.item.score:.2f}{guard})")
             click.echo(_side_by_side(view, color))
-            answer = _ask()
+            answer = _ask(io)
             if answer == "quit":
                 break
             if answer == "undo":
                 undone = session.undo()
-                click.echo(f"Undone: records {undone[0]} and {undone[1]} are open again." if undone
-                           else "Nothing to undo.")
-                shown -= 1
+                if undone:
+                    answered = max(answered - 1, 0)
+                    last = f"Undone: records {undone[0]} and {undone[1]} are open again."
+                else:
+                    last = "Nothing to undo."
+                click.echo(last)
                 continue
             if answer == "skip":
                 session.skip(view)
+                skipped += 1
+                last = f"Skipped records {view.item.record_a} and {view.item.record_b}; they are asked again last."
+                click.echo(last)
                 continue
             session.decide(view, answer)
+            answered += 1
             click.echo(f"Saved: {answer}.")
+            last = f"Saved: records {view.item.record_a} and {view.item.record_b} are {answer}."
     finally:
-        if session.changed:
-            result = session.finish()
-            if result is not None:
-                click.echo(f"Works updated: {result.records} records in {result.works} works; "
-                           f"{result.queue_open} uncertain pairs left.")
-    if not session.changed:
-        click.echo(f"{session.remaining} uncertain pairs left.")
+        result = session.finish() if session.changed else None
+    left = _open_pairs(store)  # as `review status` counts them: skipped pairs are still open
+    if result is not None:
+        click.echo(f"Works updated: {result.records} records in {result.works} works; "
+                   f"{left} uncertain pairs left.")
+    else:
+        click.echo(f"{left} uncertain pairs left.")
 
 
-def _ask() -> str:
+def _open_pairs(store: Any) -> int:
+    """Open pairs in the queue, counted as `review status` counts them."""
+    from review.corpus.dedup.queue import open_items
+
+    with store.read() as conn:
+        return len(open_items(conn))
+
+
+def _ask(io: KeyInput) -> str:
     while True:
-        try:
-            raw = click.prompt("Same work? [y]es / [n]o / [s]kip / [u]ndo / [q]uit", default="",
-                               show_default=False)
-        except click.Abort:
-            click.echo("")
-            return "quit"
-        answer = _ANSWERS.get(raw.strip().lower())
+        key = io.key("Same work? [y]es / [n]o / [s]kip / [u]ndo / [q]uit > ")
+        answer = _ANSWERS.get(key)
         if answer:
             return answer
         click.echo("Please answer y, n, s, u or q.")

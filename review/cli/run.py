@@ -6,7 +6,6 @@ import click
 
 from review.cli.context import State, pass_state
 from review.errors import InputError, ReviewError
-from review.pipeline import run
 from review.status import collect_status, format_status
 from review.steps import StepResult
 
@@ -34,6 +33,8 @@ def run_command(state: State, fresh: bool, actor: str | None, quiet: bool) -> No
         review run
         review -C my-review run --fresh
     """
+    from review.pipeline import run  # here: the stages import pandas, scikit-learn, ...
+
     workspace = state.workspace()
     echo = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     steps = run(workspace, actor=actor, fresh=fresh, progress=echo)

@@ -9,54 +9,17 @@ line, so a session can be scripted: ``printf 'i\\ne\\n2\\nq\\n' | review screen 
 from __future__ import annotations
 
 import shutil
-import sys
 from typing import Any
 
 import click
 
+from review.cli.keys import KeyInput
 from review.errors import ReviewError
 from review.screening.queue import Progress
 from review.screening.session import ScreeningSession, render_work
 
 KEYS = "[i]nclude  [e]xclude  [m]aybe  [n]ote  [u]ndo  [s]kip  [q]uit"
 COLOURS = {"include": "green", "exclude": "red"}
-
-
-class _Input:
-    """Keys and lines from the terminal, or lines from a pipe."""
-
-    def __init__(self) -> None:
-        self.stream = sys.stdin  # CliRunner replaces it, so tests can type
-        self.tty = self.stream.isatty()
-
-    def key(self, prompt: str) -> str:
-        click.echo(prompt, nl=False)
-        if self.tty:
-            try:
-                char = click.getchar()
-            except (KeyboardInterrupt, EOFError, click.Abort):
-                char = "q"
-            char = "q" if char in ("\x03", "\x04") else char
-            click.echo(char if char.isprintable() else "")
-            return char.lower()
-        line = self.stream.readline()
-        if not line:  # end of input: stop, everything is saved already
-            click.echo("")
-            return "q"
-        value = line.strip()
-        click.echo(value)
-        return value[:1].lower()
-
-    def line(self, prompt: str) -> str | None:
-        if self.tty:
-            try:
-                return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=": ")).strip()
-            except click.Abort:
-                return None
-        click.echo(f"{prompt}: ", nl=False)
-        line = self.stream.readline()
-        click.echo(line.strip())
-        return line.strip() if line else None
 
 
 def _progress_line(progress: Progress) -> str:
@@ -70,7 +33,7 @@ def _progress_line(progress: Progress) -> str:
 _CANCEL = object()
 
 
-def _choose_reason(io: _Input, session: ScreeningSession, note: str | None) -> tuple[Any, str | None]:
+def _choose_reason(io: KeyInput, session: ScreeningSession, note: str | None) -> tuple[Any, str | None]:
     """Ask for the exclusion reason by number; returns (reason or None or _CANCEL, note)."""
     criteria = session.criteria
     full_text = session.stage == "full-text"
@@ -108,8 +71,11 @@ def _choose_reason(io: _Input, session: ScreeningSession, note: str | None) -> t
     return chosen.id, note
 
 
-def _screen_one(io: _Input, session: ScreeningSession, work_id: int) -> str:
-    """Read keys for one work until it is decided, skipped, undone or the reviewer quits."""
+def _screen_one(io: KeyInput, session: ScreeningSession, work_id: int) -> tuple[str, Any]:
+    """Read keys for one work until it is decided, skipped, undone or the reviewer quits.
+
+    Returns the outcome and, after an undo, the withdrawn decision.
+    """
     note: str | None = None
     while True:
         key = io.key(f"{KEYS} > ")
@@ -118,35 +84,35 @@ def _screen_one(io: _Input, session: ScreeningSession, work_id: int) -> str:
                 decision = "include" if key == "i" else "maybe"
                 session.decide(work_id, decision, note=note)
                 click.echo(f"Saved: {decision}.")
-                return "decided"
+                return "decided", None
             if key == "e":
                 reason, note = _choose_reason(io, session, note)
                 if reason is _CANCEL:
                     continue
                 session.decide(work_id, "exclude", reason=reason, note=note)
                 click.echo(f"Saved: exclude{f' ({reason})' if reason else ''}.")
-                return "decided"
+                return "decided", None
             if key == "n":
                 note = io.line("Note") or note
                 if note:
-                    click.echo(f"Note kept with your decision on this work: {note}")
+                    click.echo(f"Note added; it is saved with the decision you make on this work: {note}")
             elif key == "u":
                 undone = session.undo()
                 if undone is None:
                     click.echo("Nothing to undo.")
                     continue
                 click.echo(f"Undone: your {undone.decision} on work {undone.work_id}; it is shown again.")
-                return "undone"
+                return "undone", undone
             elif key == "s":
                 session.skip(work_id)
-                return "skipped"
+                return "skipped", None
             elif key == "q":
-                return "quit"
+                return "quit", None
             else:
                 click.echo(f"Keys: {KEYS}")
         except ReviewError as exc:  # e.g. the work changed under us; nothing was written
             click.echo(f"Error: {exc}", err=True)
-            return "error"
+            return "error", None
 
 
 def run_session(settings: Any, *, stage: str, reviewer: str, seed: int = 0) -> None:
@@ -156,30 +122,44 @@ def run_session(settings: Any, *, stage: str, reviewer: str, seed: int = 0) -> N
         settings.store, stage=stage, reviewer=reviewer, reviewers=settings.reviewers or None,
         reviewers_per_work=settings.reviewers_per_work, criteria=settings.criteria, seed=seed,
     )
-    io = _Input()
+    io = KeyInput()
     width = max(min(shutil.get_terminal_size((90, 24)).columns, 100) - 2, 40)
 
     def mark(kind: str, text: str) -> str:
         return click.style(text, fg=COLOURS[kind], bold=True)
 
     blinded = " (blinded: other reviewers' decisions are hidden)" if settings.reviewers_per_work > 1 else ""
-    click.echo(f"Screening {stage} as {reviewer}{blinded}. Every decision is saved at once.")
-    made = 0
+    header = f"Screening {stage} as {reviewer}{blinded}. Every decision is saved at once."
+    click.echo(header)
+    decided: set[int] = set()  # works decided in this session (an undo takes one back out)
+    last = ""
     while True:
         work = session.next_work()
         if work is None:
             click.echo(f"Your {stage} queue is empty: nothing left for you to screen.")
             break
+        if io.redraw:
+            io.clear()
+            click.echo(header)
+            if last:
+                click.echo(last)
         click.echo("-" * width)
         click.echo(click.style(_progress_line(session.progress()), dim=True))
         click.echo("")
         for line in render_work(work, width=width, include=include, exclude=exclude, mark=mark,
                                 title_style=lambda text: click.style(text, bold=True)):
             click.echo(line)
-        outcome = _screen_one(io, session, work.id)
+        outcome, undone = _screen_one(io, session, work.id)
         if outcome == "quit":
             break
-        made += outcome == "decided"
+        if outcome == "decided":
+            decided.add(work.id)
+            last = f"Saved your decision on work {work.id}."
+        elif outcome == "undone":
+            decided.discard(undone.work_id)
+            last = f"Undone: your {undone.decision} on work {undone.work_id}."
+        elif outcome == "skipped":
+            last = f"Skipped work {work.id}; it comes back after the others."
     progress = session.progress()
-    click.echo(f"{made} decisions saved this session; {progress.screened} of {progress.total} "
+    click.echo(f"{len(decided)} decisions saved this session; {progress.screened} of {progress.total} "
                f"{stage} works screened by {reviewer}. Run the same command to resume.")

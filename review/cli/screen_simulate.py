@@ -6,11 +6,11 @@ A thin layer over :func:`review.screening.simulate.simulate`; needs no workspace
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from review.cli.progress import progress_bar
 from review.errors import InputError
 
 
@@ -60,24 +60,12 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
     from review.screening.simulate import plot_curve, write_curve_csv
     from review.screening.simulate import simulate as run
 
-    bars: list = []
-
-    def tick(found: int, relevant: int) -> None:
-        if not bars:
-            bars.append(click.progressbar(length=relevant, label="Relevant records found",
-                                          file=sys.stderr))
-            bars[0].__enter__()
-        bars[0].update(found - bars[0].pos)
-
-    show_bar = not (quiet or as_json) and sys.stderr.isatty()
     try:
-        result = run(labelled, label_column=label_column, seed=seed, retrain_every=retrain_every,
-                     full=full, progress=tick if show_bar else None)
+        with progress_bar("Relevant records found", quiet=quiet or as_json) as bar:
+            result = run(labelled, label_column=label_column, seed=seed, retrain_every=retrain_every,
+                         full=full, progress=bar.callback)
     except InputError as e:
         raise BadInput(str(e)) from e
-    finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
 
     written: list[Path] = []
     if out_dir is not None:
