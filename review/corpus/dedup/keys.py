@@ -300,7 +300,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     )
 
 
-_LEAD_LETTERS = re.compile(r"^[a-z]+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def recurring_titles(titles: Sequence[str], pages: Sequence[str], dois: Sequence[str], at_least: int = 3) -> np.ndarray:
@@ -309,23 +309,28 @@ def recurring_titles(titles: Sequence[str], pages: Sequence[str], dois: Sequence
     The copies of one article that several databases export start on one page (give or take
     a supplement's letter) and carry one DOI; a title found at three or more places is an
     item a journal prints again and again ("Introduction to the special issue"), whatever
-    its wording. Computed on hashes with numpy, so it costs little at a million records.
+    its wording. Only titles held by ``at_least`` records are looked at, on hashes, so it
+    costs little at a million records.
     """
     n = len(titles)
     out = np.zeros(n, dtype=bool)
     if n < at_least:
         return out
-    th = np.fromiter((hash(t) if t else 0 for t in titles), dtype=np.int64, count=n)
+    th = np.fromiter(map(hash, titles), dtype=np.int64, count=n)
+    th[np.fromiter(map(len, titles), dtype=np.int64, count=n) == 0] = 0
+    heads, inverse, counts = np.unique(th, return_inverse=True, return_counts=True)
+    idx = np.flatnonzero((counts[inverse] >= at_least) & (th != 0))
+    if not len(idx):
+        return out
     for values in (pages, dois):
-        vh = np.fromiter((hash(_LEAD_LETTERS.sub("", v)) if v else 0 for v in values), dtype=np.int64, count=n)
-        idx = np.flatnonzero((th != 0) & (vh != 0))
-        if len(idx) < at_least:
-            continue
-        pairs = np.unique(np.stack([th[idx], vh[idx]], axis=1), axis=0)
-        heads, counts = np.unique(pairs[:, 0], return_counts=True)
-        many = heads[counts >= at_least]
+        vh = np.fromiter((hash(values[i].lstrip(_LETTERS)) if values[i] else 0 for i in idx.tolist()),
+                         dtype=np.int64, count=len(idx))
+        keep = vh != 0
+        pairs = np.unique(np.stack([th[idx][keep], vh[keep]], axis=1), axis=0)
+        many_heads, many_counts = np.unique(pairs[:, 0], return_counts=True)
+        many = many_heads[many_counts >= at_least]
         if len(many):
-            out |= np.isin(th, many)
+            out[idx] |= np.isin(th[idx], many)
     return out
 
 

@@ -78,7 +78,7 @@ _RECURRING = re.compile(
     r"obituary|obituaries|in memoriam|"
     r"(conference |meeting |congress |poster |oral )?(abstracts?|proceedings|presentations)|"
     r"acknowledge?ments?( (to|of)( the)? reviewers)?|reviewers? (list|acknowledge?ments?)|"
-    r"(list of|thank you to our|thanks to) (our )?reviewers|"
+    r"(list of|thank you to (our|or)|thanks to) ((our|or) )?reviewers|"  # title keys spell "our" as "or"
     r"masthead|(table of )?contents|(author |subject |cumulative )?index|news|announcements?|calendar|"
     r"call for papers|commentary|comment|front matter|back matter|(about |on )?(the )?cover|"
     r"upcoming (events|meetings)|classified|miscellany|notes|short notes|current literature|"
@@ -88,12 +88,27 @@ _RECURRING = re.compile(
 )
 
 
+# the words a recurring title can start with (a cheap first test before the pattern)
+_RECURRING_FIRST = frozenset(
+    "the guest invited special issue journal board editorial editor editors chair president presidents a "
+    "word note letter message remarks greetings notes comments from in inside this highlights highlight an "
+    "introduction introductory overview preface foreword prologue epilogue afterword book books review new "
+    "letters correspondence reply response author authors corrigendum corrigenda erratum errata correction "
+    "corrections retraction expression obituary obituaries conference meeting congress poster oral abstract "
+    "abstracts proceedings presentations acknowledgement acknowledgements acknowledgment acknowledgments "
+    "reviewer reviewers list thank thanks masthead table contents subject cumulative index news announcement "
+    "announcements calendar call commentary comment front back about on cover upcoming classified miscellany "
+    "short current research information instructions".split())
+
+
 def is_recurring_title(words: str) -> bool:
     """An item printed under the same title in issue after issue ("Editorial", "Editor's
     comments", "In this issue", "Introduction to the special issue", "Book reviews",
     "Letters", "Corrigendum", "Preface", "Conference abstracts"...); ``words`` is the
     title key. Such a title says nothing about which issue's item a record is."""
-    return bool(words) and len(words) < 90 and bool(_RECURRING.match(words))
+    if not words or len(words) >= 90 or words.split(" ", 1)[0] not in _RECURRING_FIRST:
+        return False
+    return bool(_RECURRING.match(words))
 
 
 def is_conference_abstract(record_type: str | None, volume: str | None, issue: str | None,
