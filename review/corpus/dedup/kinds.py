@@ -89,16 +89,21 @@ _RECURRING = re.compile(
 
 
 # the words a recurring title can start with (a cheap first test before the pattern)
-_RECURRING_FIRST = frozenset(
-    "the guest invited special issue journal board editorial editor editors chair president presidents a "
-    "word note letter message remarks greetings notes comments from in inside this highlights highlight an "
-    "introduction introductory overview preface foreword prologue epilogue afterword book books review new "
-    "letters correspondence reply response author authors corrigendum corrigenda erratum errata correction "
-    "corrections retraction expression obituary obituaries conference meeting congress poster oral abstract "
-    "abstracts proceedings presentations acknowledgement acknowledgements acknowledgment acknowledgments "
-    "reviewer reviewers list thank thanks masthead table contents subject cumulative index news announcement "
-    "announcements calendar call commentary comment front back about on cover upcoming classified miscellany "
-    "short current research information instructions".split())
+_RECURRING_FIRST = frozenset([
+    "the", "guest", "invited", "special", "issue", "journal", "board", "editorial", "editor", "editors",
+    "chair", "president", "presidents", "a", "word", "note", "letter", "message", "remarks",
+    "greetings", "notes", "comments", "from", "in", "inside", "this", "highlights", "highlight", "an",
+    "introduction", "introductory", "overview", "preface", "foreword", "prologue", "epilogue",
+    "afterword", "book", "books", "review", "new", "letters", "correspondence", "reply", "response",
+    "author", "authors", "corrigendum", "corrigenda", "erratum", "errata", "correction", "corrections",
+    "retraction", "expression", "obituary", "obituaries", "conference", "meeting", "congress", "poster",
+    "oral", "abstract", "abstracts", "proceedings", "presentations", "acknowledgement",
+    "acknowledgements", "acknowledgment", "acknowledgments", "reviewer", "reviewers", "list", "thank",
+    "thanks", "masthead", "table", "contents", "subject", "cumulative", "index", "news", "announcement",
+    "announcements", "calendar", "call", "commentary", "comment", "front", "back", "about", "on",
+    "cover", "upcoming", "classified", "miscellany", "short", "current", "research", "information",
+    "instructions"
+])
 
 
 def is_recurring_title(words: str) -> bool:
