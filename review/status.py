@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from review.appraisal.summary import status_summary as appraisal_summary
 from review.corpus.dedup.summary import status_summary as dedup_summary
 from review.extraction.summary import status_summary as extraction_summary
 from review.screening.summary import status_summary as screening_summary
@@ -26,6 +27,7 @@ STAGE_SUMMARIES: list[Callable[[Connection], dict[str, Any]]] = [
     dedup_summary,
     screening_summary,
     studies_summary,
+    appraisal_summary,
     extraction_summary,
     theories_summary,
 ]

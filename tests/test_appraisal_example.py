@@ -317,3 +317,31 @@ def test_plot_command_writes_both_plots(ws: Path, tmp_path: Path) -> None:
     svg = (tmp_path / "f" / "plot-mmat-traffic-light.svg").read_text(encoding="utf-8")
     assert "Anderson (2013)" in svg and "Not appraisable with this instrument" in svg
     assert (tmp_path / "f" / "plot-mmat-summary.svg").is_file()
+
+
+def test_dual_appraisal_status_and_workspace_instrument(ws: Path, tmp_path: Path) -> None:
+    config = ws / "review.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[appraisal]\nreviewers_per_report = 2\n',
+                      encoding="utf-8")
+    rows = [row(24, i, "yes", reviewer="SA") for i in ("S1", "S2", "1.1", "1.2", "1.3", "1.4", "1.5")]
+    assert review("-C", str(ws), "appraise", "import", str(write_sheet(tmp_path / "sa.csv", rows)))[0] == 0
+    report = next(r for r in table(ws)["reports"] if r["report"] == 24)
+    assert report["status"] == "partial" and report["answers"]["S1"]["answer"] is None  # awaiting JM
+    rows = [row(24, i, "yes", reviewer="JM") for i in ("S1", "S2", "1.1", "1.2", "1.3", "1.4", "1.5")]
+    assert review("-C", str(ws), "appraise", "import", str(write_sheet(tmp_path / "jm.csv", rows)))[0] == 0
+    report = next(r for r in table(ws)["reports"] if r["report"] == 24)
+    assert report["status"] == "appraised" and report["criteria_met"] == 5
+    code, output = review("-C", str(ws), "status", "--json")
+    counts = json.loads(output)["stages"]["appraisal"]
+    assert (counts["included reports"], counts["appraised"], counts["not applicable"]) == (29, 1, 4)
+    # a workspace instrument, chosen in review.toml
+    folder = ws / "protocols" / "appraisal"
+    folder.mkdir()
+    shutil.copy(DATA / "custom_instrument.yaml", folder / "casp.yaml")
+    config.write_text(config.read_text(encoding="utf-8").replace("reviewers_per_report = 2",
+                                                                 'instrument = "casp-lite"'), encoding="utf-8")
+    rows = [row(1, "A1", "no", category="A", instrument="casp-lite", reviewer="JM")]
+    code, output = review("-C", str(ws), "appraise", "import", str(write_sheet(tmp_path / "c.csv", rows)))
+    assert code == 2 and f"{tmp_path / 'c.csv'}:2: instrument: report 1 is already appraised with mmat-2018" in output
+    data = table(ws)
+    assert data["instrument"]["id"] == "casp-lite" and [c["id"] for c in data["categories"]] == ["A", "B"]

@@ -71,9 +71,9 @@ def plot_traffic_light(table: dict[str, Any], path: str | Path) -> Path:
     """Reports x criteria (screening questions, then the category's five), by category."""
     plt = _pyplot()
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Circle
 
     sections = _sections(table)
+    cells: dict[str | None, list[tuple[float, float]]] = {}  # answer -> circle centres (drawn at once)
     screening = [s["id"] for s in table["screening"]]
     na = [r for r in table["reports"] if r["status"] == "not-applicable"]
     columns = len(screening) + max((len(c["items"]) for c in table["categories"]), default=5)
@@ -93,12 +93,8 @@ def plot_traffic_light(table: dict[str, Any], path: str | Path) -> Path:
         for report in rated:
             ax.text(-LABELS + 0.1, y, _label(report, category), fontsize=9, va="center")
             for x, item in enumerate([*screening, *category["items"]]):
-                entry = report["answers"].get(item) or {}
-                answer = entry.get("answer")
-                ax.add_patch(Circle((x + 0.5, y), 0.36, facecolor=COLOURS.get(answer, "#ffffff"),
-                                    edgecolor="#555555", linewidth=0.7))
-                ax.text(x + 0.5, y, MARKS.get(answer, ""), fontsize=10, ha="center", va="center",
-                        color="white" if answer in ("yes", "no", "conflict") else "black", weight="bold")
+                answer = (report["answers"].get(item) or {}).get("answer")
+                cells.setdefault(answer if answer in COLOURS else None, []).append((x + 0.5, y))
             y += 1.0
         y += 0.35
     if na:
@@ -113,6 +109,17 @@ def plot_traffic_light(table: dict[str, Any], path: str | Path) -> Path:
     if not sections and not na:
         ax.text(0.1, y, "No report has been appraised yet.", fontsize=10, va="center")
         y += 1.0
+    dot = (0.72 * UNIT * 72) ** 2  # a circle 0.72 rows wide, in points squared
+    for answer, points in cells.items():
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        ax.scatter(xs, ys, s=dot, c=COLOURS[answer], edgecolors="#555555", linewidths=0.7, zorder=2)
+        if answer in ("yes", "no"):
+            ax.scatter(xs, ys, s=dot * 0.28, marker="+" if answer == "yes" else "_", c="white", linewidths=2.2,
+                       zorder=3)
+        elif answer in ("cant-tell", "conflict"):
+            for x, y_ in points:
+                ax.text(x, y_, MARKS[answer], fontsize=10, ha="center", va="center", weight="bold", zorder=3,
+                        color="white" if answer == "conflict" else "black")
     handles = [Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=COLOURS[k],
                       markeredgecolor="#555555", label=NAMES[k]) for k in ("yes", "no", "cant-tell", "conflict", None)]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=5, frameon=False, fontsize=9)

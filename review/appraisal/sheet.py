@@ -168,6 +168,11 @@ def _check_groups(rows: list[_Row], state: dict[int, ReportAppraisals], problems
     tools: dict[int, tuple[str, int]] = {}
     for row in rows:
         groups.setdefault((row.report, row.reviewer, row.kind), []).append(row)
+        recorded = state.get(row.report, ReportAppraisals(row.report)).instrument
+        if recorded and recorded != row.instrument.id:
+            problems.add(row.line, "instrument", f"report {row.report} is already appraised with {recorded}; "
+                         "one report, one instrument")
+            continue
         first = tools.setdefault(row.report, (row.instrument.id, row.line))
         if first[0] != row.instrument.id:
             problems.add(row.line, "instrument", f"report {row.report} is appraised with {first[0]} "

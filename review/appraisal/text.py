@@ -11,6 +11,9 @@ SYMBOLS = {"yes": "\u2713", "no": "\u2717", "cant-tell": "?", "conflict": "!", N
 def render_table(table: dict[str, Any], *, comments: bool = False) -> str:
     """Reports as rows, criteria as columns (✓ ✗ ? n/a; ! = reviewers disagree; · = not rated)."""
     lines = [f"{table['instrument']['name']}, version {table['instrument']['version']}"]
+    if not table["reports"]:
+        return "\n".join([*lines, "No included reports yet: appraisal starts with the reports included at full "
+                           "text (review screen --stage full-text)."])
     screening = [s["id"] for s in table["screening"]]
     reports = table["reports"]
     width = max([len(r["citation"]) + len(str(r["report"])) + 3 for r in reports] + [20])
