@@ -168,6 +168,21 @@ def report(runs: list[dict]) -> None:
         print()
 
 
+def add_cached_asreview(runs: list[dict], cache: Path) -> None:
+    """Fill in ASReview's side of saved runs from the cache where it was missing."""
+    for run in runs:
+        if "asreview" in run:
+            continue
+        name, _, column = run["set"].partition(":")
+        path = cache / "asreview" / f"{name}-{column or 'label_included'}-{run['seed']}.json"
+        if path.exists():
+            theirs = json.loads(path.read_text(encoding="utf-8"))
+            labels = np.array(run["labels"])
+            run["order_asreview"] = theirs["order"]
+            run["asreview"] = {**metrics(theirs["order"], labels), "seconds": theirs["seconds"]}
+            run["calibration_asreview"] = calibration(theirs["order"], labels)
+
+
 def plot(runs: list[dict], path: Path) -> None:
     """Recall curves, one panel per set: ours and ASReview, every seed."""
     import matplotlib
@@ -222,10 +237,12 @@ def main() -> None:
     parser.add_argument("--no-asreview", action="store_true", help="ours only (cached ASReview runs still shown)")
     parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write every run here")
     parser.add_argument("--plot", type=Path, default=None, help="write the recall curves here (PNG)")
-    parser.add_argument("--report", type=Path, default=None, help="re-print a saved --json, run nothing")
+    parser.add_argument("--report", type=Path, nargs="+", default=None,
+                        help="re-print saved --json files (runs of several are merged), run nothing")
     args = parser.parse_args()
     if args.report:
-        runs = json.loads(args.report.read_text(encoding="utf-8"))
+        runs = [run for path in args.report for run in json.loads(path.read_text(encoding="utf-8"))]
+        add_cached_asreview(runs, cache_dir(args.cache))
         report(runs)
         if args.plot:
             plot(runs, args.plot)
@@ -260,9 +277,9 @@ def main() -> None:
             if "asreview" in run:
                 line += f", asreview {run['asreview']['wss_at_95']:.3f}"
             print(line, flush=True)
+            if args.json_out:  # after every run: a long benchmark stopped early keeps what it did
+                args.json_out.write_text(json.dumps(runs) + "\n", encoding="utf-8")
     print(f"\n{time.perf_counter() - started:.0f} s in all\n")
-    if args.json_out:
-        args.json_out.write_text(json.dumps(runs) + "\n", encoding="utf-8")
     report(runs)
     if args.plot:
         plot(runs, args.plot)

@@ -102,11 +102,11 @@ class Ranker:
     MODELS = ("svm", "svm+nb", "nb")
     #: Irrelevant decisions the SVM trains on at most (keeps a retrain fast at 10,000 records).
     SVM_MAX_IRRELEVANT = 1500
-    #: The SVM's regularisation (ASReview's "elas_u4" value) and balance ratio: relevant
-    #: decisions together weigh 20 times the irrelevant ones (elas_u4: 9.8); 20 beat 9.8 on
-    #: every benchmark set (docs/screening-prioritisation.md).
+    #: The SVM's regularisation and balance ratio (relevant decisions together weigh
+    #: ``SVM_RATIO`` times the irrelevant ones): ASReview's "elas_u4" values, which the
+    #: leave-one-review-out benchmark over ten reviews kept (docs/screening-prioritisation.md).
     SVM_C = 0.11
-    SVM_RATIO = 20.0
+    SVM_RATIO = 9.8
     #: Naive Bayes' smoothing and balance ratio (ASReview's "elas_u3").
     NB_ALPHA = 3.822
     NB_RATIO = 1.2
