@@ -91,7 +91,8 @@ def add_fragment(workspace: Workspace, work_id: int, links: dict[str, str], *, c
            "theories": ";".join(f"{theory}:{direction}" for theory, direction in links.items()),
            "context": context, "mechanism_resource": resource, "mechanism_reasoning": reasoning,
            "outcome": outcome}
-    fragment_id, state = add_fragment_to(workspace.store(), raw, root=workspace.root, actor="alice")
+    recorded = add_fragment_to(workspace.store(), raw, root=workspace.root, actor="alice")
+    fragment_id, state = recorded[0], recorded[1]  # (id, created | updated | unchanged, ...)
     assert state == "created"
     if deleted:
         delete_fragments(workspace.store(), [fragment_id], actor="alice", reason="test")

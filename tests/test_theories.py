@@ -138,6 +138,7 @@ def test_add_refine_and_history_through_the_cli(cli, model: Workspace) -> None:
     (("add", "X1", "--topic", "positive", "--label", "New", "--fragment", "seven"),
      "--fragment: 'seven' is not a fragment id"),
     (("add", "--topic", "positive", "--label", "New"), "ID: give the theory's id"),
+    (("add", "X1", "--topic", "positive"), "--label: a theory needs a label, or at least one of"),
     (("refine", "T9", "--add-context", "X", "--reason", "R"), "ID: no theory 'T9'"),
     (("refine", "T1", "--outcome", "Chooses peer support", "--reason", "R"), "nothing to change"),
     (("refine", "T1", "--add-outcome", "X", "--reason", " "), "--reason: say why"),
@@ -151,6 +152,13 @@ def test_bad_commands_exit_2_and_write_nothing(cli, model: Workspace, args: tupl
     assert message in result.output
     assert (rows(model), rows(model, schema.events)) == before
     assert not model.path(*LOG.split("/")).exists()
+
+
+def test_a_theory_without_a_label_is_named_by_its_mechanism(cli, model: Workspace) -> None:
+    result = cli("theories", "add", "--id", "N9", "--topic", "negative", "--context", "Isolated",
+                 "--mechanism-reasoning", "Feels pressured to talk", "--outcome", "Discomfort")
+    assert result.exit_code == 0, result.output
+    assert versions(model, "N9")[0].label == "Feels pressured to talk"
 
 
 def test_a_deleted_fragment_cannot_motivate_a_change(cli, model: Workspace) -> None:

@@ -99,14 +99,14 @@ def _cmo_options(prefix: str, verb: str):
 @click.argument("theory_id", metavar="[ID]", required=False)
 @click.option("--id", "id_option", help="The new theory's id (or give it as ID).")
 @click.option("--topic", required=True, help="Its topic (a topic id of protocols/theories.yaml).")
-@click.option("--label", required=True, help="A one-line statement of the theory.")
+@click.option("--label", help="A one-line statement of the theory (default: its mechanism, else outcome, else context).")
 @_cmo_options("", "The")
 @click.option("--reason", default="", help="Why it was added (kept with the version).")
 @click.option("--fragment", "--fragments", "fragment", multiple=True,
               help="A fragment id that motivated it (repeat, or join ids with ',').")
 @click.option("--actor", help="Who adds it (default: $REVIEW_ACTOR or login name).")
 @pass_state
-def add_command(state: State, theory_id: str | None, id_option: str | None, topic: str, label: str,
+def add_command(state: State, theory_id: str | None, id_option: str | None, topic: str, label: str | None,
                 context: str | None, mechanism_resource: str | None, mechanism_reasoning: str | None,
                 outcome: str | None, reason: str, fragment: tuple[str, ...], actor: str | None) -> None:
     """Add an inductive theory: a C-M-O configuration the initial model did not anticipate.
@@ -126,7 +126,7 @@ def add_command(state: State, theory_id: str | None, id_option: str | None, topi
     workspace = state.workspace()
     cmo = {"context": context or "", "mechanism_resource": mechanism_resource or "",
            "mechanism_reasoning": mechanism_reasoning or "", "outcome": outcome or ""}
-    version = add_theory(workspace, _theory_id(theory_id, id_option), topic=topic, label=label, cmo=cmo,
+    version = add_theory(workspace, _theory_id(theory_id, id_option), topic=topic, label=label or "", cmo=cmo,
                          reason=reason, fragments=_fragment_ids(fragment), actor=current_actor(actor))
     click.echo(f"Added {version.theory_id} ({topic}, inductive) version 1; logged in extraction/theory-changes.csv")
 

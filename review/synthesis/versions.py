@@ -217,8 +217,12 @@ def record_inductive(conn: Connection, *, theory_id: str, topic: str, label: str
         raise NotFound(f"unknown topic {topic!r} (topics: {', '.join(topics) or 'none: load protocols/theories.yaml'})",
                        field="--topic")
     values = {"label": _clean(label), **{name: _clean(cmo.get(name)) for name in CMO}}
+    if not values["label"]:  # named by what it says: its mechanism, else its outcome, else its context
+        values["label"] = next((values[n] for n in ("mechanism_reasoning", "mechanism_resource", "outcome",
+                                                    "context") if values[n]), "")
     if not values["label"]:
-        raise InputError("a theory needs a label", field="--label")
+        raise InputError("a theory needs a label, or at least one of context, mechanism or outcome",
+                         field="--label")
     stamp = at or now()
     position = (conn.execute(select(func.max(theories.c.position))).scalar() or 0) + 1
     conn.execute(insert(theories).values(id=theory_id, topic=topic, origin="inductive", position=position,
