@@ -43,14 +43,15 @@ def extract_group() -> None:
 @click.option("--quote", required=True, help="The verbatim passage.")
 @click.option("--location", help="Where it is: 'p. 4', 'Results, paragraph 2', ...")
 @click.option("--context", help="C: the context the passage shows.")
-@click.option("--resource", "mechanism_resource", help="M: the resource offered.")
-@click.option("--reasoning", "mechanism_reasoning", help="M: the reasoning or reaction it triggers.")
+@click.option("--resource", "--mechanism-resource", "mechanism_resource", help="M: the resource offered.")
+@click.option("--reasoning", "--mechanism-reasoning", "mechanism_reasoning",
+              help="M: the reasoning or reaction it triggers.")
 @click.option("--outcome", help="O: the outcome.")
-@click.option("--theory", "theories", multiple=True, metavar="ID[:DIRECTION]",
+@click.option("--theory", "--theories", "theories", multiple=True, metavar="ID[:DIRECTION]",
               help=f"A theory the fragment bears on; DIRECTION is {', '.join(DIRECTIONS)} (default supports).")
-@click.option("--relevance", type=click.Choice(LEVELS), help="How relevant to the theory.")
+@click.option("--relevance", type=click.Choice(LEVELS, case_sensitive=False), help="How relevant to the theory.")
 @click.option("--relevance-note", help="Why.")
-@click.option("--rigour", type=click.Choice(LEVELS), help="How trustworthy the passage is.")
+@click.option("--rigour", type=click.Choice(LEVELS, case_sensitive=False), help="How trustworthy the passage is.")
 @click.option("--rigour-note", help="Why.")
 @click.option("--coder", help="Who coded it (default: the actor).")
 @click.option("--evidence", type=click.Choice(EVIDENCE), help="primary, or secondary (quoted from another text).")
