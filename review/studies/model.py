@@ -25,7 +25,7 @@ class Study:
     reports: tuple[int, ...] = ()  # work ids, ascending
 
     def to_dict(self) -> dict[str, Any]:
-        return {"study": self.key, "label": self.label, "position": self.position,
+        return {"study": self.key, "key": self.key, "label": self.label, "position": self.position,
                 "characteristics": dict(self.characteristics), "reports": list(self.reports)}
 
 
