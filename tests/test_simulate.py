@@ -72,6 +72,18 @@ def test_simulation_beats_random_and_is_consistent() -> None:
     assert result.checkpoints and all(c.true_remaining > 0 for c in result.checkpoints)
 
 
+def test_stopping_bound_at_checkpoints_holds_and_says_when_it_has_no_figure() -> None:
+    result = simulate(SAMPLE, seed=0)
+    early, later = result.checkpoints[0], result.checkpoints[-1]
+    assert early.screened == 30 and early.high is None and early.estimated_remaining is None
+    assert later.high is not None and later.true_remaining <= later.high
+    output = CliRunner().invoke(simulate_command, [str(SAMPLE), "--quiet"]).output
+    assert f"remaining @ 10.0%     no figure yet (too few decisions); truly {early.true_remaining}" in output
+    assert f"at most {later.high:.0f} (95% bound); truly {later.true_remaining}" in output
+    data = json.loads(CliRunner().invoke(simulate_command, [str(SAMPLE), "--json"]).output)
+    assert data["estimates"][0]["high"] is None and data["estimates"][-1]["high"] == later.high
+
+
 def test_other_label_column_and_retrain_every(tmp_path: Path) -> None:
     result = simulate(SAMPLE, label_column="label_abstract_screening", seed=3, retrain_every=5)
     assert result.relevant == 78 and result.retrain_every == 5 and result.seed == 3

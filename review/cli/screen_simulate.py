@@ -48,7 +48,8 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
     column. Like ASReview, the replay starts from one relevant and one irrelevant record
     drawn with --seed, then screens one record at a time in the model's order, retraining
     after each decision. Reports recall after 10, 25 and 50% of records screened, WSS@95
-    (Cohen et al. 2006) and the number screened to find every relevant record. No
+    (Cohen et al. 2006), the number screened to find every relevant record and, at 10, 25
+    and 50%, the stopping bound on relevant records remaining against the truth. No
     workspace is needed.
 
     Example:
@@ -87,6 +88,11 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
     rows += [("WSS@95", f"{result.wss_at_95:.3f}"),
              ("screened to find all", f"{result.screened_to_find_all} of {result.records} ("
               f"{_percent((result.screened_to_find_all or result.records) / result.records)})")]
+    for check in result.checkpoints:
+        share = _percent(check.screened / result.records)
+        bound = ("no figure yet (too few decisions)" if check.high is None
+                 else f"at most {check.high:.0f} (95% bound)")
+        rows.append((f"remaining @ {share}", f"{bound}; truly {check.true_remaining}"))
     for label, value in rows:
         click.echo(f"  {label:<22}{value}")
     for path in written:
