@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from review.errors import NotFound
@@ -70,26 +70,39 @@ def current_fragments(conn: Connection, *, report: int | None = None) -> list[Fr
     return [Fragment.from_row(row, links.get(row.id, [])) for row in rows]
 
 
+# Built once: an import asks these for every row.
+_ONE = select(fragments).where(fragments.c.id == bindparam("fid"))
+_ONE_LINKS = (select(fragment_theories.c.theory_id, fragment_theories.c.direction)
+              .where(fragment_theories.c.fragment_id == bindparam("fid")).order_by(fragment_theories.c.id))
+_SAME = (select(fragments.c.id)
+         .where(fragments.c.deleted_at.is_(None), fragments.c.work_id == bindparam("work_id"),
+                fragments.c.quote == bindparam("quote"), fragments.c.coder == bindparam("coder"))
+         .order_by(fragments.c.id))
+_SAME_AT = _SAME.where(fragments.c.location == bindparam("location"))
+_SAME_NOWHERE = _SAME.where(fragments.c.location.is_(None))
+_INSERT = insert(fragments)
+_INSERT_LINK = insert(fragment_theories)
+
+
 def get_fragment(conn: Connection, fragment_id: int, *, field_name: str = "fragment_id") -> Fragment:
     """One fragment, deleted or not.
 
     Raises:
         NotFound: no fragment has that id.
     """
-    row = conn.execute(select(fragments).where(fragments.c.id == fragment_id)).first()
+    row = conn.execute(_ONE, {"fid": fragment_id}).first()
     if row is None:
         raise NotFound(f"no fragment {fragment_id}", field=field_name)
-    return Fragment.from_row(row, _links(conn, [fragment_id]).get(fragment_id, []))
+    links = [(r.theory_id, r.direction) for r in conn.execute(_ONE_LINKS, {"fid": fragment_id})]
+    return Fragment.from_row(row, links)
 
 
 def find_same(conn: Connection, work_id: int, quote: str, location: str | None, coder: str) -> int | None:
     """The current fragment of this report with this quote, location and coder, if any."""
-    f = fragments.c
-    query = (select(f.id).where(f.deleted_at.is_(None), f.work_id == work_id, f.quote == quote,
-                                f.coder == coder)
-             .where(f.location.is_(None) if location is None else f.location == location)
-             .order_by(f.id))
-    return conn.execute(query).scalars().first()
+    values = {"work_id": work_id, "quote": quote, "coder": coder}
+    if location is None:
+        return conn.execute(_SAME_NOWHERE, values).scalars().first()
+    return conn.execute(_SAME_AT, {**values, "location": location}).scalars().first()
 
 
 def _changes(old: Fragment, values: FragmentValues) -> dict[str, dict[str, Any]]:
@@ -112,8 +125,8 @@ def save_fragment(conn: Connection, values: FragmentValues, *, actor: str,
     """
     stamp = now()
     if fragment_id is None:
-        new_id = conn.execute(insert(fragments).values(
-            **values.columns(), actor=actor, created_at=stamp, updated_at=stamp)).inserted_primary_key[0]
+        new_id = conn.execute(_INSERT, {**values.columns(), "actor": actor, "created_at": stamp,
+                                        "updated_at": stamp}).inserted_primary_key[0]
         _write_links(conn, new_id, values.links)
         Store.log(conn, actor, "fragment.create", "fragment", new_id,
                   {**values.columns(), "theories": values.links, "origin": origin})
@@ -134,9 +147,9 @@ def save_fragment(conn: Connection, values: FragmentValues, *, actor: str,
 
 
 def _write_links(conn: Connection, fragment_id: int, links: list[tuple[str, str]]) -> None:
-    for theory, direction in links:
-        conn.execute(insert(fragment_theories).values(fragment_id=fragment_id, theory_id=theory,
-                                                      direction=direction))
+    if links:
+        conn.execute(_INSERT_LINK, [{"fragment_id": fragment_id, "theory_id": theory, "direction": direction}
+                                    for theory, direction in links])
 
 
 def set_verification(conn: Connection, fragment: Fragment, changes: dict[str, Any], *, actor: str,
