@@ -290,3 +290,31 @@ def test_the_readmes_state_the_counts_the_example_gives(example: dict[str, Any])
         row = re.search(rf"^\| {label} \| (\d+) \| (\d+) ", extraction, re.M)
         assert row, label
         assert (int(row.group(1)), int(row.group(2))) == (topics[key]["theories"], topics[key]["counts"]["supported"])
+
+
+BAD_ROWS = [
+    # (file, text to replace once, replacement, the error's location and message)
+    ("extraction/studies.csv", ",one-to-one,face-to-face,volunteer,", ",one to two,face-to-face,volunteer,",
+     "extraction/studies.csv:3: format: 'one to two' is not one of"),
+    ("extraction/appraisals.csv", "\n29,#2,mmat-2018,3,,,", "\n29,#2,mmat-2018,3,S1,maybe,",
+     "extraction/appraisals.csv:3: answer: 'maybe'"),
+    ("extraction/fragments.csv", "P14;P15;P16", "P14;P99;P16", "fragments.csv:17: theories: unknown theory 'P99'"),
+    ("protocols/theories.yaml", "    topic: positive", "    topic: postive",
+     "protocols/theories.yaml:112: theories[14].topic: unknown topic 'postive'"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), BAD_ROWS, ids=[b[0] for b in BAD_ROWS])
+def test_a_bad_row_in_a_committed_file_stops_the_run_and_writes_nothing(
+        example: dict[str, Any], tmp_path: Path, name: str, old: str, new: str, message: str) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(example["root"], root)
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = database_snapshot(root / "review.db")
+    result = CliRunner().invoke(main, ["-C", str(root), "run"], env={"REVIEW_ACTOR": "tester"})
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert database_snapshot(root / "review.db") == before
