@@ -17,12 +17,17 @@ from pathlib import Path
 MAX_LISTED = 20
 
 
-def repair_lines(text: str, path: Path, pattern: re.Pattern[str], fixed: str, what: str) -> tuple[str, list[str]]:
+def repair_lines(text: str, path: Path, pattern: re.Pattern[str], fixed: str, what: str,
+                 quick: re.Pattern[str] | None = None) -> tuple[str, list[str]]:
     """``text`` with every match of ``pattern`` (multiline, group ``tag``) rewritten as ``fixed``.
 
-    Returns the repaired text and warnings "FILE:LINE: TAG: <what>; read as '...'". A text
-    without such lines is returned as it is (one regex search).
+    ``quick`` is a cheap necessary condition starting with a newline (a literal first
+    character lets the regex engine skip ahead, ten times faster than ``^`` in multiline
+    mode); a text it does not find is returned at once, so a well-formed export costs one
+    fast scan. Returns the repaired text and warnings "FILE:LINE: TAG: <what>; read as '...'".
     """
+    if quick is not None and quick.search(text) is None and quick.search("\n" + text[:300]) is None:
+        return text, []
     first = pattern.search(text)
     if first is None:
         return text, []

@@ -182,6 +182,7 @@ def read_records(
 RIS_TAGS = ["TY", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AU", "AV", "BT", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DO", "DP", "ED", "EP", "ET", "ID", "IS", "J1", "J2", "JA", "JF", "JO", "KW", "L1", "L2", "L3", "L4", "LA", "LB", "LK", "M1", "M2", "M3", "N1", "N2", "NV", "OP", "PB", "PP", "PY", "RI", "RN", "RP", "SE", "SN", "SP", "ST", "T1", "T2", "T3", "TA", "TI", "TT", "U1", "U2", "U3", "U4", "U5", "UR", "VL", "VO", "Y1", "Y2"]
 # a tag whose dash is run into the value ("AU  -Gilles, H"): read strictly, the line would be
 # taken as more text of the previous field
+_DASH_RUN_IN_QUICK = re.compile(r"\n[A-Z][A-Z0-9] {1,3}-[^\s-]")
 _DASH_RUN_IN = re.compile(r"^(?P<tag>" + "|".join(RIS_TAGS) + r") {1,3}-(?=[^\s-])", re.MULTILINE)
 
 
@@ -190,7 +191,8 @@ class RisFormat:
 
     def repair(self, text: str, path: Path) -> tuple[str, list[str]]:
         """A dash run into the value ("AU  -Gilles, H") read as tag and value, with a warning."""
-        return repair_lines(text, path, _DASH_RUN_IN, r"\g<tag>  - ", "no space after the tag's dash")
+        return repair_lines(text, path, _DASH_RUN_IN, r"\g<tag>  - ", "no space after the tag's dash",
+                            _DASH_RUN_IN_QUICK)
 
     def sniff(self, text: str) -> float:
         head = text[:20000]

@@ -34,6 +34,7 @@ _HEADER_TAGS = frozenset({"FN", "VR"})
 KNOWN_TAGS = frozenset(
     ["FN", "VR", "PT", "AU", "AF", "BA", "BF", "CA", "GP", "BE", "TI", "SO", "SE", "BS", "LA", "DT", "CT", "CY", "CL", "SP", "HO", "DE", "ID", "AB", "C1", "C3", "RP", "EM", "RI", "OI", "FU", "FP", "FX", "CR", "NR", "TC", "Z9", "U1", "U2", "PU", "PI", "PA", "SN", "EI", "BN", "J9", "JI", "PD", "PY", "VL", "IS", "PN", "SU", "SI", "MA", "BP", "EP", "AR", "DI", "DL", "D2", "EA", "PG", "WC", "WE", "SC", "GA", "PM", "OA", "HC", "HP", "DA", "UT"])
 # a known tag run into its value ("AUGilles, H"): the rest starts with a letter, a digit or a quote
+_RUN_TOGETHER_QUICK = re.compile(r"\n[A-Z][A-Z0-9][^\s]")
 _RUN_TOGETHER = re.compile(r"^(?P<tag>" + "|".join(sorted(KNOWN_TAGS)) + r")(?=[^\s])", re.MULTILINE)
 
 
@@ -119,7 +120,7 @@ class WosFormat:
 
     def repair(self, text: str, path: Path) -> tuple[str, list[str]]:
         """A tag run into its value ("AUGilles, H") read as tag and value, with a warning."""
-        return repair_lines(text, path, _RUN_TOGETHER, r"\g<tag> ", "tag run into its value")
+        return repair_lines(text, path, _RUN_TOGETHER, r"\g<tag> ", "tag run into its value", _RUN_TOGETHER_QUICK)
 
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
