@@ -64,6 +64,8 @@ def test_prisma_of_the_example_matches_the_seed(example: tuple[Path, str]) -> No
     assert n["total_studies"] == "22"  # ... describing 22 interventions
     assert n["database_specific_results"] == "CINAHL, 46; PubMed, 58; Scopus, 63; PsycInfo, 34"
     assert (n["website_results"], n["organisation_results"], n["citations_results"]) == ("1", "3", "8")
+    svg = (root / "reports" / "prisma.svg").read_text(encoding="utf-8")
+    assert "Identification of studies via other methods" in svg and "Third sector organisations" in svg
 
 
 def test_documents_are_grouped_by_intervention(example: tuple[Path, str]) -> None:

@@ -169,6 +169,7 @@ def test_three_database_import_adds_up(scli, screened: Workspace) -> None:
                  "Reports not retrieved (n\xa0=\xa01)", "Studies included in review (n\xa0=\xa02)"):
         assert text in svg, text
     assert "DRAFT" not in svg and "*" not in svg
+    assert "via other methods" not in svg  # no records from other methods: no empty column
 
 
 def test_csv_has_every_template_row_in_order(scli, screened: Workspace) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -51,8 +52,10 @@ def report_command(state: State, what: tuple[str, ...], formats: str | None, out
         workspace = None
     if source is not None and not what:
         what = ("prisma",)
+    on_terminal = not quiet and sys.stderr.isatty()
     result = report(workspace, what=what or WHAT, formats=formats.split(",") if formats else None,
-                    out=out, draft=draft, source=source)
+                    out=out, draft=draft, source=source,
+                    progress=(lambda line: click.echo(line, err=True)) if on_terminal else None)
     if quiet:
         return
     base = out or (workspace.path("reports") if workspace else Path("."))

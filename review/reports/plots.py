@@ -10,7 +10,7 @@ from review.reports.data import ReviewData
 from review.reports.tables_theories import evidence_counts
 
 PLOT_FORMATS = ("svg", "png")
-_RC = {"svg.hashsalt": "review", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 8}
+_RC = {"svg.hashsalt": "review", "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8}
 
 
 def _save(figure, path: Path) -> None:  # type: ignore[no-untyped-def]

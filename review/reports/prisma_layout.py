@@ -103,6 +103,13 @@ def _list_items(counts: PrismaCounts, key: str, indent: bool = True) -> list[tup
             for name, n in counts.values.get(key, [])]
 
 
+def other_methods(counts: PrismaCounts, config: PrismaConfig) -> bool:
+    """Whether the "other methods" column is drawn: when it has records, or is asked for
+    (``show = ["othstud"]``), and is not hidden."""
+    found = counts.n("website_results") + counts.n("organisation_results") + counts.n("citations_results")
+    return config.on("othstud") and (found > 0 or "othstud" in config.shown)
+
+
 def build_boxes(counts: PrismaCounts, config: PrismaConfig) -> list[Box]:
     """The boxes to draw, before geometry (hidden ones left out)."""
     on = config.on
@@ -138,7 +145,7 @@ def build_boxes(counts: PrismaCounts, config: PrismaConfig) -> list[Box]:
     add("box9", 4, "dbr-side", _excluded_items(counts, config, "dbr_excluded"))
     included = [_item(counts, config, k) for k in ("new_studies", "new_reports") if on(k)]
     add("box10", 5, "dbr", included)
-    if on("othstud"):
+    if other_methods(counts, config):
         other = [(config.label("box11"), False, False)]
         for key, kind in (("website_results", "website_specific_results"),
                           ("organisation_results", "organisation_specific_results"),
@@ -192,7 +199,7 @@ def _wrap(box: Box, width: float) -> list[TextLine]:
 def layout(counts: PrismaCounts, config: PrismaConfig, *, draft: bool = False) -> Layout:
     """Place every box, wrap its text and route the arrows."""
     boxes = build_boxes(counts, config)
-    columns = ["dbr", "dbr-side"] + (["other", "other-side"] if config.on("othstud") else [])
+    columns = ["dbr", "dbr-side"] + (["other", "other-side"] if other_methods(counts, config) else [])
     x = LABEL_W + 16
     xs: dict[str, float] = {}
     for column in columns:
@@ -200,6 +207,9 @@ def layout(counts: PrismaCounts, config: PrismaConfig, *, draft: bool = False) -
         x += WIDTHS[column] + GAP
     width = x - GAP + 12
     for box in boxes:
+        if box.column not in xs:
+            raise ConfigError(f"added box {box.id!r}: column {box.column!r} is not drawn (no records from other "
+                              "methods; add \"othstud\" to show)", field="reports.prisma.boxes")
         box.w = WIDTHS[box.column]
         box.x = xs[box.column]
         box.lines = _wrap(box, box.w)
@@ -222,7 +232,7 @@ def layout(counts: PrismaCounts, config: PrismaConfig, *, draft: bool = False) -
             line.y = box.y + PAD + (i + 0.78) * LINE
     headers = []
     for key, first, last in (("newstud", "dbr", "dbr-side"), ("othstud", "other", "other-side")):
-        if first in xs and config.on(key):
+        if first in xs and (config.on(key) if key == "newstud" else other_methods(counts, config)):
             header = Box(key, 0, first, [(config.label(key), False, False)], kind="header")
             header.x, header.y = xs[first], TOP
             header.w = xs[last] + WIDTHS[last] - xs[first]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from review.errors import InputError
@@ -58,7 +58,8 @@ def build_tables(workspace: Workspace | None, data: review_data.ReviewData) -> l
 
 
 def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: Iterable[str] | None = None,
-           out: Path | None = None, draft: bool = False, source: Path | None = None) -> Rendered:
+           out: Path | None = None, draft: bool = False, source: Path | None = None,
+           progress: Callable[[str], None] | None = None) -> Rendered:
     """Render what was asked into ``out`` (default: the workspace's reports/).
 
     Args:
@@ -67,6 +68,7 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
             them is left out and said so.
         draft: draw the flow diagram even with open counts (marked).
         source: a PRISMA2020 template CSV to draw instead of the database (prisma only).
+        progress: called with a line before each part (the CLI shows it on a terminal).
 
     Raises:
         PrismaIncomplete: the flow diagram has open problems and ``draft`` is False.
@@ -81,7 +83,8 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
     if workspace is None and source is None:
         raise InputError("not in a review workspace (review init), and no --from FILE given")
     chosen = parse_formats(tuple(formats)) if formats is not None else None
-    folder = Path(out) if out is not None else workspace.path("reports")  # type: ignore[union-attr]
+    folder = Path(out) if out is not None else (workspace.path("reports") if workspace else Path("."))
+    say = progress or (lambda _line: None)
     folder.mkdir(parents=True, exist_ok=True)
     result = Rendered()
     for part in wanted:
@@ -91,9 +94,11 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
                                 f"{part} has {', '.join(DEFAULT_FORMATS[part])}")
             continue
         if part == "prisma":
+            say("Checking the PRISMA counts and drawing the flow diagram ...")
             result.extend(render_prisma(workspace, folder, formats=fmts, draft=draft, source=source))
     rest = [p for p in wanted if p != "prisma"]
     if rest and workspace is not None:
+        say("Reading the review for tables and plots ...")
         with workspace.store().read() as conn:
             loaded = review_data.load(workspace, conn)
         env = environment(workspace.root)
@@ -101,6 +106,7 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
             fmts = tuple(f for f in DEFAULT_FORMATS[part] if chosen is None or f in chosen)
             if not fmts:
                 continue
+            say(f"Writing {part} ({', '.join(fmts)}) ...")
             if part == "tables":
                 for table in build_tables(workspace, loaded):
                     for fmt in fmts:
