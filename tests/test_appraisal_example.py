@@ -251,6 +251,7 @@ def test_conflicts_resolve_and_agreement(ws: Path, tmp_path: Path) -> None:
 
 
 def test_record_checks_the_design(ws: Path) -> None:
+    before = counts(ws)
     code, output = review("-C", str(ws), "appraise", "record", "24", "1.1", "yes", "--reviewer", "SA")
     assert code == 2 and "report 24: record its design category first" in output
     code, output = review("-C", str(ws), "appraise", "record", "3", "category", "not-applicable", "--reviewer", "SA")
@@ -259,6 +260,19 @@ def test_record_checks_the_design(ws: Path) -> None:
     assert code == 2 and "report 999 is not an included report" in output
     code, output = review("-C", str(ws), "appraise", "record", "24", "S1", "yes", "--reviewer", "Nobody")
     assert code == 2 and "unknown reviewer 'Nobody'" in output
+    assert counts(ws) == before
+    code, output = review("-C", str(ws), "appraise", "record", "24", "S1", "yes", "--reviewer", "SA")
+    assert code == 0 and "recorded" in output
+    assert counts(ws) == (before[0] + 1, before[1] + 1)  # the answer and its audit-trail event
+    code, output = review("-C", str(ws), "appraise", "record", "24", "S1", "Yes", "--reviewer", "SA")
+    assert "unchanged" in output and counts(ws) == (before[0] + 1, before[1] + 1)
+    store = Store.open(f"sqlite:///{ws / 'review.db'}")
+    try:
+        with store.read() as conn:
+            event = conn.execute(select(schema.events).order_by(schema.events.c.id.desc())).first()
+    finally:
+        store.close()
+    assert (event.action, event.entity_id) == ("appraise", "24") and json.loads(event.detail)["answer"] == "yes"
 
 
 def test_walk_is_blinded_resumable_and_saves_each_answer(ws: Path) -> None:
@@ -269,7 +283,7 @@ def test_walk_is_blinded_resumable_and_saves_each_answer(ws: Path) -> None:
     assert "Are there clear research questions?" in output and "(your answer" not in output
     assert "JM" not in output  # the other reviewer's answers are hidden
     assert "2 of 7 questions answered; still open: 1.1, 1.2, 1.3, 1.4, 1.5" in output
-    code, output = review("-C", str(ws), "appraise", "24", "--reviewer", "SA", input="c\nq\n")
+    code, output = review("-C", str(ws), "appraise", "--reviewer", "SA", "24", input="c\nq\n")
     assert "Design: 1; 2 of 7 questions answered already." in output
     assert output.index("1.1. Is the qualitative approach") < output.index("[y]es")
     report = next(r for r in table(ws)["reports"] if r["report"] == 24)

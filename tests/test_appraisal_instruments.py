@@ -72,6 +72,7 @@ def test_answer_outside_the_set_is_refused() -> None:
 def test_categories_and_mixed_methods_rules() -> None:
     tool = bundled()
     assert check_category(tool, "Qualitative") == "1" and check_category(tool, "n/a") == "not-applicable"
+    assert check_category(tool, "5. Mixed methods") == "5" and check_category(tool, "not applicable") == "not-applicable"
     with pytest.raises(InputError, match="mmat-2018 has no category '6'"):
         check_category(tool, "6")
     assert check_design(tool, "5", ["2", "1"]) == ("1", "2")

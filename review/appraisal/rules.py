@@ -42,6 +42,9 @@ def check_category(instrument: Instrument, raw: str, *, field: str = "category")
     for category in instrument.categories:
         if value.casefold() == category.label.casefold():
             return category.id
+        head, _, rest = value.replace(".", " ", 1).partition(" ")
+        if head == category.id and rest.strip(" .-()").casefold() == category.label.casefold():
+            return category.id  # "1. Qualitative", "2 Quantitative randomized controlled trials"
     raise InputError(f"{instrument.id} has no category {raw!r}; use one of: "
                      f"{', '.join([*instrument.category_ids, instrument.not_applicable])}", field=field)
 

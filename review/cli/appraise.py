@@ -31,8 +31,9 @@ class AppraiseGroup(click.Group):
     """A group where ``appraise REPORT ...`` means ``appraise walk REPORT ...``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["walk", *args]
+        named = any(a in self.commands for a in args)
+        if args and not named and not any(a in ("-h", "--help") for a in args):
+            args = ["walk", *args]  # `appraise REPORT --reviewer NAME`, options in any order
         return super().parse_args(ctx, args)
 
 
