@@ -45,6 +45,10 @@ def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+#: Starter protocols `review init` writes into protocols/ (from review/templates/).
+PROTOCOL_TEMPLATES = ("criteria.yaml", "theories.yaml", "studies.yaml")
+
+
 @dataclass
 class Workspace:
     """A review workspace on disk."""
@@ -169,10 +173,11 @@ class Workspace:
         text = _TEMPLATE.format(title=_toml_string(title or root.name),
                                 reviewers="[" + ", ".join(_toml_string(n) for n in names) + "]")
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
-        criteria = root / "protocols" / "criteria.yaml"
-        if not criteria.exists():
-            template = resources.files("review.templates").joinpath("criteria.yaml")
-            criteria.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
+        for name in PROTOCOL_TEMPLATES:
+            protocol = root / "protocols" / name
+            if not protocol.exists():
+                template = resources.files("review.templates").joinpath(name)
+                protocol.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         workspace = cls.load(root)
         workspace.store()  # creates the database and applies migrations
         return workspace

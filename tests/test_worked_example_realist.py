@@ -210,6 +210,10 @@ def test_theory_counts_per_topic(example: dict[str, Any]) -> None:
     assert all(t["origin"] == "initial" and t["version"] == 1 for t in data["theories"])
     by_id = {t["id"]: t for t in data["theories"]}
     assert by_id["P14"]["studies"] == 22  # "across all interventions"
+    with (example["root"] / "reports" / "table-final-model.csv").open(encoding="utf-8", newline="") as fh:
+        rendered = {row["No."]: row for row in csv.DictReader(fh)}
+    assert {k: row["Status"] for k, row in rendered.items()} == status
+    assert {k: int(row["Documents"]) for k, row in rendered.items()} == {k: t["documents"] for k, t in by_id.items()}
     assert (by_id["T11"]["documents"], by_id["T11"]["partial"]) == (1, False)  # Sembi 2018: C, M, O
 
 
