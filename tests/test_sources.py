@@ -154,3 +154,16 @@ def test_edit_checks_and_logs(tmp_path: Path) -> None:
     assert json.loads(event.detail)["changes"]["name"] == ["CINHAL", "CINAHL"]
     same = _review(root, "sources", "edit", "CINAHL", "--hits", "46")
     assert "nothing changed" in same.output
+
+
+def test_a_source_still_listed_in_sources_yaml_is_pointed_out(tmp_path: Path) -> None:
+    root = Workspace.create(tmp_path / "ws").root
+    (root / "corpus" / "cinahl.ris").write_bytes((DEDUP / "cinahl.ris").read_bytes())
+    (root / "corpus" / "sources.yaml").write_text(
+        "sources:\n  - file: corpus/cinahl.ris\n    source: CINHAL\n    searched: 2020-03-31\n", encoding="utf-8")
+    assert _review(root, "run", "--quiet").exit_code == 0
+    edited = _review(root, "sources", "edit", "CINHAL", "--name", "CINAHL")
+    assert "correct corpus/sources.yaml too" in edited.output
+    removed = _review(root, "sources", "remove", "CINAHL", "--yes")
+    assert removed.exit_code == 0
+    assert "corpus/sources.yaml still lists cinahl.ris" in removed.output

@@ -106,6 +106,12 @@ def edit_command(state: State, name: str, new_name: str | None, searched: str | 
         return
     for key, (old, new) in diff.items():
         click.echo(f"{key}: {_show(old)} -> {_show(new)}")
+    row = next((src for src in list_sources(state.workspace().store())
+                if src["name"] == diff.get("name", [None, name])[1] or src["file_name"] == name), None)
+    listed = _planned(state, row) if row else None
+    if listed and "sources.yaml" in listed:
+        click.echo(f"Note: correct {listed} too, so that `review run --fresh` rebuilds it the same way.",
+                   err=True)
 
 
 def _show(value: Any) -> str:
@@ -148,6 +154,28 @@ def remove_command(state: State, name: str, yes: bool, dry_run: bool, actor: str
     click.echo(f"Removed source {done.source['name']!r} and {done.records} records.")
     if done.works_kept:
         click.echo("Next: review dedup (regroups the records left in the works it shared)")
+    listed = _planned(state, done.source)
+    if listed:
+        click.echo(f"Warning: {listed} still lists {done.source['file_name']}; take it out there too, "
+                   "or `review run` imports it again.", err=True)
+
+
+def _planned(state: State, source: dict[str, Any]) -> str | None:
+    """Where `review run` would find this source's file again: corpus/sources.yaml or corpus/."""
+    from review.pipeline import CORPUS_MANIFEST, corpus_plan
+
+    workspace = state.workspace()
+    try:
+        plan = corpus_plan(workspace)
+    except Exception:  # noqa: BLE001 - a broken sources.yaml is `review run`'s to report
+        return None
+    target = Path(str(source.get("path") or "")).resolve()
+    for entry in plan:
+        for candidate in (workspace.path(str(entry["file"])), workspace.path("corpus", str(entry["file"]))):
+            if candidate.resolve() == target:
+                manifest = workspace.path("corpus", CORPUS_MANIFEST)
+                return f"corpus/{CORPUS_MANIFEST}" if manifest.is_file() else "corpus/"
+    return None
 
 
 def describe(plan: RemovalPlan) -> str:
