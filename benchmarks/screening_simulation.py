@@ -74,8 +74,10 @@ def summary(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} [{min(values):.3f}-{max(values):.3f}]"
 
 
-def report(runs: list[dict]) -> None:
-    """Print the comparison table, the shortfalls and the calibration table."""
+def report(all_runs: list[dict]) -> None:
+    """Print the comparison table (runs with both sides), the shortfalls and the
+    calibration table (every run, each tool's own)."""
+    runs = [r for r in all_runs if "ours" in r]
     tools = [t for t in TOOLS if all(t in r for r in runs)]
     keys = list(dict.fromkeys(r["set"] for r in runs))
     seeds = sorted({r["seed"] for r in runs})
@@ -121,8 +123,15 @@ def report(runs: list[dict]) -> None:
         print(f"WSS@95 at least asreview's on {sum(d >= 0 for d in dw)} of {len(dw)} sets; "
               f"largest shortfall {min(dw):+.3f} ({keys[int(np.argmin(dw))]}); "
               f"mean {statistics.mean(dw):+.3f}; recall@10% mean {statistics.mean(dr):+.3f}")
+    calibration_table(all_runs)
+
+
+def calibration_table(runs: list[dict]) -> None:
+    """How often the truth was within the stopping bound, per checkpoint and overall."""
+    tools = [t for t in TOOLS if any(f"calibration_{t}" in r for r in runs)]
+    counts = ", ".join(f"{t}: {sum(f'calibration_{t}' in r for r in runs)} runs" for t in tools)
     print("\nStopping estimate (upper bound at 95% confidence; median estimate), at each share "
-          "of records screened while relevant records remained; all sets and seeds:\n")
+          f"of records screened while relevant records remained ({counts}):\n")
     head = "| screened |"
     rule = "| ---: |"
     for tool in tools:
@@ -135,7 +144,7 @@ def report(runs: list[dict]) -> None:
     for fraction in CHECKPOINTS:
         line = f"| {fraction:.0%} |"
         for tool in tools:
-            cs = [c for r in runs for c in r[f"calibration_{tool}"]
+            cs = [c for r in runs for c in r.get(f"calibration_{tool}", [])
                   if c["fraction"] == fraction and c["high"] is not None]
             if not cs:
                 line += " 0 | | | |"
@@ -153,19 +162,37 @@ def report(runs: list[dict]) -> None:
         line += f" {n} | **{inside / max(n, 1):.1%}** | {median / max(n, 1):.1%} | |" if n else " 0 | | | |"
     print(line)
     for tool in tools:
-        stops = [(c["fraction"], c["true_remaining"]) for r in runs for c in r[f"calibration_{tool}"]
+        stops = [(c["fraction"], c["true_remaining"]) for r in runs for c in r.get(f"calibration_{tool}", [])
                  if c["p_missed_target"] is not None and c["p_missed_target"] < 0.05]
         print(f"\n{tool}: the 95%-recall stopping criterion (p < 0.05) was met at {len(stops)} "
               "checkpoints while relevant records remained", end="")
         if stops:
             runs_with = [r for r in runs if any(c["p_missed_target"] is not None and c["p_missed_target"] < 0.05
-                                               for c in r[f"calibration_{tool}"])]
+                                               for c in r.get(f"calibration_{tool}", []))]
             below = sum(1 for r in runs_with
                         for c in [next(c for c in r[f"calibration_{tool}"]
                                        if c["p_missed_target"] is not None and c["p_missed_target"] < 0.05)]
                         if c["found"] < 0.95 * r["relevant"])
             print(f"; recall was below 95% at the first of them in {below} of {len(runs_with)} runs", end="")
         print()
+
+
+def add_asreview_only(runs: list[dict], cache: Path, seeds: list[int]) -> None:
+    """Add ASReview's cached runs that ours has not matched yet (for its calibration)."""
+    have = {(r["set"], r["seed"]) for r in runs}
+    for name, column in SETS:
+        for seed in seeds:
+            path = cache / "asreview" / f"{name}-{column}-{seed}.json"
+            data = None
+            if (name, seed) in have or not path.exists():
+                continue
+            data = load(name, column, cache)
+            order = json.loads(path.read_text(encoding="utf-8"))["order"]
+            runs.append({"set": data.key, "seed": seed, "records": len(data.labels),
+                         "relevant": int(data.labels.sum()), "labels": data.labels.astype(int).tolist(),
+                         "order_asreview": order,
+                         "asreview": {**metrics(order, data.labels), "seconds": float("nan")},
+                         "calibration_asreview": calibration(order, data.labels)})
 
 
 def add_cached_asreview(runs: list[dict], cache: Path) -> None:
@@ -198,14 +225,15 @@ def plot(runs: list[dict], path: Path) -> None:
     for k, key in enumerate(keys):
         ax = fig.add_subplot(rows_n, cols, k + 1)
         for r in (r for r in runs if r["set"] == key):
-            for tool in TOOLS:
+            for tool in ("asreview", "ours"):  # ours drawn thin over ASReview's wide line
                 if f"order_{tool}" not in r:
                     continue
                 labels = np.array(r["labels"])
                 found = np.cumsum(labels[r[f"order_{tool}"]])
                 x = np.r_[0, np.arange(1, found.size + 1), r["records"]] / r["records"]
                 y = np.r_[0, found, found[-1]] / r["relevant"]
-                ax.plot(x, y, color=colours[tool], linewidth=0.9, alpha=0.7,
+                ax.plot(x, y, color=colours[tool], linewidth=2.6 if tool == "asreview" else 0.9,
+                        alpha=0.45 if tool == "asreview" else 0.9,
                         label=tool if r["seed"] == min(rr["seed"] for rr in runs) else None)
         ax.plot([0, 1], [0, 1], linestyle="--", color="#999999", linewidth=0.7)
         ax.axhline(0.95, color="#c0504d", linewidth=0.6, linestyle=":")
@@ -221,8 +249,8 @@ def plot(runs: list[dict], path: Path) -> None:
         if k == 0:
             ax.legend(fontsize=7, loc="lower right")
         ax.grid(alpha=0.3)
-    fig.suptitle("Recall against share of records screened: ours (blue) and ASReview ELAS u4 "
-                 "(orange), every seed", fontsize=10)
+    fig.suptitle("Recall against share of records screened: ours (thin blue) over ASReview ELAS u4 "
+                 "(wide orange), every seed; where the orders agree the lines coincide", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -237,12 +265,17 @@ def main() -> None:
     parser.add_argument("--no-asreview", action="store_true", help="ours only (cached ASReview runs still shown)")
     parser.add_argument("--json", dest="json_out", type=Path, default=None, help="write every run here")
     parser.add_argument("--plot", type=Path, default=None, help="write the recall curves here (PNG)")
+    parser.add_argument("--all-cached", action="store_true",
+                        help="with --report: calibrate on every cached ASReview run, ours or not")
+    parser.add_argument("--resume", action="store_true", help="keep the runs already in --json, do the rest")
     parser.add_argument("--report", type=Path, nargs="+", default=None,
                         help="re-print saved --json files (runs of several are merged), run nothing")
     args = parser.parse_args()
     if args.report:
         runs = [run for path in args.report for run in json.loads(path.read_text(encoding="utf-8"))]
         add_cached_asreview(runs, cache_dir(args.cache))
+        if args.all_cached:
+            add_asreview_only(runs, cache_dir(args.cache), args.seeds)
         report(runs)
         if args.plot:
             plot(runs, args.plot)
@@ -253,32 +286,36 @@ def main() -> None:
     model = Ranker(["a b"]).description
     print(f"ours: {model}; asreview: {'at ' + exe if exe else 'cached runs only'}")
     runs: list[dict] = []
+    if args.resume and args.json_out and args.json_out.exists():
+        runs = json.loads(args.json_out.read_text(encoding="utf-8"))
+    done = {(r["set"], r["seed"]) for r in runs}
     started = time.perf_counter()
-    for name, column in SETS:
-        if args.sets and name not in args.sets:
-            continue
+    chosen = [(n, c) for n, c in SETS if not args.sets or n in args.sets]
+    # seed by seed, so a run stopped early has every set at least once
+    for seed, (name, column) in ((s, nc) for s in args.seeds for nc in chosen):
         data = load(name, column, cache)
-        for seed in args.seeds:
-            prior = draw_prior(data.labels, seed)
-            t0 = time.perf_counter()
-            ours = simulate(data.csv, seed=seed, prior=prior)
-            run = {"set": data.key, "seed": seed, "prior": prior, "records": len(data.labels),
-                   "relevant": int(data.labels.sum()), "model": model,
-                   "labels": data.labels.astype(int).tolist(), "order_ours": ours.order,
-                   "ours": {**metrics(ours.order, data.labels), "seconds": time.perf_counter() - t0},
-                   "calibration_ours": calibration(ours.order, data.labels)}
-            theirs = asreview_run(data, seed, cache, exe)
-            if theirs is not None:
-                run["order_asreview"] = theirs["order"]
-                run["asreview"] = {**metrics(theirs["order"], data.labels), "seconds": theirs["seconds"]}
-                run["calibration_asreview"] = calibration(theirs["order"], data.labels)
-            runs.append(run)
-            line = f"{data.key} seed {seed}: ours WSS@95 {run['ours']['wss_at_95']:.3f}"
-            if "asreview" in run:
-                line += f", asreview {run['asreview']['wss_at_95']:.3f}"
-            print(line, flush=True)
-            if args.json_out:  # after every run: a long benchmark stopped early keeps what it did
-                args.json_out.write_text(json.dumps(runs) + "\n", encoding="utf-8")
+        if (data.key, seed) in done:
+            continue
+        prior = draw_prior(data.labels, seed)
+        t0 = time.perf_counter()
+        ours = simulate(data.csv, seed=seed, prior=prior)
+        run = {"set": data.key, "seed": seed, "prior": prior, "records": len(data.labels),
+               "relevant": int(data.labels.sum()), "model": model,
+               "labels": data.labels.astype(int).tolist(), "order_ours": ours.order,
+               "ours": {**metrics(ours.order, data.labels), "seconds": time.perf_counter() - t0},
+               "calibration_ours": calibration(ours.order, data.labels)}
+        theirs = asreview_run(data, seed, cache, exe)
+        if theirs is not None:
+            run["order_asreview"] = theirs["order"]
+            run["asreview"] = {**metrics(theirs["order"], data.labels), "seconds": theirs["seconds"]}
+            run["calibration_asreview"] = calibration(theirs["order"], data.labels)
+        runs.append(run)
+        line = f"{data.key} seed {seed}: ours WSS@95 {run['ours']['wss_at_95']:.3f}"
+        if "asreview" in run:
+            line += f", asreview {run['asreview']['wss_at_95']:.3f}"
+        print(line, flush=True)
+        if args.json_out:  # after every run: a long benchmark stopped early keeps what it did
+            args.json_out.write_text(json.dumps(runs) + "\n", encoding="utf-8")
     print(f"\n{time.perf_counter() - started:.0f} s in all\n")
     report(runs)
     if args.plot:
