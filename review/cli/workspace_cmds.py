@@ -46,7 +46,8 @@ def init_command(directory: Path, title: str | None, reviewer_list: str | None,
     click.echo(f"Created workspace {workspace.root}")
     if names:
         click.echo(f"Reviewers: {', '.join(workspace.reviewers)} (review.toml [screening] reviewers)")
-    click.echo("Next: put search exports in corpus/ and run `review import corpus/FILE --source NAME`")
+    click.echo("Next: put search exports in corpus/ and run "
+               "`review import corpus/FILE --source NAME --searched YYYY-MM-DD`")
 
 
 @click.command("status")
