@@ -70,3 +70,11 @@ def test_names_are_checked_at_init(tmp_path: Path) -> None:
     bad = _review("init", str(tmp_path / "ws"), "--reviewer", "  ")
     assert bad.exit_code == 2 and "a reviewer name is needed" in bad.output
     assert not (tmp_path / "ws" / "review.toml").exists()
+
+
+def test_a_failed_session_does_not_add_the_name(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert _review("init", str(root), "--reviewer", "JM").exit_code == 0  # no works yet
+    failed = _review("-C", str(root), "screen", "--reviewer", "KT", "--add-reviewer", input="q\n")
+    assert failed.exit_code == 2 and "review dedup" in failed.output
+    assert _reviewers(root) == ["JM"]

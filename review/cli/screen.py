@@ -73,8 +73,11 @@ def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, se
     reviewer = settings.reviewer(reviewer, add=add_reviewer)
     try:
         run_session(settings, stage=stage or "title-abstract", reviewer=reviewer, seed=seed)
-    finally:
-        settings.save_reviewers()
+    except BaseException:
+        if settings.has_decisions(reviewer):  # decisions were saved under the new name: keep it
+            settings.save_reviewers()
+        raise
+    settings.save_reviewers()
 
 
 @screen_group.command("decide")

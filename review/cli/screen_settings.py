@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from sqlalchemy import select
 
 from review.cli.context import State
 from review.errors import ConfigError
 from review.screening.criteria import load_criteria
+from review.screening.tables import screening_decisions
 
 
 class ScreenSettings:
@@ -45,6 +47,12 @@ class ScreenSettings:
             self._new.append(clean)
             self.reviewers = [*self.reviewers, clean]
         return clean
+
+    def has_decisions(self, reviewer: str) -> bool:
+        """Whether anything is recorded under ``reviewer`` (or resolved by them)."""
+        with self.store.read() as conn:
+            return conn.execute(select(screening_decisions.c.id).where(
+                screening_decisions.c.reviewer == reviewer).limit(1)).first() is not None
 
     def save_reviewers(self) -> None:
         """Write the reviewers added by this command to review.toml, and say so."""
