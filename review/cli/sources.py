@@ -192,6 +192,8 @@ def describe(plan: RemovalPlan) -> str:
             lines.append(f"      work {work['id']}: {title}")
         if len(works) > _SHOWN_WORKS:
             lines.append(f"      ... and {len(works) - _SHOWN_WORKS} more")
+    if plan.merged_works:
+        lines.append(f"  {plan.merged_works} earlier works that dedup merged into those")
     for table, count in sorted(plan.rows.items()):
         if count:
             lines.append(f"  {count} {LABELS.get(table, table.replace('_', ' ') + ' rows')}")

@@ -140,12 +140,14 @@ class RemovalPlan:
     records: int = 0
     works_removed: list[dict[str, Any]] = field(default_factory=list)  # id, title
     works_kept: int = 0  # works that keep records from other sources
+    merged_works: int = 0  # works an earlier dedup merged into a removed one
     rows: dict[str, int] = field(default_factory=dict)  # other table -> rows deleted
     removed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": {k: self.source.get(k) for k in FIELDS}, "records": self.records,
-                "works_removed": self.works_removed, "works_kept": self.works_kept,
+                "works_removed": self.works_removed, "merged_works": self.merged_works,
+                "works_kept": self.works_kept,
                 "rows": self.rows, "removed": self.removed}
 
 
@@ -205,6 +207,7 @@ def _plan(conn: Connection, name: str) -> tuple[RemovalPlan, dict[str, set[Any]]
     for table_name in order:
         if table_name not in ("sources", "records", "works"):
             plan.rows[table_name] = len(pending[table_name])
+    plan.merged_works = len(pending.get("works", ())) - len(doomed)
     return plan, pending, order, db
 
 
