@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from hypothesis import strategies as st
 
 from review.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
 NASTY = ["", " ", "0", "-1", "999999", "yes", "no", "maybe", "include", "cant-tell", "not-applicable",
          "T1:bogus", "NOPE;;", "high", "extreme", "=1+1", "\x00", "x" * 5_000, "'); DROP TABLE works; --",
          "<script>alert(1)</script>", "دعم", "1.1", "5.5", "S1", "#1", "2020-13-45"]
@@ -43,18 +41,9 @@ def _run(*args: str) -> tuple[int, str, BaseException | None]:
     return result.exit_code, result.output, error
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example")
-    for name in ("review.toml", "corpus", "protocols", "extraction"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        elif source.is_file():
-            shutil.copy(source, root / name)
-    code, out, error = _run("-C", str(root), "run", "--quiet")
-    assert code == 0 and error is None, out
-    return root
+@pytest.fixture
+def example(example_copy: Path) -> Path:
+    return example_copy
 
 
 def _fingerprint(db: Path) -> str:
