@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
@@ -43,18 +42,6 @@ EXPECT = {
 }
 
 
-def copy_workspace(target: Path) -> Path:
-    """The worked example's committed inputs (no database, no reports) copied to ``target``."""
-    target.mkdir(parents=True)
-    for name in ("review.toml", "corpus", "protocols", "extraction"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
 def tour_commands() -> list[list[str]]:
     """The `review` command lines of README's tour, comments removed, in order."""
     text = README.read_text(encoding="utf-8")
@@ -84,8 +71,8 @@ def test_tour_covers_every_stage() -> None:
     assert all(_expected(words) for words in tour_commands()), "a tour step has no expected output"
 
 
-def test_readme_tour_runs_top_to_bottom(tmp_path: Path) -> None:
-    root = copy_workspace(tmp_path / "ws")
+def test_readme_tour_runs_top_to_bottom(example_copy: Path) -> None:
+    root = example_copy  # the committed files after one `review run --fresh` (tests/conftest.py)
     runner = CliRunner()
     env = {"REVIEW_ACTOR": "JM"}
     first = runner.invoke(main, ["-C", str(root), "run"], env=env)

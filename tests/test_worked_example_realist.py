@@ -1,7 +1,8 @@
 """The bundled worked example, carried through the realist stages, held against seed 001.
 
-One copy of the repository's workspace files is rebuilt with `review run --fresh` for the
-whole module; every test reads it (the slow part runs once).
+The session's worked example (tests/conftest.py: the committed files after one
+`review run --fresh`) is copied once for the module and run a second time; every test reads
+that copy.
 """
 
 from __future__ import annotations
@@ -23,28 +24,15 @@ from review.included import included_reports
 from review.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
-WORKSPACE_FILES = ("review.toml", "corpus", "protocols", "extraction")
 TABLE_2 = REPO / "extraction" / "texts" / "mcleish2023-results-discussion.md"
 
 
-def copy_workspace(target: Path) -> Path:
-    """The worked example's committed inputs, copied to ``target`` (no database, no reports)."""
-    target.mkdir(parents=True)
-    for name in WORKSPACE_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
-
-
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = copy_workspace(tmp_path_factory.mktemp("example") / "ws")
+def example(built_example: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The session's worked example (one `review run --fresh`), copied, then run a second time."""
+    root = tmp_path_factory.mktemp("example") / "ws"
+    shutil.copytree(built_example, root)
     runner = CliRunner()
-    first = runner.invoke(main, ["-C", str(root), "run", "--fresh"], env={"REVIEW_ACTOR": "tester"})
-    assert first.exit_code == 0, first.output
     before = database_snapshot(root / "review.db")
     second = runner.invoke(main, ["-C", str(root), "run"], env={"REVIEW_ACTOR": "tester"})
     after = database_snapshot(root / "review.db")
@@ -58,7 +46,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         assert result.exit_code == 0, result.output
         return json.loads(result.output) if "--json" in args else result.output
 
-    return {"root": root, "first": first.output, "second": second, "reports": reports, "cli": cli,
+    return {"root": root, "second": second, "reports": reports, "cli": cli,
             "before": before, "after": after}
 
 
