@@ -98,11 +98,25 @@ def test_run_loads_the_seeds_design_categories(built: Path) -> None:
 
 
 def test_run_again_changes_nothing(ws: Path) -> None:
+    from review.appraisal.pipeline_step import run_step
+    from review.workspace import Workspace
+
     before = counts(ws)
-    code, output = review("-C", str(ws), "run", "--actor", "tester")
-    assert code == 0, output
-    assert "appraisal: 1 appraisal sheet(s): 0 judgements recorded" in output
+    workspace = Workspace.find(ws)
+    try:
+        result = run_step(workspace, actor="tester")
+    finally:
+        workspace.close()
+    assert result.summary == "1 appraisal sheet(s): 0 judgements recorded"
+    assert result.details == ["extraction/appraisals.csv: 29 rows, 29 reports, 0 recorded, 29 unchanged, "
+                              "29 not yet answered"]
     assert counts(ws) == before
+    (ws / "extraction" / "appraisals.csv").unlink()
+    workspace = Workspace.find(ws)
+    try:
+        assert run_step(workspace, actor="tester").status == "skipped"
+    finally:
+        workspace.close()
 
 
 def test_a_bad_row_in_the_committed_sheet_stops_the_run(ws: Path) -> None:
