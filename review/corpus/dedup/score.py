@@ -204,7 +204,9 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     no_title = ~f["has_title"]
     support = ((f["first_author"] == 1) | (f["doi"] == 1) | (f["pmid"] == 1)
                | ((f["volume"] == 1) & ((f["pages"] == 1) | (f["issue"] == 1)))
-               | ((f["pages"] == 1) & (f["year_gap"] == 0) & (f["title"] >= 95)))
+               | ((f["pages"] == 1) & (f["year_gap"] == 0) & (f["title"] >= 95))
+               # the same abstract in the same year and volume (authors or pages lost on one side)
+               | ((f["abstract"] >= 95) & (f["year_gap"] == 0) & (f["volume"] == 1) & (f["title"] >= 95)))
     title_ok = (f["title"] >= 85) | f["contained"] | (((f["doi"] == 1) | (f["pmid"] == 1)) & (f["title"] >= 70))
     title_ok |= (w["citation"] > 0) & (f["title"] >= 75)
     weak = (decision == SAME) & (no_title | ~support | ~title_ok)
