@@ -25,17 +25,10 @@ def review(*args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The worked example after one `review run` (copy it with `ws` before changing it)."""
-    root = tmp_path_factory.mktemp("appraisal") / "ws"
-    root.mkdir()
-    for name in ("corpus", "protocols", "extraction"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "review.toml", root / "review.toml")
-    code, output = review("-C", str(root), "run", "--actor", "tester")
-    assert code == 0, output
-    return root
+@pytest.fixture
+def built(built_example: Path) -> Path:
+    """The worked example after `review run` (conftest builds it once per session; read only)."""
+    return built_example
 
 
 @pytest.fixture
