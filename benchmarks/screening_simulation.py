@@ -79,7 +79,9 @@ def report(all_runs: list[dict]) -> None:
     calibration table (every run, each tool's own)."""
     runs = [r for r in all_runs if "ours" in r]
     tools = [t for t in TOOLS if all(t in r for r in runs)]
-    keys = list(dict.fromkeys(r["set"] for r in runs))
+    order = [name for name, _ in SETS]
+    keys = sorted(dict.fromkeys(r["set"] for r in runs),
+                  key=lambda k: order.index(k) if k in order else len(order))
     seeds = sorted({r["seed"] for r in runs})
     print(f"seeds {' '.join(map(str, seeds))}; mean [min-max] over seeds; "
           f"{runs[0].get('model', '')}\n")
@@ -272,7 +274,8 @@ def main() -> None:
                         help="re-print saved --json files (runs of several are merged), run nothing")
     args = parser.parse_args()
     if args.report:
-        runs = [run for path in args.report for run in json.loads(path.read_text(encoding="utf-8"))]
+        merged = [run for path in args.report for run in json.loads(path.read_text(encoding="utf-8"))]
+        runs = list({(r["set"], r["seed"]): r for r in reversed(merged)}.values())[::-1]  # first of each
         add_cached_asreview(runs, cache_dir(args.cache))
         if args.all_cached:
             add_asreview_only(runs, cache_dir(args.cache), args.seeds)
