@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from screening_support import setup_screening
 
+from review.store import Store
 from review.workspace import Workspace
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "screening" / "nagtegaal_sample.ris"
@@ -83,6 +84,7 @@ def test_killed_import_is_wholly_there_or_wholly_absent(workspace: Workspace, tm
             db.unlink()
             for suffix in ("-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
+            Store.open(f"sqlite:///{db}").close()  # the schema, as `review init` leaves it
     assert not all(outcomes), "every kill came too late to interrupt the import"
 
 
@@ -90,7 +92,8 @@ ACKED = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from review.workspace import Workspace
+    from review.store import Store
+from review.workspace import Workspace
     from review.screening.decisions import record_decision
 
     store = Workspace.find(Path(sys.argv[1])).store()
