@@ -179,3 +179,11 @@ def test_doi_from_openurl_and_double_encoded_links() -> None:
     assert normalise_doi("info:doi/10.1186%252Fs12884-017-1220-0&rft.atitle=Mothers") == "10.1186/s12884-017-1220-0"
     assert normalise_doi("http://sfx.example/?sid=x&id=doi:10.1016/j.midw.2015.01.001&atitle=P") == "10.1016/j.midw.2015.01.001"
     assert normalise_doi("10.1000/abc&def") == "10.1000/abc&def"  # '&' inside a DOI is kept
+
+
+def test_an_organisation_without_a_comma_stays_whole() -> None:
+    # corpus/organisations.ris: the report's author is the charity itself (seed 001, ref. 83)
+    from review.corpus.normalise import split_name
+
+    assert split_name("Acacia Family Support") == {"family": "Acacia Family Support", "given": ""}
+    assert split_name("Mary Ann Smith") == {"family": "Smith", "given": "Mary Ann"}

@@ -243,3 +243,10 @@ def test_worked_example_groups_29_documents_into_22_interventions(tmp_path: Path
         assert sum(len(s.reports) for s in studies) == 29 and len(studies[5].reports) == 4  # #6: four documents
     finally:
         example.close()
+
+
+def test_the_unit_plural_defaults_to_english_plural() -> None:
+    from review.studies.protocol import plural_of
+
+    assert [plural_of(u) for u in ("study", "intervention", "programme", "box")] == [
+        "studies", "interventions", "programmes", "boxes"]

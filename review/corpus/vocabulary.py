@@ -13,7 +13,7 @@ CORPORATE = re.compile(
     r"\b(foundation|group|organi[sz]ation|collaboration|institute|university|council|"
     r"society|association|trust|committee|centre|center|network|agency|department|"
     r"ministry|consortium|office|service|services|nhs|team|investigators|board|"
-    r"federation|alliance|partnership|charity|programme|program|unit|world|national)\b",
+    r"federation|alliance|partnership|charity|programme|program|unit|world|national|support|press|mums|parents)\b",
     re.IGNORECASE,
 )
 

@@ -45,6 +45,7 @@ class ReviewData:
     studies: list[Any] | None = None  # None: the studies stage is not there
     study_of: dict[int, Any] = field(default_factory=dict)
     unit: str = "study"
+    unit_plural: str = "studies"
     fields: list[Any] = field(default_factory=list)  # the study protocol's characteristic fields
     appraisal: dict[str, Any] | None = None
     theories: dict[str, Any] | None = None
@@ -108,6 +109,7 @@ def load(workspace: Workspace | None, conn: Connection) -> ReviewData:
         else:
             protocol = workspace_protocol(workspace)
             data.unit = str(get(protocol, "unit", "study") or "study")
+            data.unit_plural = str(get(protocol, "unit_plural", "") or data.unit + "s")
             data.fields = list(get(protocol, "fields", []) or [])
     try:
         from review.appraisal import appraisal_table  # type: ignore[attr-defined]

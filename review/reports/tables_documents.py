@@ -60,7 +60,7 @@ def documents_table(data: ReviewData) -> Table:
         table.add(citation, report.title, document_type(report.type), group=group)
     studies = len({_study_key(data, r.work_id) or f"r{r.work_id}" for r in data.reports})
     if data.reports:
-        table.notes.append(f"{len(data.reports)} documents, {studies} {data.unit}s"
+        table.notes.append(f"{len(data.reports)} documents, {studies} {data.unit_plural}"
                            + ("" if data.studies else f" (each document counted as its own {data.unit}: "
                               "no grouping recorded; see review studies)") + ".")
     return table
@@ -116,11 +116,11 @@ def study_characteristics_table(data: ReviewData) -> Table:
     """One row per study: its documents and every characteristic the protocol defines."""
     unit = data.unit.capitalize()
     fields = [(str(get(f, "id")), str(get(f, "label") or get(f, "id"))) for f in data.fields]
-    table = Table("study-characteristics", f"Characteristics of the included {data.unit}s",
+    table = Table("study-characteristics", f"Characteristics of the included {data.unit_plural}",
                   [unit, "Documents", *[label for _fid, label in fields]], wide=len(fields) > 3,
-                  empty=(f"No {data.unit}s recorded yet: group the included reports with "
+                  empty=(f"No {data.unit_plural} recorded yet: group the included reports with "
                          "review studies import FILE." if data.studies is not None
-                         else f"No {data.unit}s: {data.missing.get('studies', '')}."))
+                         else f"No {data.unit_plural}: {data.missing.get('studies', '')}."))
     by_study: dict[str, list[int]] = {}
     for work_id, study in data.study_of.items():
         by_study.setdefault(str(get(study, "key")), []).append(work_id)

@@ -68,11 +68,11 @@ def _documents_text(data: ReviewData, ids: list[Any]) -> str:
 def cmo_tables(data: ReviewData) -> list[Table]:
     """One C-M-O table per topic, with the documents and studies supporting each theory."""
     tables = []
-    unit = data.unit
+    unit_plural = data.unit_plural
     for topic in (data.theories or {}).get("topics", []):
         table = Table(f"cmo-{topic['id']}", f"C-M-O configurations: {topic.get('label') or topic['id']}",
                       ["No.", "Theory", "Context", "Mechanism: resource", "Mechanism: reasoning", "Outcome",
-                       "Supporting documents", f"{unit.capitalize()}s"], wide=True,
+                       "Supporting documents", unit_plural.capitalize()], wide=True,
                       empty=f"No theories in this topic yet ({_no_theories(data)})")
         for theory in _theories(data, topic["id"]):
             evidence = _evidence(theory)
@@ -81,7 +81,7 @@ def cmo_tables(data: ReviewData) -> list[Table]:
                       theory.get("mechanism_reasoning") or "", theory.get("outcome") or "",
                       _documents_text(data, evidence["documents"]) or "none",
                       _studies_text(data, evidence["studies"]) or "none")
-        table.notes.append(f"Supporting documents and {unit}s: those with at least one fragment coded as "
+        table.notes.append(f"Supporting documents and {unit_plural}: those with at least one fragment coded as "
                            "supporting or refining the theory.")
         tables.append(table)
     return tables
@@ -95,7 +95,11 @@ def _quotation(data: ReviewData, theory: dict[str, Any], by_id: dict[Any, Any]) 
     best = min(candidates, key=lambda f: (RANK.get(get(f, "relevance") or "", 3), RANK.get(get(f, "rigour") or "", 3),
                                           get(f, "id")))
     quote = " ".join(str(get(best, "quote") or "").split())
-    return f"'{quote}' {data.citation(int(get(best, 'work_id')))}"
+    credit = data.citation(int(get(best, "work_id")))
+    if get(best, "evidence") == "secondary":  # the words are the synthesis's, about this document
+        source = str(get(best, "text_path") or "").rsplit("/", 1)[-1]
+        credit += f" (secondary evidence{', quoted from ' + source if source else ''})"
+    return f"'{quote}' {credit}"
 
 
 def theory_testing_table(data: ReviewData) -> Table:
@@ -109,13 +113,15 @@ def theory_testing_table(data: ReviewData) -> Table:
     for theory in _theories(data):
         initial = TICK if theory.get("origin") == "initial" else CROSS
         final = TICK if theory.get("status") in FINAL else CROSS
-        table.add(f"{theory['id']} {theory.get('label') or ''}".strip(), theory.get("context") or "",
+        style = STYLE.get(theory.get("status") or "")
+        table.add(cell(f"{theory['id']} {theory.get('label') or ''}".strip(), style), theory.get("context") or "",
                   theory.get("mechanism_resource") or "", theory.get("mechanism_reasoning") or "",
                   theory.get("outcome") or "", initial, final, _quotation(data, theory, by_id),
                   group=topics.get(theory.get("topic"), theory.get("topic")))
     if table.rows:
-        table.notes.append(f"{TICK}: in the model; {CROSS}: not in it. C-M-O as in the final model (the "
-                           "current version of each theory); quotation: the most relevant, most rigorous fragment.")
+        table.notes.append(f"{TICK}: in the model; {CROSS}: not in it; struck through: dropped for lack of "
+                           "evidence (or refuted); CAPITALS: new. C-M-O as in the final model (the current "
+                           "version of each theory); quotation: the most relevant, most rigorous fragment.")
     return table
 
 
@@ -169,7 +175,7 @@ def evidence_matrix_table(data: ReviewData) -> Table:
 def final_model_table(data: ReviewData) -> Table:
     """The final theoretical model: supported plain, not supported struck through, new in capitals."""
     table = Table("final-model", "Final theoretical model",
-                  ["No.", "Theory", "Status", "Documents", f"{data.unit.capitalize()}s", "Fragments"],
+                  ["No.", "Theory", "Status", "Documents", data.unit_plural.capitalize(), "Fragments"],
                   group_label="Topic", numeric=(3, 4, 5), empty=_no_theories(data))
     topics = {t["id"]: t.get("label") or t["id"] for t in (data.theories or {}).get("topics", [])}
     for theory in _theories(data):

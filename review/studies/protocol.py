@@ -22,6 +22,7 @@ the file a workspace groups reports into "studies" with no characteristics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,15 @@ class StudyProtocol:
                 "fields": [f.to_dict() for f in self.fields]}
 
 
+def plural_of(noun: str) -> str:
+    """The English plural of a unit's name: study -> studies, programme -> programmes."""
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    return noun + "s"
+
+
 def load_protocol(path: str | Path) -> StudyProtocol:
     """Read and check a study protocol file.
 
@@ -137,7 +147,7 @@ def load_protocol(path: str | Path) -> StudyProtocol:
             raise r.fail(parts["values"][1], f"{key}.values", "a value is listed twice")
         multiple = r.boolean(parts["multiple"][1], f"{key}.multiple") if "multiple" in parts else False
         fields.append(StudyField(field_id, label, values, multiple))
-    return StudyProtocol(unit, plural or f"{unit}s", tuple(fields), str(path))
+    return StudyProtocol(unit, plural or plural_of(unit), tuple(fields), str(path))
 
 
 def _unit(r: NodeReader, node: yaml.Node) -> tuple[str, str]:
