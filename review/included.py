@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection
 
 from review.errors import NotFound
 from review.screening.decisions import work_status
-from review.screening.fulltext import report_states
+from review.screening.tables import fulltext_reports
+from review.screening.works import live_map
 from review.store import schema
 
 __all__ = ["IncludedReport", "citation", "included_ids", "included_reports", "require_included"]
@@ -67,6 +68,17 @@ def _families(raw: Any) -> list[str]:
     return names
 
 
+def _retrieved(conn: Connection, ids: set[int]) -> dict[int, Any]:
+    """The latest full-text row of each of ``ids`` whose report is retrieved (one pass)."""
+    mapping = live_map(conn)
+    latest: dict[int, Any] = {}
+    for row in conn.execute(select(fulltext_reports).order_by(fulltext_reports.c.id)):
+        work = mapping.get(row.work_id, row.work_id)
+        if work in ids:
+            latest[work] = row
+    return {work: row for work, row in latest.items() if row.status == "retrieved"}
+
+
 def included_ids(conn: Connection, *, reviewers_per_work: int = 1) -> list[int]:
     """Ids of the live works included at full text, ascending."""
     statuses = work_status(conn, "full-text", reviewers_per_work=reviewers_per_work)
@@ -78,8 +90,7 @@ def included_reports(conn: Connection, *, reviewers_per_work: int = 1) -> list[I
     ids = included_ids(conn, reviewers_per_work=reviewers_per_work)
     if not ids:
         return []
-    files = {s.work_id: s for s in report_states(conn, reviewers_per_work=reviewers_per_work)
-             if s.status == "retrieved"}
+    files = _retrieved(conn, set(ids))
     w = schema.works
     rows = conn.execute(select(w.c.id, w.c.title, w.c.authors, w.c.year, w.c.type, w.c.journal, w.c.doi)
                         .where(w.c.id.in_(ids)).order_by(w.c.id))
@@ -89,7 +100,8 @@ def included_reports(conn: Connection, *, reviewers_per_work: int = 1) -> list[I
         found.append(IncludedReport(
             work_id=row.id, title=row.title or "(no title)", authors=_families(row.authors),
             year=row.year, type=row.type, journal=row.journal, doi=row.doi,
-            fulltext=state.file if state else None, fulltext_sha256=state.sha256 if state else None,
+            fulltext=state.file if state is not None else None,
+            fulltext_sha256=state.sha256 if state is not None else None,
         ))
     return found
 
