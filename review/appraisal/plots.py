@@ -9,6 +9,7 @@ fixed size: the figure grows with the number of reports instead of shrinking its
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,19 +32,21 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(fig: Any, path: str | Path) -> Path:
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise InputError("plots are written as .svg or .png", path=target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    metadata = {"Date": None} if suffix == ".svg" else {}
+def _save(fig: Any, path: str | Path | Sequence[str | Path]) -> Path:
+    """Save ``fig`` to one path, or to several (one drawing, several formats); the first is returned."""
+    targets = [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
+    for target in targets:
+        if target.suffix.lower() not in (".svg", ".png"):
+            raise InputError("plots are written as .svg or .png", path=target)
     import matplotlib
 
-    with matplotlib.rc_context({"svg.hashsalt": "review", "svg.fonttype": "none"}):
-        fig.savefig(target, dpi=150, bbox_inches="tight", metadata=metadata)
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        metadata = {"Date": None} if target.suffix.lower() == ".svg" else {}
+        with matplotlib.rc_context({"svg.hashsalt": "review", "svg.fonttype": "none"}):
+            fig.savefig(target, dpi=150, bbox_inches="tight", metadata=metadata)
     _pyplot().close(fig)
-    return target
+    return targets[0]
 
 
 def _sections(table: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
@@ -67,7 +70,7 @@ def _label(report: dict[str, Any], category: dict[str, Any]) -> str:
     return text
 
 
-def plot_traffic_light(table: dict[str, Any], path: str | Path) -> Path:
+def plot_traffic_light(table: dict[str, Any], path: str | Path | Sequence[str | Path]) -> Path:
     """Reports x criteria (screening questions, then the category's five), by category."""
     plt = _pyplot()
     from matplotlib.lines import Line2D
@@ -133,7 +136,7 @@ def plot_traffic_light(table: dict[str, Any], path: str | Path) -> Path:
     return _save(fig, path)
 
 
-def plot_summary(table: dict[str, Any], path: str | Path) -> Path:
+def plot_summary(table: dict[str, Any], path: str | Path | Sequence[str | Path]) -> Path:
     """Share of yes / no / can't tell per criterion, over the reports rated on it."""
     plt = _pyplot()
     texts = {s["id"]: s["text"] for s in table["screening"]} | {i["id"]: i["text"] for i in table["items"]}

@@ -144,13 +144,18 @@ def report_entry(report: ReportAppraisals, instrument: Instrument, *, per_report
 
 
 def appraisal_table(conn: Connection, *, instrument: Instrument | None = None,
-                    reviewers_per_report: int = 1) -> dict[str, Any]:
-    """Every included report's agreed appraisal, as ``review appraise table --json`` prints it."""
+                    reviewers_per_report: int = 1, reports: list[Any] | None = None) -> dict[str, Any]:
+    """Every included report's agreed appraisal, as ``review appraise table --json`` prints it.
+
+    ``reports``: the included reports when the caller has already read them
+    (:func:`review.included.included_reports`), so they are not read twice.
+    """
     tool = instrument or bundled()
     state = current(conn)
     studies = study_keys(conn)
+    included = included_reports(conn) if reports is None else reports
     reports = []
-    for report in included_reports(conn):
+    for report in included:
         entry = report_entry(state.get(report.work_id, ReportAppraisals(report.work_id)), tool,
                              per_report=reviewers_per_report)
         reports.append({"report": report.work_id, "citation": report.citation, "title": report.title,

@@ -116,7 +116,7 @@ def load(workspace: Workspace | None, conn: Connection) -> ReviewData:
     except ImportError:
         data.missing["appraisal"] = "the appraisal stage is not available in this version"
     else:
-        data.appraisal = appraisal_table(conn)
+        data.appraisal = appraisal_table(conn, reports=data.reports)
     try:
         from review.synthesis import theories_report  # type: ignore[attr-defined]
     except ImportError:

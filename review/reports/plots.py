@@ -39,7 +39,7 @@ def _stable(path: Path) -> None:
         path.write_text(text.replace("\r\n", "\n"), encoding="utf-8", newline="\n")
 
 
-def mmat_plot(data: ReviewData, kind: str, path: Path) -> str | None:
+def mmat_plot(data: ReviewData, kind: str, paths: list[Path]) -> str | None:
     """``plot-mmat-traffic-light`` or ``plot-mmat-summary``; returns a note when empty."""
     note = None
     if data.appraisal is None:
@@ -47,7 +47,7 @@ def mmat_plot(data: ReviewData, kind: str, path: Path) -> str | None:
     elif not [r for r in data.appraisal.get("reports", []) if r.get("status") in ("appraised", "partial", "conflict")]:
         note = "no appraisal recorded yet"
     if note:
-        _placeholder(f"MMAT {kind.replace('-', ' ')}: {note}.", [path])
+        _placeholder(f"MMAT {kind.replace('-', ' ')}: {note}.", paths)
         return note
     import matplotlib
 
@@ -56,8 +56,9 @@ def mmat_plot(data: ReviewData, kind: str, path: Path) -> str | None:
 
     draw: Callable[..., object] = plot_traffic_light if kind == "traffic-light" else plot_summary
     with matplotlib.rc_context({"svg.hashsalt": "review"}):
-        draw(data.appraisal, path)
-    _stable(path)
+        draw(data.appraisal, paths)  # drawn once, saved in every format
+    for path in paths:
+        _stable(path)
     return None
 
 

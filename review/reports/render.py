@@ -122,8 +122,7 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
                     if name == "evidence-matrix":
                         note = evidence_heatmap(loaded, paths)
                     else:
-                        for path in paths:
-                            note = mmat_plot(loaded, name[5:], path)
+                        note = mmat_plot(loaded, name[5:], paths)
                     result.files.extend(paths)
                     if note:
                         result.notes.append(f"plot-{name}: {note} (placeholder drawn)")
