@@ -9,7 +9,6 @@ On a terminal keys are read one at a time; from a pipe each key is a line (scrip
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from typing import Any
 
@@ -17,46 +16,13 @@ import click
 
 from review.appraisal.agreement import appraise_record
 from review.appraisal.judgements import Appraisal, current
+from review.cli.keys import KeyInput
 from review.errors import InputError
 from review.included import included_reports, require_included
 
 ANSWER_KEYS = {"y": "yes", "n": "no", "c": "cant-tell"}
 
 
-class _Input:
-    """Single keys from a terminal, or one key per line from a pipe (scriptable, testable)."""
-
-    def __init__(self) -> None:
-        self.stream = sys.stdin  # CliRunner replaces it, so tests can type
-        self.tty = self.stream.isatty()
-
-    def key(self, prompt: str) -> str:
-        click.echo(prompt, nl=False)
-        if self.tty:
-            try:
-                char = click.getchar()
-            except (KeyboardInterrupt, EOFError, click.Abort):
-                char = "q"
-            char = "q" if char in ("\x03", "\x04") else char
-            click.echo(char if char.isprintable() else "")
-            return char.lower()
-        line = self.stream.readline()
-        if not line:  # end of input: stop; every answer is saved already
-            click.echo("")
-            return "q"
-        click.echo(line.strip())
-        return line.strip()[:1].lower()
-
-    def line(self, prompt: str) -> str | None:
-        if self.tty:
-            try:
-                return str(click.prompt(prompt, default="", show_default=False, prompt_suffix=": ")).strip()
-            except click.Abort:
-                return None
-        click.echo(f"{prompt}: ", nl=False)
-        line = self.stream.readline()
-        click.echo(line.strip())
-        return line.strip() if line else None
 KEYS = "[y]es  [n]o  [c]an't tell  [m] comment  [b]ack  [s]kip  [q]uit"
 
 
@@ -70,7 +36,7 @@ def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, 96, initial_indent=indent, subsequent_indent=indent)
 
 
-def _ask_design(io: _Input, store: Any, tool: Any, work_id: int, reviewer: str, actor: str) -> bool:
+def _ask_design(io: KeyInput, store: Any, tool: Any, work_id: int, reviewer: str, actor: str) -> bool:
     click.echo("\nDesign category:")
     for category in tool.categories:
         click.echo(f"  [{category.id}] {category.label}")
@@ -110,7 +76,7 @@ def _ask_design(io: _Input, store: Any, tool: Any, work_id: int, reviewer: str, 
 def run_walk(store: Any, settings: Any, work_id: int, reviewer: str, actor: str) -> None:
     """Appraise one report interactively as ``reviewer`` (resumable, blinded)."""
     tool = settings.instrument
-    io = _Input()
+    io = KeyInput()
     actor = actor or reviewer
     with store.read() as conn:
         require_included(conn, work_id)
