@@ -8,18 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from review.appraisal.instruments import Instrument
-from review.errors import FormatError, InputError
+from review.errors import InputError
 from review.screening.exchange_formats import read_csv
+from review.sheets import read_workbook
 
 SHEET_NAME = "appraisals"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -29,28 +22,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         header, rows = read_csv(path)
         return header, [(line, {k: (v or "").strip() for k, v in row.items()}) for line, row in rows]
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise FormatError(f"not a readable XLSX workbook ({exc.__class__.__name__})", path=path) from exc
-    try:
-        sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
-        first = next(values, None)
-        if not first or not any(v is not None for v in first):
-            raise FormatError("the sheet is empty", path=path, line=1)
-        header = [_cell(v) for v in first]
-        rows = []
-        for number, raw in enumerate(values, start=2):
-            cells = [_cell(v) for v in raw]
-            if not any(cells):
-                continue
-            rows.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
-    finally:
-        book.close()
-    return header, rows
+    return read_workbook(path, sheet=SHEET_NAME)
 
 
 def write_rows(path: Path, columns: Sequence[str], rows: list[dict[str, Any]],

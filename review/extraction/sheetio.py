@@ -7,57 +7,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from review.errors import FormatError, InputError
 from review.screening.exchange_formats import read_csv
-
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def is_xlsx(path: Path) -> bool:
-    return path.suffix.lower() in XLSX_SUFFIXES
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and (row number, row) pairs of a workbook's first sheet (or ``sheet``)."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    if not path.is_file():
-        raise InputError("file not found", path=path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise FormatError(f"not a readable XLSX workbook: {exc}", path=path) from exc
-    try:
-        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        first = next(rows, None)
-        if first is None:
-            raise FormatError("the sheet is empty", path=path, line=1)
-        header = [_cell_text(h).strip() for h in first]
-        found: list[tuple[int, dict[str, str]]] = []
-        for number, values in enumerate(rows, start=2):
-            cells = [_cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            found.append((number, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}))
-        return header, found
-    finally:
-        book.close()
+from review.sheets import is_xlsx, read_workbook
 
 
 def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """A CSV or XLSX sheet's header and rows, each with the line (or row) it starts on."""
-    return read_xlsx(path, "fragments") if is_xlsx(path) else read_csv(path)
+    return read_workbook(path, sheet="fragments", strip=False) if is_xlsx(path) else read_csv(path)
 
 
 def write_sheet(path: Path, columns: Sequence[str], rows: list[dict[str, Any]], *,

@@ -7,10 +7,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from review.errors import FormatError, InputError
 from review.screening.exchange_formats import read_csv
-
-Rows = list[tuple[int, dict[str, str]]]
+from review.sheets import Rows, read_workbook
 
 
 def read_sheet(path: str | Path) -> tuple[list[str], Rows]:
@@ -22,37 +20,7 @@ def read_sheet(path: str | Path) -> tuple[list[str], Rows]:
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return read_csv(path)
-    if not path.is_file():
-        raise InputError("file not found", path=path)
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise FormatError(f"not a readable XLSX workbook ({exc.__class__.__name__})", path=path) from exc
-    try:
-        values = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
-    if not values or not any(_cell(v) for v in values[0]):
-        raise FormatError("the sheet is empty", path=path, line=1)
-    header = [_cell(v) for v in values[0]]
-    while header and not header[-1]:
-        header.pop()
-    rows: Rows = []
-    for line, row in enumerate(values[1:], start=2):
-        cells = [_cell(v) for v in row]
-        if any(cells):
-            rows.append((line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}))
-    return header, rows
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return read_workbook(path)
 
 
 def write_sheet(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
