@@ -10,6 +10,7 @@ import click
 from review.cli.context import State, pass_state
 from review.errors import WorkspaceError
 from review.reports import report
+from review.reports.problems import PrismaIncomplete
 from review.reports.render import ALL_FORMATS, WHAT
 
 
@@ -33,7 +34,9 @@ def report_command(state: State, what: tuple[str, ...], formats: str | None, out
     from the database; the flow diagram is drawn only when every count adds up
     and no stage is unfinished (each open count is listed with a coded message
     saying how to settle it; --draft draws it anyway with the open counts marked).
-    Labels, hidden and added boxes: review.toml [reports.prisma]; templates:
+    While the flow diagram is refused, the tables and plots are written all the
+    same, the summary lists what was written and each open problem, and the exit
+    status is 1. Labels, hidden and added boxes: review.toml [reports.prisma]; templates:
     reports/templates/ (see docs/reports.md).
 
     Example:
@@ -56,16 +59,17 @@ def report_command(state: State, what: tuple[str, ...], formats: str | None, out
     result = report(workspace, what=what or WHAT, formats=formats.split(",") if formats else None,
                     out=out, draft=draft, source=source,
                     progress=(lambda line: click.echo(line, err=True)) if on_terminal else None)
-    if quiet:
-        return
-    base = out or (workspace.path("reports") if workspace else Path("."))
-    click.echo(f"Rendered {len(result.files)} files into {base}:")
-    for path in result.files:
-        click.echo(f"  {path.name}")
-    if result.draft:
-        click.echo("The PRISMA flow diagram is a DRAFT: open counts are marked with *.")
-    for note in result.notes:
-        click.echo(f"Note: {note}")
+    if not quiet:
+        base = out or (workspace.path("reports") if workspace else Path("."))
+        click.echo(f"Rendered {len(result.files)} files into {base}" + (":" if result.files else "."))
+        for path in result.files:
+            click.echo(f"  {path.name}")
+        if result.draft:
+            click.echo("The PRISMA flow diagram is a DRAFT: open counts are marked with *.")
+        for note in result.notes:
+            click.echo(f"Note: {note}")
+    if result.refused:
+        raise PrismaIncomplete(result.refused)
 
 
 def register(group: click.Group) -> None:

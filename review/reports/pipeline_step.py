@@ -17,14 +17,15 @@ def run_step(workspace: Workspace, *, actor: str) -> StepResult:
     and each open problem is listed; counts that do not add up stop the run (PRISMA-99).
     """
     details: list[str] = []
-    try:
-        result = report(workspace)
-    except PrismaIncomplete as exc:
-        if any(p.code == "PRISMA-99" for p in exc.problems):
-            raise
-        result = report(workspace, draft=True)
-        details.append(f"prisma: drawn as a DRAFT: {len(exc.problems)} count(s) still open:")
-        details.extend(f"  {p}" for p in exc.problems)
+    result = report(workspace)
+    if result.refused:
+        problems = result.refused
+        if any(p.code == "PRISMA-99" for p in problems):
+            raise PrismaIncomplete(problems)
+        result.refused = []
+        result.extend(report(workspace, what=("prisma",), draft=True))
+        details.append(f"prisma: drawn as a DRAFT: {len(problems)} count(s) still open:")
+        details.extend(f"  {p}" for p in problems)
     root = workspace.path("reports")
     kinds = Counter(_kind(p.name) for p in result.files)
     names = sorted({p.name for p in result.files})

@@ -13,7 +13,7 @@ from review.reports.prisma_config import PrismaConfig, load_config
 from review.reports.prisma_counts import PrismaCounts, derive_counts
 from review.reports.prisma_csv import read_csv, write_csv
 from review.reports.prisma_layout import layout
-from review.reports.problems import PrismaIncomplete
+from review.reports.problems import PrismaIncomplete, Problem
 from review.reports.templating import environment, render_template
 from review.workspace import Workspace
 
@@ -22,16 +22,25 @@ FORMATS = ("svg", "html", "csv", "png", "pdf")
 
 @dataclass
 class Rendered:
-    """What a renderer wrote, and what it could not write (with why)."""
+    """What a renderer wrote, and what it could not write (with why).
+
+    Attributes:
+        files: the files written.
+        notes: what was left out or drawn as a placeholder, one line each.
+        draft: the flow diagram was drawn with open counts marked.
+        refused: the flow diagram was not drawn: its open problems (the rest was written).
+    """
 
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     draft: bool = False
+    refused: list[Problem] = field(default_factory=list)
 
     def extend(self, other: Rendered) -> None:
         self.files.extend(other.files)
         self.notes.extend(other.notes)
         self.draft = self.draft or other.draft
+        self.refused.extend(other.refused)
 
 
 def workspace_config(workspace: Workspace | None) -> PrismaConfig:

@@ -11,6 +11,7 @@ from review.reports.model import Table
 from review.reports.plots import PLOT_FORMATS, evidence_heatmap, mmat_plot
 from review.reports.prisma import FORMATS as PRISMA_FORMATS
 from review.reports.prisma import Rendered, render_prisma
+from review.reports.problems import PrismaIncomplete
 from review.reports.tables_appraisal import mmat_table
 from review.reports.tables_documents import (
     characteristics_table,
@@ -70,8 +71,12 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
         source: a PRISMA2020 template CSV to draw instead of the database (prisma only).
         progress: called with a line before each part (the CLI shows it on a terminal).
 
+    Returns:
+        What was written; while the flow diagram has open problems (and ``draft`` is
+        False) it is not drawn, its problems are in ``refused`` and the tables and plots
+        are written all the same.
+
     Raises:
-        PrismaIncomplete: the flow diagram has open problems and ``draft`` is False.
         InputError: an unknown output or format.
     """
     wanted = tuple(dict.fromkeys(what))
@@ -95,7 +100,10 @@ def report(workspace: Workspace | None, *, what: Iterable[str] = WHAT, formats: 
             continue
         if part == "prisma":
             say("Checking the PRISMA counts and drawing the flow diagram ...")
-            result.extend(render_prisma(workspace, folder, formats=fmts, draft=draft, source=source))
+            try:
+                result.extend(render_prisma(workspace, folder, formats=fmts, draft=draft, source=source))
+            except PrismaIncomplete as exc:
+                result.refused.extend(exc.problems)
     rest = [p for p in wanted if p != "prisma"]
     if rest and workspace is not None:
         say("Reading the review for tables and plots ...")
