@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +25,11 @@ from review.errors import FormatError, InputError
 from review.store import Store, now, schema
 
 SOURCE_KINDS = ("database", "register", "citation", "organisation", "website")
+
+#: For the crash tests only: names a file that an import writes (the records stored so far)
+#: after its first stored batch, inside the still-open transaction, before it waits to be
+#: killed. tests/test_crash_safety.py thus interrupts every trial at a known point.
+PAUSE_ENV = "REVIEW_TEST_PAUSE_IMPORT"
 
 
 @dataclass
@@ -212,6 +219,7 @@ def _store_file(
         count += len(batch)
         if progress is not None:
             progress(res.path, count)
+        _pause_for_tests(count)
     if not count:
         raise FormatError(f"no records found (read as {file.importer.name})", path=res.path, line=1)
     res.records = count
@@ -220,6 +228,14 @@ def _store_file(
         conn, actor, "import", "source", source_id,
         {"file": res.path.name, "format": res.format, "records": count, "sha256": file.sha256},
     )
+
+
+def _pause_for_tests(count: int) -> None:
+    """If ``PAUSE_ENV`` names a file (never in normal use): write ``count`` to it, then wait."""
+    marker = os.environ.get(PAUSE_ENV)
+    if marker:
+        Path(marker).write_text(str(count), encoding="utf-8")
+        time.sleep(120)  # the test kills the process well before this ends
 
 
 @contextmanager
