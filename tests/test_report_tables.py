@@ -59,9 +59,10 @@ def test_latex_escapes_specials_and_uses_booktabs(written: dict[str, Path]) -> N
 
 def test_markdown_escapes_markup(written: dict[str, Path]) -> None:
     md = written["md"].read_text(encoding="utf-8")
-    assert r"\<script\>" in md and r"of\_mothers" in md and r"\&" in md and r"\|" in md
+    assert r"\<script\>" in md and r"support & 50% of\_mothers" in md and r"\|" in md
+    assert r"\&" not in md and r"\%" not in md  # LaTeX escapes, not Markdown ones
     assert "~~Dropped theory~~" in md and "NEW THEORY" in md
-    assert "| **#1 \\<Group\\> \\& co** | | |" in md
+    assert "| **#1 \\<Group\\> & co** | | |" in md
 
 
 def test_docx_is_a_real_table_with_character_formatting(written: dict[str, Path]) -> None:

@@ -12,18 +12,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from review.reports.model import Cell, Table
-
-_ESCAPES = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-}
-
-
-def escape(text: str) -> str:
-    """Text that LaTeX prints as is."""
-    return r" \newline ".join("".join(_ESCAPES.get(ch, ch) for ch in " ".join(line.split()))
-                               for line in text.split("\n"))
+from review.reports.writers.escaping import latex as escape
 
 
 def _cell(cell: Cell) -> str:

@@ -1,20 +1,13 @@
-"""Markdown (pipe tables, as GitHub and pandoc read them); every special character escaped."""
+"""Markdown (pipe tables, as GitHub and pandoc read them); text escaped by ``escaping.markdown``."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from jinja2 import Environment
 
 from review.reports.model import Cell, Table
-
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-
-
-def escape(text: str) -> str:
-    """Text that Markdown prints as is (no emphasis, links, HTML or cell breaks)."""
-    return "<br>".join(_SPECIAL.sub(r"\\\1", " ".join(line.split())) for line in text.split("\n"))
+from review.reports.writers.escaping import markdown as escape
 
 
 def _cell(cell: Cell) -> str:
@@ -44,7 +37,7 @@ def render(table: Table) -> str:
             for row in rows:
                 lines.append("| " + " | ".join(_cell(c) for c in row.cells) + " |")
         lines.append("")
-    lines += [escape(note) for note in table.notes]
+    lines += [escape(note, paragraph=True) for note in table.notes]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
