@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from review.cli.screen_simulate import simulate as simulate_command
+from review.cli import main
 from review.errors import InputError
 from review.screening.simulate import (
     load_labelled,
@@ -21,6 +21,15 @@ from review.screening.simulate import (
 )
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "screening" / "Nagtegaal_2019_sample.csv"
+
+
+def _simulate(runner: CliRunner, args: list[str]):
+    """``review screen simulate ARGS`` through the real entry point (as a user runs it).
+
+    Invoking the command object itself would build its help option outside ``main``'s
+    context settings, and Click caches it: docs/cli.md would then differ (-h lost).
+    """
+    return runner.invoke(main, ["screen", "simulate", *args])
 
 
 # ----------------------------------------------------------------- metrics, by hand
@@ -77,10 +86,10 @@ def test_stopping_bound_at_checkpoints_holds_and_says_when_it_has_no_figure() ->
     early, later = result.checkpoints[0], result.checkpoints[-1]
     assert early.screened == 30 and early.high is None and early.estimated_remaining is None
     assert later.high is not None and later.true_remaining <= later.high
-    output = CliRunner().invoke(simulate_command, [str(SAMPLE), "--quiet"]).output
+    output = _simulate(CliRunner(), [str(SAMPLE), "--quiet"]).output
     assert f"remaining @ 10.0%     no figure yet (too few decisions); truly {early.true_remaining}" in output
     assert f"at most {later.high:.0f} (95% bound); truly {later.true_remaining}" in output
-    data = json.loads(CliRunner().invoke(simulate_command, [str(SAMPLE), "--json"]).output)
+    data = json.loads(_simulate(CliRunner(), [str(SAMPLE), "--json"]).output)
     assert data["estimates"][0]["high"] is None and data["estimates"][-1]["high"] == later.high
 
 
@@ -117,20 +126,20 @@ def test_reads_cp1252_semicolons_and_empty_abstracts(tmp_path: Path) -> None:
 def test_json_contract_and_determinism() -> None:
     runner = CliRunner()
     args = [str(SAMPLE), "--seed", "7", "--json"]
-    first = runner.invoke(simulate_command, args)
+    first = _simulate(runner, args)
     assert first.exit_code == 0, first.output
     data = json.loads(first.output)
     for key in ("records", "relevant", "wss_at_95", "recall_at_10pct", "recall_at_25pct",
                 "recall_at_50pct", "screened_to_find_all", "seed", "model", "prior"):
         assert key in data
     assert data["records"] == 300 and data["relevant"] == 30 and data["seed"] == 7
-    second = json.loads(runner.invoke(simulate_command, args).output)
+    second = json.loads(_simulate(runner, args).output)
     first_data = {k: v for k, v in data.items() if k != "seconds"}
     assert first_data == {k: v for k, v in second.items() if k != "seconds"}
 
 
 def test_out_and_plot(tmp_path: Path) -> None:
-    result = CliRunner().invoke(simulate_command, [str(SAMPLE), "--retrain-every", "10", "--out",
+    result = _simulate(CliRunner(), [str(SAMPLE), "--retrain-every", "10", "--out",
                                                    str(tmp_path / "sim"), "--plot", str(tmp_path / "c.svg")])
     assert result.exit_code == 0, result.output
     assert "WSS@95" in result.output and "recall@10%" in result.output
@@ -164,7 +173,7 @@ def test_bad_input_exits_2_naming_file(tmp_path: Path, content: str | None, args
     path = tmp_path / "labelled.csv"
     if content is not None:
         _write(path, content)
-    result = CliRunner().invoke(simulate_command, [str(path), *args])
+    result = _simulate(CliRunner(), [str(path), *args])
     assert result.exit_code == 2
     assert str(path) in result.output and expected in result.output
     assert len(result.output.strip().splitlines()) == 1
