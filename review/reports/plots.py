@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from review.reports.data import ReviewData
-from review.reports.tables_theories import evidence_counts
+from review.reports.tables_theories import evidence_cell, evidence_counts
 
 PLOT_FORMATS = ("svg", "png")
 _RC = {"svg.hashsalt": "review", "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8}
@@ -63,8 +63,10 @@ def mmat_plot(data: ReviewData, kind: str, paths: list[Path]) -> str | None:
 
 
 def evidence_heatmap(data: ReviewData, paths: list[Path]) -> str | None:
-    """Theories (rows) x documents (columns), shaded by fragment count; one drawing saved
-    in each of ``paths``' formats."""
+    """Theories (rows) x documents (columns), shaded by the fragments for the theory
+    (supporting or refining); a cell with refuting fragments is outlined in red, and each
+    cell says its counts apart as the table does (``2/1R``). One drawing saved in each of
+    ``paths``' formats."""
     theories, documents, counts = evidence_counts(data)
     if not theories or not documents or not data.fragments:
         note = ("no theories yet" if not theories else "no included documents yet" if not documents
@@ -77,7 +79,10 @@ def evidence_heatmap(data: ReviewData, paths: list[Path]) -> str | None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    grid = np.array([[counts[(t["id"], w)] for w in documents] for t in theories], dtype=float)
+    grid = np.array([[counts[(t["id"], w, "supports")] + counts[(t["id"], w, "refines")] for w in documents]
+                     for t in theories], dtype=float)
+    against = [(i, j) for i, t in enumerate(theories) for j, w in enumerate(documents)
+               if counts[(t["id"], w, "refutes")]]
     with matplotlib.rc_context(_RC):
         width = min(2.5 + 0.28 * len(documents), 30)
         height = min(1.2 + 0.24 * len(theories), 40)
@@ -89,17 +94,24 @@ def evidence_heatmap(data: ReviewData, paths: list[Path]) -> str | None:
         axes.set_yticks(range(len(theories)), [str(t["id"]) for t in theories], **small)
         axes.set_xlabel("Document")
         axes.set_ylabel("Theory")
+        from matplotlib.patches import Rectangle
+
+        for i, j in against:
+            axes.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#c0392b", linewidth=1.2))
         if grid.size <= 2500:
             top = grid.max() or 1
             for (i, j), value in np.ndenumerate(grid):
-                if value:
-                    axes.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=6,
-                              color="white" if value > top * 0.6 else "black")
+                text = evidence_cell(counts, theories[i]["id"], documents[j])
+                if text != "0":
+                    axes.text(j, i, text, ha="center", va="center", fontsize=6 if len(text) < 4 else 4.5,
+                              color="#c0392b" if (i, j) in against and value <= top * 0.6
+                              else "white" if value > top * 0.6 else "black")
         from matplotlib.ticker import MaxNLocator
 
-        bar = figure.colorbar(image, ax=axes, label="Fragments", shrink=0.6)
+        bar = figure.colorbar(image, ax=axes, label="Fragments for (supporting or refining)", shrink=0.6)
         bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title("Evidence matrix: fragments per theory and document")
+        axes.set_title("Evidence matrix: fragments per theory and document"
+                       + ("\n(red outline: refuting fragments, R; Rf: refining)" if against else ""))
         for path in paths:
             _save(figure, path)
             _stable(path)

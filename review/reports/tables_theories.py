@@ -11,6 +11,9 @@ from review.reports.data import ReviewData, get
 from review.reports.model import Table, cell
 
 TICK, CROSS = "✓", "x"
+CONTESTED = "⚑ contested"
+#: The evidence matrix's directions: the theories report's key, and the mark in a cell.
+DIRECTIONS = {"supports": ("supporting", ""), "refutes": ("refuting", "R"), "refines": ("refining", "Rf")}
 FINAL = ("supported", "refined", "new")
 STYLE = {"not-supported": "strike", "refuted": "strike", "new": "caps"}
 RANK = {"high": 0, "moderate": 1, "low": 2}
@@ -87,8 +90,8 @@ def cmo_tables(data: ReviewData) -> list[Table]:
     return tables
 
 
-def _quotation(data: ReviewData, theory: dict[str, Any], by_id: dict[Any, Any]) -> str:
-    ids = _evidence(theory)["fragments"]
+def _quotation(data: ReviewData, theory: dict[str, Any], by_id: dict[Any, Any], kind: str = "supporting") -> str:
+    ids = _evidence(theory, kind)["fragments"]
     candidates = [by_id[i] for i in ids if i in by_id]
     if not candidates:
         return ""
@@ -113,57 +116,72 @@ def theory_testing_table(data: ReviewData) -> Table:
     for theory in _theories(data):
         initial = TICK if theory.get("origin") == "initial" else CROSS
         final = TICK if theory.get("status") in FINAL else CROSS
+        quotation = _quotation(data, theory, by_id)
+        if theory.get("contested"):  # evidence both ways: say so, and quote the other side
+            final = f"{final} {CONTESTED}"
+            against = _quotation(data, theory, by_id, "refuting")
+            quotation = "\n".join(part for part in (quotation, f"Refuting: {against}" if against else "") if part)
         style = STYLE.get(theory.get("status") or "")
         table.add(cell(f"{theory['id']} {theory.get('label') or ''}".strip(), style), theory.get("context") or "",
                   theory.get("mechanism_resource") or "", theory.get("mechanism_reasoning") or "",
-                  theory.get("outcome") or "", initial, final, _quotation(data, theory, by_id),
+                  theory.get("outcome") or "", initial, final, quotation,
                   group=topics.get(theory.get("topic"), theory.get("topic")))
     if table.rows:
         table.notes.append(f"{TICK}: in the model; {CROSS}: not in it; struck through: dropped for lack of "
                            "evidence (or refuted); CAPITALS: new. C-M-O as in the final model (the current "
                            "version of each theory); quotation: the most relevant, most rigorous fragment.")
+        if any(t.get("contested") for t in _theories(data)):
+            table.notes.append(f"{CONTESTED}: evidence both for and against the theory; the second quotation "
+                               "is the most relevant, most rigorous refuting fragment.")
     return table
 
 
-def _links(fragment: Any) -> list[tuple[str, str]]:
-    raw = get(fragment, "links") or get(fragment, "theories") or []
-    found = []
-    for link in raw:
-        if isinstance(link, dict):
-            found.append((str(link.get("theory_id") or link.get("theory")), str(link.get("direction", "supports"))))
-        elif isinstance(link, (tuple, list)):
-            found.append((str(link[0]), str(link[1]) if len(link) > 1 else "supports"))
-        else:
-            found.append((str(link), "supports"))
-    return found
-
-
 def evidence_counts(data: ReviewData) -> tuple[list[dict[str, Any]], list[int], Counter]:
-    """Theories (rows), documents (columns) and fragment counts per (theory, document)."""
+    """Theories (rows), documents (columns) and fragment counts per (theory, document, direction).
+
+    The evidence is the theories report's (fragments coded to a theory, and those that
+    motivated its versions), so supporting, refuting and refining fragments stay apart.
+    """
     counts: Counter = Counter()
-    for fragment in data.fragments or []:
-        for theory_id, _direction in _links(fragment):
-            counts[(theory_id, int(get(fragment, "work_id")))] += 1
+    work_of = {get(f, "id"): int(get(f, "work_id")) for f in data.fragments or []}
     theories = _theories(data)
-    documents = sorted({r.work_id for r in data.reports} | {w for _t, w in counts},
+    for theory in theories:
+        for direction, (key, _mark) in DIRECTIONS.items():
+            for fragment_id in (theory.get(key) or {}).get("fragments", []) or []:
+                if fragment_id in work_of:
+                    counts[(theory["id"], work_of[fragment_id], direction)] += 1
+    documents = sorted({r.work_id for r in data.reports} | {w for _t, w, _d in counts},
                        key=lambda w: (data.citation(w).casefold(), w))
     return theories, documents, counts
 
 
+def evidence_cell(counts: Counter, theory_id: str, work_id: int) -> str:
+    """A matrix cell: ``2`` supporting, ``1R`` refuting, ``1Rf`` refining, joined by ``/`` (empty: 0)."""
+    parts = [f"{n}{mark}" for direction, (_key, mark) in DIRECTIONS.items()
+             if (n := counts[(theory_id, work_id, direction)])]
+    return "/".join(parts) or "0"
+
+
 def evidence_matrix_table(data: ReviewData) -> Table:
-    """Theories x documents, cells = fragments coded to the theory (NVivo's framework matrix)."""
+    """Theories x documents, cells = fragments coded to the theory (NVivo's framework matrix),
+    supporting, refuting and refining counted apart."""
     theories, documents, counts = evidence_counts(data)
     table = Table("evidence-matrix", "Evidence matrix: fragments per theory and document",
-                  ["Theory", *[data.citation(w) for w in documents], "Total"], wide=True,
-                  numeric=tuple(range(1, len(documents) + 2)), rotate_headers=True,
+                  ["Theory", *[data.citation(w) for w in documents], "Supporting", "Refuting", "Refining"],
+                  wide=True, numeric=tuple(range(1, len(documents) + 4)), rotate_headers=True,
                   empty=_no_theories(data) if not theories else "No included documents yet.")
-    tidy = Table("evidence-matrix", table.title, ["theory", "report", "citation", "fragments"])
+    tidy = Table("evidence-matrix", table.title,
+                 ["theory", "report", "citation", "fragments", "supporting", "refuting", "refining"])
     if theories and documents:
         for theory in theories:
-            row = [counts[(theory["id"], w)] for w in documents]
-            table.add(f"{theory['id']} {theory.get('label') or ''}".strip(), *[str(n) for n in row], str(sum(row)))
-            for work, n in zip(documents, row, strict=True):
-                tidy.add(theory["id"], work, data.citation(work), n)
+            totals = [sum(counts[(theory["id"], w, d)] for w in documents) for d in DIRECTIONS]
+            table.add(f"{theory['id']} {theory.get('label') or ''}".strip(),
+                      *[evidence_cell(counts, theory["id"], w) for w in documents], *[str(n) for n in totals])
+            for work in documents:
+                apart = [counts[(theory["id"], work, d)] for d in DIRECTIONS]
+                tidy.add(theory["id"], work, data.citation(work), sum(apart), *apart)
+        table.notes.append("Cells: fragments supporting the theory; R: refuting it; Rf: refining it "
+                           "(2/1R: two supporting, one refuting).")
         if data.fragments is None:
             table.notes.append(f"No fragments: {data.missing.get('extraction')}.")
         elif not data.fragments:
@@ -177,15 +195,22 @@ def final_model_table(data: ReviewData) -> Table:
     table = Table("final-model", "Final theoretical model",
                   ["No.", "Theory", "Status", "Documents", data.unit_plural.capitalize(), "Fragments"],
                   group_label="Topic", numeric=(3, 4, 5), empty=_no_theories(data))
+    # The CSV keeps the status exact (scripts compare it) and says contested in a column of its own.
+    tidy = Table("final-model", table.title, [*table.columns[:3], "Contested", *table.columns[3:]],
+                 group_label="Topic")
     topics = {t["id"]: t.get("label") or t["id"] for t in (data.theories or {}).get("topics", [])}
     for theory in _theories(data):
         status = theory.get("status") or ""
         style = STYLE.get(status)
-        table.add(cell(theory["id"], style), cell(theory.get("label") or "", style), status,
-                  theory.get("documents", 0), theory.get("studies", 0), theory.get("fragments", 0),
-                  group=topics.get(theory.get("topic"), theory.get("topic")))
+        shown = f"{status} (contested)" if theory.get("contested") else status
+        group = topics.get(theory.get("topic"), theory.get("topic"))
+        counts = (theory.get("documents", 0), theory.get("studies", 0), theory.get("fragments", 0))
+        table.add(cell(theory["id"], style), cell(theory.get("label") or "", style), shown, *counts, group=group)
+        tidy.add(theory["id"], theory.get("label") or "", status, "yes" if theory.get("contested") else "no",
+                 *counts, group=group)
     if table.rows:
         table.notes.append("Normal font: in the initial and the final model; struck through: in the initial "
                            "model but not the final one (no evidence found, or refuted); CAPITALS: new, "
-                           "not in the initial model.")
+                           "not in the initial model; contested: evidence both for and against.")
+        table.tidy = tidy
     return table

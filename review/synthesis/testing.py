@@ -7,10 +7,15 @@ Statuses (DESIGN.md), decided in this order:
    added or changed a context, mechanism or outcome (change ``refined``). A refinement is
    evidence *for* a modified theory, so it outranks refuting evidence.
 3. ``supported``: an initial theory with supporting evidence. Mixed evidence (supporting
-   and refuting fragments) stays supported, with ``contested: true``: the seed review kept a
-   theory in the final model when some evidence supported it.
+   or refining, and refuting fragments) keeps its status, with ``contested: true``: the seed
+   review kept a theory in the final model when some evidence supported it.
 4. ``refuted``: evidence against and none for.
 5. ``not-supported``: an initial theory with no evidence (struck through in tables).
+
+Evidence is what fragments are coded to (their ``theories`` links), and also the fragments
+that motivated an inductive theory or a refinement (``theories add/refine --fragment``):
+those count as supporting the theory unless the fragment's own coding links it otherwise.
+A theory with supporting and refuting evidence is ``contested`` (a flag beside its status).
 
 Only current fragments count (not deleted). A report's study comes from the studies sheet;
 a report not grouped into a study counts as a study of its own (``report:<id>``).
@@ -18,6 +23,7 @@ a report not grouped into a study counts as a study of its own (``report:<id>``)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,7 +34,7 @@ from review.errors import NotFound
 from review.extraction.tables import fragment_theories, fragments
 from review.studies.model import study_of
 from review.synthesis.protocol import CMO
-from review.synthesis.tables import theories, theory_topics
+from review.synthesis.tables import theories, theory_topics, theory_versions
 from review.synthesis.versions import TheoryVersion, all_versions, versions_of
 
 STATUSES = ("supported", "refined", "new", "not-supported", "refuted")
@@ -74,7 +80,30 @@ def _links(conn: Connection) -> dict[str, list[tuple[int, int, str, bool]]]:
     found: dict[str, list[tuple[int, int, str, bool]]] = {}
     for theory_id, direction, fragment_id, work_id, whole in conn.execute(query):
         found.setdefault(theory_id, []).append((fragment_id, work_id, direction, bool(whole)))
+    motivating = _motivating(conn, found)
+    if motivating:
+        rows = select(f.c.id, f.c.work_id, full.label("full")).where(f.c.deleted_at.is_(None), f.c.id.in_(
+            sorted({i for ids in motivating.values() for i in ids})))
+        current = {fragment_id: (work_id, bool(whole)) for fragment_id, work_id, whole in conn.execute(rows)}
+        for theory_id, ids in motivating.items():
+            found.setdefault(theory_id, []).extend(
+                (i, current[i][0], "supports", current[i][1]) for i in ids if i in current)
     return found
+
+
+def _motivating(conn: Connection, coded: dict[str, list[tuple[int, int, str, bool]]]) -> dict[str, list[int]]:
+    """Theory id -> fragments that motivated one of its versions and are not coded to it."""
+    found: dict[str, list[int]] = {}
+    query = select(theory_versions.c.theory_id, theory_versions.c.fragments).where(
+        theory_versions.c.fragments.is_not(None), theory_versions.c.fragments != "[]")
+    for theory_id, raw in conn.execute(query):
+        try:
+            ids = [int(i) for i in json.loads(raw or "[]")]
+        except (TypeError, ValueError):
+            continue
+        linked = {link[0] for link in coded.get(theory_id, [])} | set(found.get(theory_id, []))
+        found.setdefault(theory_id, []).extend(i for i in dict.fromkeys(ids) if i not in linked)
+    return {k: v for k, v in found.items() if v}
 
 
 def _evidence(links: list[tuple[int, int, str, bool]], studies: dict[int, str]) -> dict[str, dict[str, list]]:
@@ -128,7 +157,9 @@ def theories_report(conn: Connection, *, topic: str | None = None) -> dict[str, 
             "fragments": len({link[0] for link in mine}), "documents": len(works),
             "studies": len({keys.get(w, f"report:{w}") for w in works}),
             "partial": full == 0, "full_configurations": full,
-            "contested": bool(evidence["supporting"]["fragments"] and evidence["refuting"]["fragments"]),
+            "contested": bool((evidence["supporting"]["fragments"] or evidence["refining"]["fragments"])
+                              and evidence["refuting"]["fragments"]),
+            "evidence": {name: len(group["fragments"]) for name, group in evidence.items()},
             "version": current.version, **current.cmo(),
             "initial": ({"label": first.label, **first.cmo()} if row.origin == "initial" else None),
             "changed": [n for n in ("label", *CMO) if getattr(first, n) != getattr(current, n)],
