@@ -9,6 +9,7 @@ kinds that the guards look at. Strings are compared with rapidfuzz's ``cpdist``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -35,12 +36,51 @@ def _equal_or_missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+#: DOI comparison: equal, different, missing, and nearly equal (the same DOI damaged).
+DOI_EQUAL, DOI_DIFFERENT, DOI_MISSING, DOI_DAMAGED = 1, 0, -1, 2
+# what a figure's, table's or supplement's DOI adds to its article's: after a delimiter, in a
+# known form (".t001", ".s002", ".g003", ".sd001", "/suppl", "/suppl_file/...", "/-/DC1")
+_DOI_EXTENSION = re.compile(r"^(\.(t|s|g|sd|f|fig|figure|table|suppl|supp)\d+|/suppl|/-/dc\d|\.supp)")
+_OCR = str.maketrans("oilz", "0112")
+
+
+def doi_core(doi: str) -> str:
+    """A DOI's suffix as letters and digits only, OCR look-alikes folded ("fnr.v57i0.21083"
+    and "fnrv57i0.21083", "abc_def" and "abc-def" give one core)."""
+    suffix = doi.split("/", 1)[1] if doi.startswith("10.") and "/" in doi else doi
+    return "".join(ch for ch in suffix if ch.isalnum()).translate(_OCR)
+
+
+def doi_extends(longer: str, shorter: str) -> bool:
+    """Rule ``doi-extension``: ``longer`` is a figure's or supplement's DOI of ``shorter``'s
+    article. A DOI that merely starts with another ("10.5555/case.12" and "10.5555/case.1")
+    is another DOI."""
+    return longer.startswith(shorter) and bool(_DOI_EXTENSION.match(longer[len(shorter):]))
+
+
+_COCHRANE = re.compile(r"^10\.1002/14651858\.(cd\d+)(\.pub\d+)?$")
+
+
+def cochrane_versions(a: np.ndarray, b: np.ndarray, doi: np.ndarray) -> np.ndarray:
+    """Rule ``cochrane-versions``: two versions of one Cochrane review (".pub2", ".pub4": the
+    same CD number, another version suffix)."""
+    out = np.zeros(len(a), dtype=bool)
+    for k in np.flatnonzero(doi == DOI_DIFFERENT).tolist():
+        x, y = a[k], b[k]
+        if x.startswith("10.1002/14651858.") and y.startswith("10.1002/14651858."):
+            mx, my = _COCHRANE.match(x), _COCHRANE.match(y)
+            out[k] = bool(mx and my and mx.group(1) == my.group(1))
+    return out
+
+
 def _doi_compare(a: np.ndarray, b: np.ndarray, relevant: np.ndarray) -> np.ndarray:
     out = _equal_or_missing(a, b)
-    for k in np.flatnonzero((out == 0) & relevant):  # a figure or supplement DOI extends the article's
+    for k in np.flatnonzero((out == 0) & relevant):
         x, y = a[k], b[k]
-        if x.startswith(y) or y.startswith(x):
-            out[k] = 1
+        if doi_extends(x, y) or doi_extends(y, x):
+            out[k] = DOI_EQUAL
+        elif len(x) >= 12 and len(y) >= 12 and doi_core(x) == doi_core(y):
+            out[k] = DOI_DAMAGED  # rule ``damaged-doi``: strong, not certain
     return out
 
 
@@ -176,14 +216,15 @@ def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     title = process.cpdist(ta, tb, scorer=fuzz.ratio, workers=-1, dtype=np.float32) if m else np.zeros(0, np.float32)
     has_title = (ta != "") & (tb != "")
     title = np.where(has_title, title, 0).astype(np.float32)
-    doi = _doi_compare(_take(keys.doi, left), _take(keys.doi, right), title >= TITLE_FLOOR)
+    da, db = _take(keys.doi, left), _take(keys.doi, right)
+    doi = _doi_compare(da, db, title >= TITLE_FLOOR)
     pmid = _equal_or_missing(_take(keys.pmid, left), _take(keys.pmid, right))
     contained = np.zeros(m, dtype=bool)
     mid = np.flatnonzero(has_title & (title < 95))
     contained[mid] = _contained(ta[mid], tb[mid], title[mid])
     numbers = _numbers_differ(ta, tb, has_title & (title >= 85) & (title < 99.5) & ~contained)
     return {"title": title, "has_title": has_title, "contained": contained, "doi": doi, "pmid": pmid,
-            "numbers_differ": numbers}
+            "numbers_differ": numbers, "cochrane_versions": cochrane_versions(da, db, doi)}
 
 
 def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndarray) -> dict[str, np.ndarray]:
@@ -245,6 +286,8 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
         "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges, "year_gap": year_gap, "volume": volume, "issue": issue,
         "pages": pages, "journal": journal, "abstract": abstract,
         "notice": na != nb,
+        # the notice side is one only by its record type ("M3 - Note"), not by its title
+        "notice_typed": (na != nb) & ((na == "") | keys.notice_typed[left]) & ((nb == "") | keys.notice_typed[right]),
         "conference": keys.conference[left] != keys.conference[right],
         "either_conference": keys.conference[left] | keys.conference[right],
         "preprint": keys.preprint[left] != keys.preprint[right],

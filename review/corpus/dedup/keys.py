@@ -29,7 +29,16 @@ from review.corpus.dedup.kinds import (
     is_recurring_title,
     notice_kind,
 )
-from review.corpus.dedup.pages import container_dois, first_number, issue_key, page_tokens
+from review.corpus.dedup.pages import (
+    container_dois,
+    first_number,
+    is_date_pages,
+    issue_key,
+    page_tokens,
+    publication_day,
+    source_journal,
+    source_pages,
+)
 from review.corpus.dedup.text import (
     fold,
     fold_words,
@@ -111,6 +120,27 @@ def doi_key(doi: str | None) -> str:
     return _DOI_JUNK.sub("", doi).rstrip(".,;").lower()
 
 
+def record_pages(raw: str, journal: str, year: Any) -> tuple[str, str]:
+    """(first, last) page of a record, or ('', '') when its page field holds no pages.
+
+    Not pages: the record's year, "var.pagings", a date (rule ``date-in-pages``: "2010-2Oct",
+    "20100529/0604", "15 Sep 2010"), or the day of an Embase "Date of Publication: 15 Dec
+    2010" in the journal field. When the journal field carries Embase's whole source
+    citation ("68 (12) ()(pp 1172-1181), 2010. ..."), its pages are used where the page
+    field gives none or only a lone page that is not their first.
+    """
+    first, last = page_tokens(raw) if raw else ("", "")
+    if first and (is_date_pages(raw) or (not last and (first == str(year) or not _PAGE_LIKE.match(first)))):
+        first, last = "", ""
+    if journal and ("(p" in journal or "ublication" in journal):
+        if first and not last and first == publication_day(journal):
+            first = ""
+        start, end = source_pages(journal)
+        if start and (not first or (not last and first != start)):
+            first, last = start, end
+    return first, last
+
+
 def is_generic_title(words: str) -> bool:
     """A title too short or too common to identify a work on its own."""
     if not words:
@@ -171,6 +201,8 @@ def author_tokens(authors: Any, limit: int = 12, *, given_names: bool = True) ->
 def journal_key(journal: str | None) -> str:
     """Journal words without stopwords and spelling variants ('' when none)."""
     text = present(journal)
+    if "(p" in text or "ublication" in text:
+        text = source_journal(text)  # Embase's whole source citation in the journal field
     if text[-1:].isdigit() or text.endswith(")"):
         text = GLUED_VOLUME.sub("", text)
     words = spelling(fold(_JOURNAL_TAIL.sub("", text))).split()
@@ -211,6 +243,8 @@ class RecordKeys:
     conference: np.ndarray  # bool
     preprint: np.ndarray  # bool
     complete: np.ndarray  # float completeness
+    #: bool: a notice only by its record type (the title does not say so; "M3 - Note")
+    notice_typed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -232,6 +266,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     fps: list[str] = []
     generic: list[bool] = []
     notice: list[str] = []
+    notice_typed: list[bool] = []
     authors: list[str] = []
     authors_raw: list[Any] = []
     firsts: list[str] = []
@@ -257,7 +292,9 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         fps.append(words.replace(" ", ""))
         generic.append(is_generic_title(words) or is_recurring_title(words))
         rtype = get("type")
-        notice.append(notice_kind(raw_title, rtype))
+        kind = notice_kind(raw_title, rtype)
+        notice.append(kind)
+        notice_typed.append(bool(kind) and not notice_kind(raw_title, None))
         raw_authors = get("authors")
         names, _ = author_tokens(raw_authors, given_names=False)
         authors.append(" ".join(names))
@@ -272,9 +309,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
             volume = glued.group(1) if glued else ""
         volumes.append(first_number(volume))
         issues.append(issue_key(issue) if issue else "")
-        first, last = page_tokens(present(get("pages")) or present(get("page_first")))
-        if first and not last and (first == str(get("year")) or not _PAGE_LIKE.match(first)):
-            first = ""  # the year, or "var.pagings", where the pages should be
+        first, last = record_pages(present(get("pages")) or present(get("page_first")), journal, get("year"))
         pages.append(first)
         lasts.append(last)
         doi = doi_key(get("doi"))
@@ -286,7 +321,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         conference.append(is_conference_abstract(rtype, volume, issue, journal))
         preprint.append(is_preprint(rtype, doi, journal))
         complete.append(completeness(row))
-    dois = container_dois(dois, pages)
+    dois = container_dois(dois, pages, lasts)
     generic_a = np.asarray(generic, dtype=bool)
     return RecordKeys(
         ids=np.asarray(ids, dtype=np.int64),
@@ -296,7 +331,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         journal=journals, volume=volumes, issue=issues, page=pages, page_last=lasts, doi=dois, pmid=pmids,
         abstract=abstracts, language=languages,
         conference=np.asarray(conference, dtype=bool), preprint=np.asarray(preprint, dtype=bool),
-        complete=np.asarray(complete, dtype=np.float64),
+        complete=np.asarray(complete, dtype=np.float64), notice_typed=np.asarray(notice_typed, dtype=bool),
     )
 
 

@@ -18,7 +18,7 @@ _NOTICE_PATTERNS = (
     ("retraction", re.compile(r"^\W*(retraction|notice of retraction|retraction notice|withdrawal notice)\b")),
     ("erratum", re.compile(r"^\W*(erratum|errata|corrigendum|corrigenda|correction(s)?\s*(to|for|of)?\s*[:\[(]|correction(s)? (to|for|notice)\b|correction$|publisher'?s note|expression of concern)")),
     ("erratum", re.compile(r"\((vol|volume)\.?\s*\d+.{0,40}\b(pg|page|p)\b")),
-    ("erratum", re.compile(r"\([^()]{4,160}\(\s*(1[89]|20)\d\d\s*\)\s*\d+[^()]{0,20}\(\s*[a-z]?\d+[^()]*\)\s*\)\s*$")),
+    ("erratum", re.compile(r"\([^()]{4,160}\(\s*(1[89]|20)\d\d\s*\)\s*\d+[^()]{0,20}\(\s*[a-z]?\d+[^()]*\)\s*(doi\s*:?[^()]*)?\)\s*$")),
     ("comment", re.compile(r"[-:.]\s*(reply|response|authors'? reply)(\s+to\b.{0,80})?\s*$")),
     ("comment", re.compile(r"^\W*(comment(s|ary)? (on|to|re)\b|re\s*:|reply\b|in reply\b|response (to|from)\b|author(s)?'? (reply|response)\b|authors reply\b)")),
 )

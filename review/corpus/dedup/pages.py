@@ -101,19 +101,84 @@ def _overlap(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
     return max(0, min(a1, b1) - max(a0, b0) + 1)
 
 
-def container_dois(dois: list[str], pages: list[str]) -> list[str]:
+def container_dois(dois: list[str], pages: list[str], lasts: list[str] | None = None) -> list[str]:
     """DOIs with the DOI of a supplement or issue blanked.
 
     A DOI carried by records that start on different pages belongs to something larger
     than one article (databases give every abstract of a supplement the supplement's
-    DOI), so it proves nothing about two records.
+    DOI), so it proves nothing about two records. A lone page from 1 to 31 (with
+    ``lasts`` given) is not counted: Embase puts the day of publication there, and a DOI
+    seen on two first pages only because one of them is a day is the article's own.
     """
     seen: dict[str, str] = {}
     shared: set[str] = set()
-    for doi, page in zip(dois, pages, strict=True):
+    for k, (doi, page) in enumerate(zip(dois, pages, strict=True)):
         if not doi or not page:
             continue
+        if lasts is not None and not lasts[k] and is_day(page):
+            continue  # rule ``day-no-container``: a day of the month where the pages should be
         first = seen.setdefault(doi, page)
         if first != page and pages_agree(first, "", page, "") == 0:
             shared.add(doi)
     return [("" if doi in shared else doi) for doi in dois]
+
+
+# a month's name inside a page field ("2010-2Oct", "15 Sep 2010"): a date, not pages
+_MONTH_IN_PAGES = re.compile(r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}(?![a-z])")
+# "20100529", "20100529/0604": a date written yyyymmdd
+_YYYYMMDD = re.compile(r"^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(\D|$)")
+# Embase's source string: "Biol Psychiatry. 68 (12) ()(pp 1172-1181), 2010. Date of Publication: 15 Dec 2010."
+_SOURCE_PAGES = re.compile(r"\(\s*pp?\.?\s*([^()]{1,40})\)")
+_SOURCE_TAIL = re.compile(r"[\s.,;:]*(\d{1,5}\s*(\([^()]{0,30}\))?\s*)?(\(\s*\)\s*)?\(\s*pp?\.?\s[^()]*\).*$"
+                          r"|[\s.,;:]*(\d{1,5}\s*(\([^()]{0,30}\))?[\s.,]*((19|20)\d\d)?[\s.,]*)?date of publication\s*:.*$",
+                          re.IGNORECASE)
+_PUBLICATION_DAY = re.compile(r"date of publication\s*:\s*(\d{1,2})\b", re.IGNORECASE)
+
+
+def is_date_pages(pages: str | None) -> bool:
+    """Rule ``date-in-pages``: the page field holds a date, not pages.
+
+    A month's name next to digits ("2010-2Oct", "15 Sep 2010", "2010 Sep 15") or a date
+    written yyyymmdd ("20100529/0604"), as some Embase exports give. A spreadsheet's
+    "04-May" for pages 4-5 is turned back into pages by the importer before this.
+    """
+    if not pages:
+        return False
+    text = pages.strip().lower()
+    if _YYYYMMDD.match(text):
+        return True
+    return any(ch.isdigit() for ch in text) and bool(_MONTH_IN_PAGES.search(text))
+
+
+def source_pages(journal: str | None) -> tuple[str, str]:
+    """(first, last) page from a journal field that carries the whole source citation.
+
+    Embase writes "Biol Psychiatry. 68 (12) ()(pp 1172-1181), 2010. Date of Publication:
+    15 Dec 2010."; when such a record's page field holds the day of publication, these are
+    its real pages. ('', '') when the journal field gives none.
+    """
+    if not journal or "(p" not in journal.lower():
+        return "", ""
+    match = _SOURCE_PAGES.search(journal)
+    return page_tokens(match.group(1)) if match else ("", "")
+
+
+def source_journal(journal: str) -> str:
+    """The journal name without a trailing Embase source citation (volume, issue, pages, date)."""
+    low = journal.lower()
+    if "(p" not in low and "date of publication" not in low:
+        return journal
+    return _SOURCE_TAIL.sub("", journal).strip() or journal
+
+
+def publication_day(journal: str | None) -> str:
+    """The day in an Embase "Date of Publication: 15 Dec 2010" ('' when none)."""
+    if not journal or "ublication" not in journal:
+        return ""
+    match = _PUBLICATION_DAY.search(journal)
+    return match.group(1).lstrip("0") if match else ""
+
+
+def is_day(page: str) -> bool:
+    """A lone page from 1 to 31: it may be a day of the month that an export put there."""
+    return page.isdigit() and len(page) <= 2 and 1 <= int(page) <= 31

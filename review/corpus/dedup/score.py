@@ -41,7 +41,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "year": {"equal": 0.5, "one apart": -1.0},
     "volume": {"equal": 1.0, "different": -2.0},
     "pages": {"equal": 1.5},
-    "doi": {"equal": 5.0},
+    "doi": {"equal": 5.0, "damaged": 3.0},
     "pmid": {"equal": 5.0},
     "journal": {"compatible": 0.5, "different": -1.5},
     "abstract": {"similar": 1.5, "different": -1.0},
@@ -100,7 +100,8 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     volume = np.select([f["volume"] == 1, f["volume"] == 0], [w["volume"]["equal"], w["volume"]["different"]], default=0.0)
     pages = np.where(f["pages"] == 1, w["pages"]["equal"], 0.0)
     # a DOI shared by records with unrelated titles (a supplement's DOI) proves nothing
-    doi = np.where((f["doi"] == 1) & ((t >= 70) | ~f["has_title"]), w["doi"]["equal"], 0.0)
+    doi = np.select([(f["doi"] == 1) & ((t >= 70) | ~f["has_title"]), (f["doi"] == 2) & (t >= 70)],
+                    [w["doi"]["equal"], w["doi"]["damaged"]], default=0.0)
     pmid = np.where((f["pmid"] == 1) & ((t >= 70) | ~f["has_title"]), w["pmid"]["equal"], 0.0)
     journal = np.select([f["journal"] == 1, f["journal"] == 0],
                         [w["journal"]["compatible"], w["journal"]["different"]], default=0.0)
@@ -156,8 +157,12 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     same_place |= ((f["pages"] == 1) | (f["doi"] == 1)) & (f["journal"] == 1)
     # when the full citation agrees, a person decides (see decide); else two identifiers, two works
     dois_differ = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
+    # rule ``notice-label``: a type label alone never separates an otherwise identical citation
+    label_only = f["notice_typed"] & (f["title"] >= 95) & (f["pages"] != 0) & (
+        (f["doi"] == 1) | (f["pmid"] == 1) | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["pages"] == 1)))
     return [
-        ("notices", settings.notices, f["notice"]),
+        ("cochrane_versions", settings.cochrane_versions, f["cochrane_versions"]),
+        ("notices", settings.notices, f["notice"] & ~label_only),
         ("conference_abstracts", settings.conference_abstracts, f["conference"] & ~same_place),
         ("preprints", settings.preprints, f["preprint"]),
         ("languages", settings.languages, f["language"]),
@@ -170,6 +175,13 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
          (((f["pages"] == 0) & ~page_typo(f)) | ((f["volume"] == 0) & (f["pages"] != 1) & ((gap != 0) | (f["journal"] != 1))))
          & ~ident),
     ]
+
+
+def versions_as_one(f: dict[str, np.ndarray], settings: DedupSettings) -> None:
+    """With ``cochrane_versions = "ignore"``, two versions of a review have one DOI."""
+    if settings.cochrane_versions == "ignore":
+        f["doi"] = np.where(f["cochrane_versions"], 1, f["doi"]).astype(np.int8)
+        f["cochrane_versions"] = np.zeros(len(f["doi"]), dtype=bool)
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -261,6 +273,7 @@ def score_pairs(keys: RecordKeys, left: np.ndarray, right: np.ndarray, settings:
     if len(idx):
         f = {k: v[idx] for k, v in base.items()}
         f.update(detail(keys, left[idx], right[idx], f["title"]))
+        versions_as_one(f, settings)
         w = weights(f)
         ev, sc, dec, gd = decide(f, w, settings)
         evidence[idx], score[idx], decision[idx], guard[idx] = ev, sc, dec, gd
@@ -274,6 +287,7 @@ def explain_pair(keys: RecordKeys, i: int, j: int, settings: DedupSettings) -> d
     left, right = np.asarray([i]), np.asarray([j])
     f = compare(keys, left, right)
     f.update(detail(keys, left, right, f["title"]))
+    versions_as_one(f, settings)
     w = weights(f)
     evidence, score, decision, guard = decide(f, w, settings)
     similarity = {
@@ -282,7 +296,7 @@ def explain_pair(keys: RecordKeys, i: int, j: int, settings: DedupSettings) -> d
         "year": None if f["year_gap"][0] < 0 else ("equal" if f["year_gap"][0] == 0 else f"{int(f['year_gap'][0])} apart"),
         "volume": {1: "equal", 0: "different", -1: None}[int(f["volume"][0])],
         "pages": {1: "equal", 0: "different", -1: None}[int(f["pages"][0])],
-        "doi": {1: "equal", 0: "different", -1: None}[int(f["doi"][0])],
+        "doi": {1: "equal", 0: "different", -1: None, 2: "nearly equal (damaged)"}[int(f["doi"][0])],
         "pmid": {1: "equal", 0: "different", -1: None}[int(f["pmid"][0])],
         "journal": {1: "compatible", 0: "different", -1: None}[int(f["journal"][0])],
         "abstract": float(f["abstract"][0]) if f["abstract"][0] >= 0 else None,

@@ -13,13 +13,16 @@ Read from the ``[dedup]`` section of review.toml::
     year_gap = 1              # years further apart than this ...
     years = "apart"           # ... are treated so
     pages_volumes = "apart"   # different first pages or different volumes
+    cochrane_versions = "apart"  # two versions of one Cochrane review (.pub2, .pub3)
 
 A treatment is one of:
 
 - ``apart``: never merged automatically and not queued (a person can still say "same");
 - ``check``: never merged automatically; queued for ``review dedup check`` when the rest of
   the evidence says "same" or "maybe";
-- ``ignore``: the guard is off; the pair is scored like any other.
+- ``ignore``: the guard is off; the pair is scored like any other. For
+  ``cochrane_versions`` this means the versions are one work: their DOIs are compared
+  without the version suffix.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from review.errors import ConfigError
 
 TREATMENTS = ("apart", "check", "ignore")
 GUARDS = ("notices", "conference_abstracts", "languages", "preprints", "different_dois",
-          "years", "pages_volumes")
+          "years", "pages_volumes", "cochrane_versions")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class DedupSettings:
     year_gap: int = 1
     years: str = "apart"
     pages_volumes: str = "apart"
+    cochrane_versions: str = "apart"
 
     def __post_init__(self) -> None:
         for name in GUARDS:
