@@ -1,8 +1,12 @@
 """The included reports: the works included at full text, which every realist stage uses.
 
-Appraisal, studies, extraction and the manuscript tables all start from the same list: live
-works whose full-text screening status is ``include``. This module is the one place that
-says so, with what those stages show of each report (citation, title, year, type, full text).
+Appraisal, studies, extraction, theory testing and the manuscript tables all start from the
+same list: live works whose full-text screening status is ``include`` now. This module is
+the one place that says so, with what those stages show of each report (citation, title,
+year, type, full text). A report that stops being included (an undo, a changed decision, a
+conflict resolved the other way) keeps its fragments, appraisal and study in the database;
+every derived view filters through :func:`included_ids`, so they leave the synthesis and
+come back with the report (:mod:`review.set_aside` lists them meanwhile).
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from review.errors import NotFound
-from review.screening.decisions import work_status
+from review.screening.decisions import latest_reviewers_per_work, work_status
 from review.screening.tables import fulltext_reports
 from review.screening.works import live_map
 from review.store import schema
 
-__all__ = ["IncludedReport", "citation", "included_ids", "included_reports", "require_included"]
+__all__ = ["IncludedReport", "citation", "included_ids", "included_reports", "reports_of", "require_included"]
 
 
 @dataclass(frozen=True)
@@ -79,15 +83,25 @@ def _retrieved(conn: Connection, ids: set[int]) -> dict[int, Any]:
     return {work: row for work, row in latest.items() if row.status == "retrieved"}
 
 
-def included_ids(conn: Connection, *, reviewers_per_work: int = 1) -> list[int]:
-    """Ids of the live works included at full text, ascending."""
+def included_ids(conn: Connection, *, reviewers_per_work: int | None = None) -> list[int]:
+    """Ids of the live works included at full text now, ascending.
+
+    ``reviewers_per_work``: the screening rule; by default the one recorded with the latest
+    decision (else 1), so views that have no workspace at hand agree with the CLI.
+    """
+    if reviewers_per_work is None:
+        reviewers_per_work = latest_reviewers_per_work(conn) or 1
     statuses = work_status(conn, "full-text", reviewers_per_work=reviewers_per_work)
     return sorted(w for w, status in statuses.items() if status == "include")
 
 
-def included_reports(conn: Connection, *, reviewers_per_work: int = 1) -> list[IncludedReport]:
+def included_reports(conn: Connection, *, reviewers_per_work: int | None = None) -> list[IncludedReport]:
     """Every included report, by work id."""
-    ids = included_ids(conn, reviewers_per_work=reviewers_per_work)
+    return reports_of(conn, included_ids(conn, reviewers_per_work=reviewers_per_work))
+
+
+def reports_of(conn: Connection, ids: list[int]) -> list[IncludedReport]:
+    """What the stages show of these works (included or not), by work id."""
     if not ids:
         return []
     files = _retrieved(conn, set(ids))
@@ -106,7 +120,7 @@ def included_reports(conn: Connection, *, reviewers_per_work: int = 1) -> list[I
     return found
 
 
-def require_included(conn: Connection, work_id: int, *, reviewers_per_work: int = 1) -> None:
+def require_included(conn: Connection, work_id: int, *, reviewers_per_work: int | None = None) -> None:
     """Raise NotFound unless ``work_id`` is an included report."""
     if work_id not in included_ids(conn, reviewers_per_work=reviewers_per_work):
         raise NotFound(f"report {work_id} is not an included report (a work included at full text); "

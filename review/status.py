@@ -16,6 +16,7 @@ from review.appraisal.summary import status_summary as appraisal_summary
 from review.corpus.dedup.summary import status_summary as dedup_summary
 from review.extraction.summary import status_summary as extraction_summary
 from review.screening.summary import status_summary as screening_summary
+from review.set_aside import format_set_aside, set_aside
 from review.store import schema
 from review.studies.summary import status_summary as studies_summary
 from review.synthesis.summary import status_summary as theories_summary
@@ -53,6 +54,7 @@ def collect_status(workspace: Workspace) -> dict[str, Any]:
         grouped = conn.execute(select(func.count(func.distinct(r.c.work_id)))).scalar_one()
         ungrouped = conn.execute(select(func.count()).select_from(r).where(r.c.work_id.is_(None))).scalar_one()
         stages = [summary(conn) for summary in STAGE_SUMMARIES]
+        outside = [item.to_dict() for item in set_aside(conn)]
     by_kind: dict[str, int] = {}
     for source in sources:
         by_kind[source["kind"]] = by_kind.get(source["kind"], 0) + source["records"]
@@ -67,6 +69,7 @@ def collect_status(workspace: Workspace) -> dict[str, Any]:
         "works": grouped if records and not ungrouped else None,
         "deduplicated": bool(records) and ungrouped == 0,
         "stages": {stage["name"]: stage["counts"] for stage in stages},
+        "no_longer_included": outside,
     }
     status["next"] = _next_step(status, stages)
     return status
@@ -106,6 +109,10 @@ def format_status(status: dict[str, Any]) -> str:
                 lines.append(f"  {key}: {inner}")
             else:
                 lines.append(f"  {key}: {value}")
+    outside = status.get("no_longer_included") or []
+    if outside:
+        lines.append("")
+        lines.extend(format_set_aside(outside))
     lines.append("")
     lines.append(f"Next: {status['next']}")
     return "\n".join(lines)

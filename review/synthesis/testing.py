@@ -17,8 +17,10 @@ that motivated an inductive theory or a refinement (``theories add/refine --frag
 those count as supporting the theory unless the fragment's own coding links it otherwise.
 A theory with supporting and refuting evidence is ``contested`` (a flag beside its status).
 
-Only current fragments count (not deleted). A report's study comes from the studies sheet;
-a report not grouped into a study counts as a study of its own (``report:<id>``).
+Only current fragments (not deleted) of reports included now count: a report no longer
+included keeps its fragments, which come back with it (:mod:`review.included`). A report's
+study comes from the studies sheet; a report not grouped into a study counts as a study of
+its own (``report:<id>``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from sqlalchemy.engine import Connection
 
 from review.errors import NotFound
 from review.extraction.tables import fragment_theories, fragments
+from review.included import included_ids
 from review.studies.model import study_of
 from review.synthesis.protocol import CMO
 from review.synthesis.tables import theories, theory_topics, theory_versions
@@ -136,7 +139,8 @@ def theories_report(conn: Connection, *, topic: str | None = None) -> dict[str, 
         raise NotFound(f"unknown topic {topic!r} (topics: {known})", field="--topic")
     rank = {t.id: t.position for t in topic_rows}
     versions = all_versions(conn)
-    links = _links(conn)
+    included = set(included_ids(conn))  # a report no longer included keeps its fragments, out of the synthesis
+    links = {theory: [link for link in found if link[1] in included] for theory, found in _links(conn).items()}
     keys = {work_id: study.key for work_id, study in study_of(conn).items()}
     rows = sorted(conn.execute(select(theories)).all(), key=lambda r: (rank.get(r.topic, 0), r.position, r.id))
     items = []
