@@ -2,7 +2,9 @@
 
 Only pairs that share something are ever scored:
 
-- ``doi`` / ``pmid``: the same identifier;
+- ``doi`` / ``pmid``: the same identifier; ``doi-core``: the same DOI written differently
+  (punctuation lost, OCR look-alikes);
+- ``volume-page``: the same volume and first page (a title in another language or cut short);
 - ``title``: the same title fingerprint (every character, no spaces);
 - ``title-sorted`` and ``title-reversed``: neighbours when titles are sorted forwards and
   backwards (a sorted neighbourhood, Hernández & Stolfo 1995), which finds titles that
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from review.corpus.dedup.compare import doi_core
 from review.corpus.dedup.keys import RecordKeys
 
 #: Neighbours compared in a sorted-neighbourhood pass, and within an exact-key block.
@@ -160,6 +163,9 @@ def block(keys: RecordKeys, *, rare_words: bool = False) -> Candidates:
         "doi": exact_pairs(keys.doi),
         "pmid": exact_pairs(keys.pmid),
         "title": exact_pairs(keys.title_fp),
+        # what survives a title in another language or cut short: the volume and first page
+        "volume-page": exact_pairs([f"{v}|{p}" if v and p else "" for v, p in zip(keys.volume, keys.page, strict=True)]),
+        "doi-core": exact_pairs([doi_core(d) if d else "" for d in keys.doi]),
         "title-sorted": sorted_pairs(keys.title_fp),
         "title-reversed": sorted_pairs([fp[::-1] for fp in keys.title_fp]),
         "title-start": exact_pairs([fp[:AFFIX] if len(fp) >= AFFIX else "" for fp in keys.title_fp]),

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from review.corpus.dedup.keys import RecordKeys
-from review.corpus.dedup.pages import pages_agree
+from review.corpus.dedup.pages import pages_adjacent, pages_agree
 from review.corpus.dedup.text import fold
 
 #: Pairs whose titles are less similar than this are not compared further (unless they
@@ -252,8 +252,10 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     pages = np.fromiter((pages_agree(pf[a], pl[a], pf[b], pl[b]) for a, b in zip(left.tolist(), right.tolist(), strict=True)),
                         dtype=np.int8, count=len(left))
     vol, iss = np.asarray(keys.volume, dtype=object), np.asarray(keys.issue, dtype=object)
+    adjacent = np.zeros(len(left), dtype=bool)
     for k in np.flatnonzero(pages == 0).tolist():
         a, b = int(left[k]), int(right[k])
+        adjacent[k] = pages_adjacent(pf[a], pl[a], pf[b], pl[b])
         for x, y in ((a, b), (b, a)):  # an export that shifted volume -> issue -> pages by one
             if not vol[x] and iss[x] and iss[x] == vol[y] and pf[x] == iss[y]:
                 pages[k] = -1
@@ -283,7 +285,8 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     la, lb = _take(keys.language, left), _take(keys.language, right)
     na, nb = _take(keys.notice, left), _take(keys.notice, right)
     return {
-        "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges, "year_gap": year_gap, "volume": volume, "issue": issue,
+        "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges,
+        "adjacent_pages": adjacent, "year_gap": year_gap, "volume": volume, "issue": issue,
         "pages": pages, "journal": journal, "abstract": abstract,
         "notice": na != nb,
         # the notice side is one only by its record type ("M3 - Note"), not by its title

@@ -321,11 +321,12 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         conference.append(is_conference_abstract(rtype, volume, issue, journal))
         preprint.append(is_preprint(rtype, doi, journal))
         complete.append(completeness(row))
-    dois = container_dois(dois, pages, lasts)
+    dois = container_dois(dois, pages, lasts, volumes)
     generic_a = np.asarray(generic, dtype=bool)
     return RecordKeys(
         ids=np.asarray(ids, dtype=np.int64),
-        title=titles, title_fp=fps, generic=generic_a, recurring=generic_a | recurring_titles(fps, pages, dois),
+        title=titles, title_fp=fps, generic=generic_a, recurring=generic_a | recurring_titles(
+            fps, pages, dois, issues=[f"{v}/{first_number(i)}" if i and first_number(i) else "" for v, i in zip(volumes, issues, strict=True)]),
         notice=notice,
         authors=authors, authors_raw=authors_raw, first_author=firsts, year=np.asarray(years, dtype=np.int32),
         journal=journals, volume=volumes, issue=issues, page=pages, page_last=lasts, doi=dois, pmid=pmids,
@@ -338,14 +339,17 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def recurring_titles(titles: Sequence[str], pages: Sequence[str], dois: Sequence[str], at_least: int = 3) -> np.ndarray:
-    """Records whose title recurs at ``at_least`` different first pages or DOIs.
+def recurring_titles(titles: Sequence[str], pages: Sequence[str], dois: Sequence[str], at_least: int = 3,
+                     issues: Sequence[str] | None = None) -> np.ndarray:
+    """Records whose title recurs at ``at_least`` different first pages, DOIs or issues.
 
     The copies of one article that several databases export start on one page (give or take
     a supplement's letter) and carry one DOI; a title found at three or more places is an
     item a journal prints again and again ("Introduction to the special issue"), whatever
-    its wording. Only titles held by ``at_least`` records are looked at, on hashes, so it
-    costs little at a million records.
+    its wording. Issues (``issues``: volume and issue number) count the same way (rule
+    ``recurring-column``: an editor's column in issue after issue, with no pages or DOI).
+    Only titles held by ``at_least`` records are looked at, on hashes, so it costs little
+    at a million records.
     """
     n = len(titles)
     out = np.zeros(n, dtype=bool)
@@ -357,7 +361,7 @@ def recurring_titles(titles: Sequence[str], pages: Sequence[str], dois: Sequence
     idx = np.flatnonzero((counts[inverse] >= at_least) & (th != 0))
     if not len(idx):
         return out
-    for values in (pages, dois):
+    for values in (pages, dois) if issues is None else (pages, dois, issues):
         vh = np.fromiter((hash(values[i].lstrip(_LETTERS)) if values[i] else 0 for i in idx.tolist()),
                          dtype=np.int64, count=len(idx))
         keep = vh != 0

@@ -134,7 +134,7 @@ def _heat_map(result: Overlap, path: Path) -> None:
         ax.set_title("Works found by both sources (diagonal: all works of the source)")
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         fig.tight_layout()
-        fig.savefig(path, dpi=120)
+        fig.savefig(path, dpi=120, bbox_inches="tight")  # titles and tick labels never cut
     finally:
         plt.close(fig)
 

@@ -101,7 +101,8 @@ def _overlap(first_a: str, last_a: str, first_b: str, last_b: str) -> int:
     return max(0, min(a1, b1) - max(a0, b0) + 1)
 
 
-def container_dois(dois: list[str], pages: list[str], lasts: list[str] | None = None) -> list[str]:
+def container_dois(dois: list[str], pages: list[str], lasts: list[str] | None = None,
+                   volumes: list[str] | None = None) -> list[str]:
     """DOIs with the DOI of a supplement or issue blanked.
 
     A DOI carried by records that start on different pages belongs to something larger
@@ -109,8 +110,11 @@ def container_dois(dois: list[str], pages: list[str], lasts: list[str] | None = 
     DOI), so it proves nothing about two records. A lone page from 1 to 31 (with
     ``lasts`` given) is not counted: Embase puts the day of publication there, and a DOI
     seen on two first pages only because one of them is a day is the article's own.
+    Nor are pages in different volumes (with ``volumes`` given) counted: a translated
+    edition in another journal keeps the original's DOI.
     """
     seen: dict[str, str] = {}
+    seen_volume: dict[str, str] = {}
     shared: set[str] = set()
     for k, (doi, page) in enumerate(zip(dois, pages, strict=True)):
         if not doi or not page:
@@ -118,6 +122,10 @@ def container_dois(dois: list[str], pages: list[str], lasts: list[str] | None = 
         if lasts is not None and not lasts[k] and is_day(page):
             continue  # rule ``day-no-container``: a day of the month where the pages should be
         first = seen.setdefault(doi, page)
+        volume = volumes[k] if volumes is not None else ""
+        known = seen_volume.setdefault(doi, volume)
+        if volume and known and volume != known:
+            continue
         if first != page and pages_agree(first, "", page, "") == 0:
             shared.add(doi)
     return [("" if doi in shared else doi) for doi in dois]
@@ -182,3 +190,12 @@ def publication_day(journal: str | None) -> str:
 def is_day(page: str) -> bool:
     """A lone page from 1 to 31: it may be a day of the month that an export put there."""
     return page.isdigit() and len(page) <= 2 and 1 <= int(page) <= 31
+
+
+def pages_adjacent(first_a: str, last_a: str, first_b: str, last_b: str) -> bool:
+    """Two page ranges that follow each other ("1172-1181" and "1182-1190", or sharing the
+    one page where one ends and the other starts): companion papers, not a typing error."""
+    if not (first_a.isdigit() and first_b.isdigit() and last_a.isdigit() and last_b.isdigit()):
+        return False
+    a0, a1, b0, b1 = int(first_a), int(last_a), int(first_b), int(last_b)
+    return 0 <= b0 - a1 <= 1 or 0 <= a0 - b1 <= 1

@@ -138,10 +138,12 @@ def page_typo(f: dict[str, np.ndarray]) -> np.ndarray:
     """Different first pages that are a typing error: everything else agrees, both are ranges.
 
     An erratum printed under the article's own title sits in a later issue and on a single
-    page, so it is not taken for a typing error.
+    page, so it is not taken for a typing error. Nor are companion papers (adjacent pages,
+    titles not quite equal) of one issue, nor two reports with different DOIs (a co-publication).
     """
     return ((f["title"] >= 98) & (f["first_author"] == 1) & (f["authors"] >= 90) & (f["year_gap"] == 0)
-            & (f["volume"] == 1) & (f["issue"] != 0) & (f["journal"] == 1) & f["both_ranges"])
+            & (f["volume"] == 1) & (f["issue"] != 0) & (f["journal"] == 1) & f["both_ranges"]
+            & ~(f["adjacent_pages"] & (f["title"] < 99.5)) & (f["doi"] != 0))
 
 
 def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str, str, np.ndarray]]:
@@ -212,6 +214,26 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
             # only if the title still agrees
             decision[hit & (decision == DIFFERENT) & (f["title"] >= 85)] = MAYBE
         guard[hit] = name
+    # rule ``years-and-authors``: two records years apart with other authors are never merged
+    # automatically (whatever else they share)
+    far = (decision == SAME) & (f["year_gap"] > settings.year_gap) & (f["first_author"] == 0)
+    decision[far] = MAYBE
+    guard[far & (guard == "")] = "years-and-authors"
+    # rule ``unclear-pages``: pages that differ only because one side gives a lone page (a day
+    # of the month, a first page typed wrongly) are no clear difference: a person decides
+    unclear = ((guard == "pages_volumes") & (decision == DIFFERENT) & (f["pages"] == 0) & ~f["both_ranges"]
+               & (f["volume"] != 0) & (score >= settings.review_threshold) & (f["title"] >= 95)
+               & (f["first_author"] != 0) & (f["doi"] != 0) & (f["pmid"] != 0))
+    decision[unclear] = MAYBE
+    # rule ``same-identifier``: the same DOI or PMID under another title (a translated edition,
+    # a title in another language) or the same citation (first author, year, volume, first
+    # page) under another title: at least a person sees it
+    other_title = (decision == DIFFERENT) & (f["title"] < 85) & ~f["notice"] & ~f["preprint"] & (
+        (((f["doi"] == 1) | (f["pmid"] == 1)) & ((f["first_author"] == 1) | (f["title"] >= 70)))
+        | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] == 1) & (f["pages"] == 1)
+           & (f["journal"] != 0)))
+    decision[other_title] = MAYBE
+    guard[other_title & (guard == "")] = "other-title"
     # never merged on a single weak field
     no_title = ~f["has_title"]
     support = ((f["first_author"] == 1) | (f["doi"] == 1) | (f["pmid"] == 1)
@@ -257,12 +279,19 @@ def _rule(f: dict[str, np.ndarray]) -> np.ndarray:
     ).astype(object)
 
 
+def same_place(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The same volume and first page (both given): worth scoring whatever the titles say."""
+    vol, page = np.asarray(keys.volume, dtype=object), np.asarray(keys.page, dtype=object)
+    return (vol[left] != "") & (page[left] != "") & (vol[left] == vol[right]) & (page[left] == page[right])
+
+
 def score_pairs(keys: RecordKeys, left: np.ndarray, right: np.ndarray, settings: DedupSettings) -> Scored:
     """Score candidate pairs; pairs below the title floor without a shared id are DIFFERENT."""
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     base = compare(keys, left, right)
-    keep = (base["title"] >= TITLE_FLOOR) | (base["doi"] == 1) | (base["pmid"] == 1) | base["contained"]
+    keep = (base["title"] >= TITLE_FLOOR) | (base["doi"] >= 1) | (base["pmid"] == 1) | base["contained"]
+    keep |= same_place(keys, left, right)  # a title in another language, the same citation
     idx = np.flatnonzero(keep)
     m = len(left)
     evidence = np.full(m, -30.0)
