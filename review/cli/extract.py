@@ -210,6 +210,7 @@ def check_command(state: State, dry_run: bool, as_json: bool, actor: str | None)
         review extract check --dry-run --json
     """
     from review.extraction.commands import check_fragments
+    from review.set_aside import format_set_aside
 
     workspace = state.workspace()
     found = check_fragments(workspace.store(), root=workspace.root, actor=current_actor(actor),
@@ -225,6 +226,8 @@ def check_command(state: State, dry_run: bool, as_json: bool, actor: str | None)
         click.echo(f"  fragment {item.fragment_id} (report {item.report}): {item.status}"
                    f"  {item.before[0]}-{item.before[1]} -> {item.after[0]}-{item.after[1]}"
                    f"  {item.text or ''}{'  ' + item.detail if item.detail else ''}")
+    for line in format_set_aside(found.no_longer_included):
+        click.echo(line)
 
 
 @extract_group.command("agreement")

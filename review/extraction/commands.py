@@ -17,6 +17,7 @@ from review.extraction.fragments import (
 )
 from review.extraction.model import Fragment, page_of_location
 from review.extraction.verify import Checker
+from review.set_aside import set_aside
 from review.store import Store
 
 
@@ -82,6 +83,8 @@ class CheckReport:
     no_text: int = 0
     still_unverified: int = 0
     items: list[CheckItem] = field(default_factory=list)
+    #: Reports not included now whose evidence is kept (:meth:`review.set_aside.SetAside.to_dict`).
+    no_longer_included: list[dict[str, Any]] = field(default_factory=list)
 
     def of(self, status: str) -> list[CheckItem]:
         return [i for i in self.items if i.status == status]
@@ -92,7 +95,8 @@ class CheckReport:
                 "moved": [i.to_dict() for i in self.of("moved")],
                 "vanished": [i.to_dict() for i in self.of("vanished")],
                 "verified": [i.to_dict() for i in self.of("verified")],
-                "text_missing": [i.to_dict() for i in self.of("text-missing")]}
+                "text_missing": [i.to_dict() for i in self.of("text-missing")],
+                "no_longer_included": self.no_longer_included}
 
 
 def _recheck(checker: Checker, item: Fragment, own: str | None) -> tuple[str, dict[str, Any], str]:
@@ -125,7 +129,8 @@ def check_fragments(store: Store, *, root: Path, actor: str, dry_run: bool = Fal
 
     A quote found at other offsets has *moved*; a verified quote no longer found has
     *vanished* (it becomes ``verified = no``); an unverified quote now found is *verified*.
-    A text that cannot be read is listed and its fragments are left as they were.
+    A text that cannot be read is listed and its fragments are left as they were. Reports no
+    longer included whose evidence is kept (out of the synthesis) are listed too.
     """
     report = CheckReport()
     with store.transaction() as conn:
@@ -148,4 +153,5 @@ def check_fragments(store: Store, *, root: Path, actor: str, dry_run: bool = Fal
                     if status != "text-missing" else (item.char_start, item.char_end), detail))
             if changes and not dry_run:
                 set_verification(conn, item, changes, actor=actor, reason=f"extract check: {status}")
+        report.no_longer_included = [s.to_dict() for s in set_aside(conn, reviewers_per_work=reviewers_per_work)]
     return report

@@ -1,4 +1,8 @@
-"""The extraction section of ``review status``: fragments, coders, verification."""
+"""The extraction section of ``review status``: fragments, coders, verification.
+
+Counts are of the included reports' fragments; those of reports no longer included are kept
+and counted apart (``review status`` lists the reports, :mod:`review.set_aside`).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from sqlalchemy.engine import Connection
 
 from review.extraction.fragments import current_fragments
 from review.extraction.model import is_partial
+from review.included import included_ids
 
 
 def status_summary(conn: Connection) -> dict[str, Any]:
     """``{"name": "extraction", "counts": {...}, "next": str | None}``."""
-    items = current_fragments(conn)
+    every = current_fragments(conn)
+    included = set(included_ids(conn))
+    items = [f for f in every if f.work_id in included]
     verified = {state: sum(1 for f in items if f.verified == state) for state in ("yes", "no", "no-text")}
     counts = {
         "fragments": len(items),
@@ -23,6 +30,7 @@ def status_summary(conn: Connection) -> dict[str, Any]:
         "verified": verified["yes"],
         "unverified": verified["no"],
         "without a full text": verified["no-text"],
+        "fragments out of the synthesis": len(every) - len(items),
     }
     next_step = None
     if verified["no"]:

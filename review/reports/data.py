@@ -1,5 +1,8 @@
 """What the tables read from the other stages, through their documented functions.
 
+Every table shows the included reports only: fragments and study groupings of a report no
+longer included stay in the database, out of the tables, and come back with the report.
+
 Each stage's module is imported inside the function that needs it, so a stage that is not
 there yet (or has recorded nothing) gives an empty result and a table that says so, never
 a crash or a silent omission. A stage that is there but fails still raises.
@@ -7,6 +10,7 @@ a crash or a silent omission. A stage that is there but fails still raises.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,12 +99,12 @@ def load(workspace: Workspace | None, conn: Connection) -> ReviewData:
     data.reports = included_reports(conn, reviewers_per_work=rpw)
     data.citations = citations(data.reports)
     try:
-        from review.studies import list_studies, study_of  # type: ignore[attr-defined]
+        from review.studies import list_studies  # type: ignore[attr-defined]
     except ImportError:
         data.missing["studies"] = "the studies stage is not available in this version"
     else:
-        data.studies = list_studies(conn)
-        data.study_of = study_of(conn)
+        data.studies = _included_studies(list_studies(conn), {r.work_id for r in data.reports})
+        data.study_of = {w: s for s in data.studies for w in get(s, "reports", ())}
     if workspace is not None:
         try:
             from review.studies import workspace_protocol  # type: ignore[attr-defined]
@@ -127,8 +131,21 @@ def load(workspace: Workspace | None, conn: Connection) -> ReviewData:
     if current_fragments is None:
         data.missing["extraction"] = "the extraction stage is not available in this version"
     else:
-        data.fragments = list(current_fragments(conn))
+        included = {r.work_id for r in data.reports}  # a report no longer included keeps its fragments
+        data.fragments = [f for f in current_fragments(conn) if get(f, "work_id") in included]
     return data
+
+
+def _included_studies(studies: list[Any], included: set[int]) -> list[Any]:
+    """The studies with only their included reports; a study whose reports are all no longer
+    included is left out (its grouping is kept, and comes back with them)."""
+    found = []
+    for study in studies:
+        reports = tuple(w for w in study.reports if w in included)
+        if study.reports and not reports:
+            continue
+        found.append(dataclasses.replace(study, reports=reports) if reports != study.reports else study)
+    return found
 
 
 def _function(modules: tuple[str, ...], name: str) -> Any:
