@@ -7,40 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from report_support import open_workspace
 
 from review.cli import main
-from review.workspace import Workspace
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 @pytest.fixture
 def opened(tmp_path: Path) -> Path:
-    """A workspace whose only work has a title-abstract include and no full-text decision."""
-    ws = Workspace.create(tmp_path / "ws", title="Open review")
-    ws.close()
-    runner = CliRunner()
-
-    def ok(*args: str) -> None:
-        result = runner.invoke(main, ["-C", str(ws.root), *args], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-
-    ok("import", str(CORPUS / "ethos.ris"), "--source", "EThOS", "--kind", "register")
-    ok("dedup")
-    work = Workspace.find(ws.root)
-    try:
-        from sqlalchemy import select
-
-        from review.store import schema
-        with work.store().read() as conn:
-            ids = [r.id for r in conn.execute(select(schema.works.c.id))]
-        reviewer = (work.setting("screening", "reviewers", []) or ["tester"])[0]
-    finally:
-        work.close()
-    for number, work_id in enumerate(ids):
-        decision = ["--decision", "include"] if number == 0 else ["--decision", "exclude", "--reason", "E-POP-1"]
-        ok("screen", "decide", str(work_id), "--reviewer", reviewer, *decision)
-    return ws.root
+    return open_workspace(tmp_path)
 
 
 def test_open_counts_refuse_only_the_flow_diagram(opened: Path) -> None:

@@ -20,6 +20,8 @@ FONT_SIZE = 12.5
 LINE = 16.0
 PAD = 8.0
 CHAR = 7.1  # average advance (DejaVu Sans, the widest common fallback) of a sans-serif character at FONT_SIZE, for wrapping
+FOOTNOTE_SIZE = 10.0  # the footnotes' font size (prisma.svg.j2)
+FOOTNOTE_LINE = 14.0
 LABEL_W = 28.0
 GAP = 36.0
 WIDTHS = {"dbr": 250.0, "dbr-side": 260.0, "other": 230.0, "other-side": 240.0}
@@ -79,6 +81,7 @@ class Layout:
     draft: str | None
     footnotes: list[TextLine]
     font_size: float = FONT_SIZE
+    footnote_size: float = FOOTNOTE_SIZE
 
 
 def fmt(n: int) -> str:
@@ -248,13 +251,15 @@ def layout(counts: PrismaCounts, config: PrismaConfig, *, draft: bool = False) -
         y1 = row_y[max(present)][0] + row_y[max(present)][1]
         sides.append({"id": key, "text": config.label(key), "x": 12.0, "y": y0, "w": LABEL_W, "h": y1 - y0,
                       "cx": 12.0 + LABEL_W / 2, "cy": (y0 + y1) / 2})
-    height = top + 10
-    footnotes = [TextLine("From: Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated "
-                          "guideline for reporting systematic reviews. BMJ 2021;372:n71.", 12.0, height + 4)]
+    notes = ["From: Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated "
+             "guideline for reporting systematic reviews. BMJ 2021;372:n71."]
     if counts.open and draft:
-        footnotes.append(TextLine("* Open: " + "; ".join(p.code for p in counts.problems)
-                                  + " (see prisma.html)", 12.0, height + 20))
-    height += 16 * len(footnotes) + 8
+        notes.append("* Open: " + "; ".join(p.code for p in counts.problems) + " (see prisma.html)")
+    per_line = int((width - 24) / (CHAR * FOOTNOTE_SIZE / FONT_SIZE))  # wrapped to the diagram's width
+    wrapped = [chunk for note in notes for chunk in textwrap.wrap(note, per_line, break_long_words=True)]
+    height = top + 10
+    footnotes = [TextLine(chunk, 12.0, height + 4 + FOOTNOTE_LINE * i) for i, chunk in enumerate(wrapped)]
+    height += FOOTNOTE_LINE * len(footnotes) + 8
     return Layout(width=round(width, 1), height=round(height, 1), boxes=boxes, headers=headers, sides=sides,
                   arrows=_arrows(boxes), draft=config.label("draft") if draft and counts.problems else None,
                   footnotes=footnotes)
