@@ -30,6 +30,12 @@ SAMPLES = {
                    '<record><rec-number>1</rec-number><titles><title><style face="normal">First</style>'
                    "</title></titles></record>\n<record><rec-number>2</rec-number><titles><title>"
                    "<style>Second</style></title></titles></record>\n</records></xml>\n",
+    "pubmed-xml": '<?xml version="1.0" encoding="UTF-8" ?>\n<PubmedArticleSet>\n'
+                  "<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>First"
+                  "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
+                  "<PubmedArticle><MedlineCitation><PMID>2</PMID><Article><ArticleTitle>Second"
+                  "</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n",
+    "ovid": "<1>\nUI  - 1\nTI  - First\n\n<2>\nUI  - 2\nTI  - Second\n",
 }
 #: The same files cut inside their last record, and the line the error must name.
 TRUNCATED = {
@@ -42,6 +48,11 @@ TRUNCATED = {
     "endnote-xml": (SAMPLES["endnote-xml"][:200], 4),
     # Nor does EndNote's tagged format: caught when the cut leaves a broken tag.
     "endnote-tagged": ("%0 Journal Article\n%T First\n\n%0 Journal Article\n%T Second\n%", 6),
+    # An XML file cut short: lxml finds it at the end of the text.
+    "pubmed-xml": (SAMPLES["pubmed-xml"][:260], 4),
+    # Ovid has no end-of-record tag either: a cut after "<2>" leaves a record without fields,
+    # a cut inside a tag leaves a line that is no field.
+    "ovid": ("<1>\nUI  - 1\nTI  - First\n\n<2>\nUI  - 2\nTI", 7),
 }
 
 

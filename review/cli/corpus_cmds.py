@@ -14,7 +14,8 @@ from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError
 from review.workspace import current_actor
 
-FORMAT_CHOICES = ["auto", "ris", "medline", "bibtex", "csv", "wos", "endnote-xml", "endnote-tagged", "xlsx"]
+FORMAT_CHOICES = ["auto", "ris", "medline", "pubmed-xml", "ovid", "bibtex", "csv", "wos", "endnote-xml",
+                  "endnote-tagged", "xlsx"]
 
 
 def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
@@ -49,7 +50,7 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
                    searched: str | None, query: str | None, query_file: Path | None, kind: str,
                    hits_reported: int | None, encoding: str | None, maps: tuple[str, ...],
                    actor: str | None, quiet: bool) -> None:
-    """Import search exports (RIS, MEDLINE, BibTeX, CSV, XLSX, WoS, EndNote XML).
+    """Import search exports (RIS, MEDLINE, PubMed XML, Ovid, BibTeX, CSV, XLSX, WoS, EndNote XML).
 
     Each file becomes one source. The import is all or nothing: a malformed record stops
     it with FILE:LINE and exit status 2, and the database is unchanged. A line a person

@@ -306,12 +306,24 @@ def format_authors(authors: Iterable[dict[str, str]]) -> str:
     )
 
 
+#: Keys an author dict may carry besides family and given: "role" ("editor" when a record
+#: has editors but no authors) and "kind" ("organisation" for a group author).
+AUTHOR_EXTRAS = ("role", "kind")
+
+
 def normalise_author(author: Any) -> dict[str, str] | None:
-    """A name string, or an importer's ready {"family", "given"}, as a cleaned dict."""
+    """A name string, or an importer's ready {"family", "given"} (maybe with ``AUTHOR_EXTRAS``),
+    as a cleaned dict."""
     if isinstance(author, dict):
         family = clean_text(author.get("family")) or ""
         given = clean_text(author.get("given")) or ""
-        return {"family": family, "given": given} if family or given else None
+        if not family and not given:
+            return None
+        name = {"family": family, "given": given}
+        for key in AUTHOR_EXTRAS:
+            if value := author.get(key):
+                name[key] = str(value)
+        return name
     if not author:
         return None
     name = split_name(str(author))
@@ -438,7 +450,9 @@ def _first_url(value: Any) -> Any:
 def authors_json(authors: list[dict[str, str]]) -> str:
     """``json.dumps(authors, ensure_ascii=False)``, several times faster."""
     return "[" + ", ".join(
-        f'{{"family": {_json_str(a["family"])}, "given": {_json_str(a["given"])}}}' for a in authors
+        f'{{"family": {_json_str(a["family"])}, "given": {_json_str(a["given"])}'
+        + "".join(f', "{k}": {_json_str(a[k])}' for k in AUTHOR_EXTRAS if a.get(k)) + "}"
+        for a in authors
     ) + "]"
 
 

@@ -4,7 +4,9 @@ A format that can cut its text where a record starts (``chunk_starts`` and
 ``parse_chunk``: RIS, BibTeX) is parsed piece by piece, so that the records of only a few
 pieces are in memory at once; a big file's pieces are parsed and normalised by worker
 processes while the caller stores the rows of earlier ones. Every other format is parsed
-whole and normalised a batch at a time.
+whole and normalised a batch at a time, except one that yields its records as it reads
+them (``iter_records``: PubMed XML), whose records are normalised and stored a batch at a
+time as they come.
 
 Whichever way a file is read, the rows and the error are the same: pieces are handed
 over in file order, and when a piece fails the piece after it is parsed together with it
@@ -88,6 +90,16 @@ def row_batches(
     Raises:
         InputError: the first malformed record in the file.
     """
+    if hasattr(importer, "iter_records"):  # read as a stream: a batch in memory at a time
+        batch: list[ParsedRecord] = []
+        for record in importer.iter_records(text, path):
+            batch.append(record)
+            if len(batch) == BATCH:
+                yield rows(batch)
+                batch = []
+        if batch:
+            yield rows(batch)
+        return
     if not hasattr(importer, "parse_chunk"):
         records = importer.parse(text, path, mapping=mapping)
         for start in range(0, len(records), BATCH):

@@ -2,11 +2,14 @@
 
 Each module defines ``FORMAT``, an object with::
 
-    name: str                      # "ris", "medline", "bibtex", "csv", "wos", "endnote-xml",
-                                   # "endnote-tagged"
+    name: str                      # "ris", "medline", "pubmed-xml", "ovid", "bibtex", "csv",
+                                   # "wos", "endnote-xml", "endnote-tagged"
     def sniff(self, text: str) -> float          # 0..1: how sure this is the format
     def parse(self, text: str, path: Path, *, mapping: dict[str, str] | None = None)
         -> list[ParsedRecord]      # raises FormatError(path=, line=, field=) on bad input
+
+A format read as a stream (PubMed XML) also has ``iter_records(text, path)``, which
+yields the records one by one (see ``review.corpus.streaming``).
 
 ``text`` is already decoded with newlines normalised to ``\\n``. The format is detected
 from the content, never from the file extension. An XLSX workbook is not text: the importer
@@ -22,7 +25,8 @@ from typing import Any, Protocol
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
-_MODULES = ("ris", "medline", "bibtex", "csv_table", "wos", "endnote_xml", "endnote_tagged")
+_MODULES = ("ris", "medline", "pubmed_xml", "ovid", "bibtex", "csv_table", "wos", "endnote_xml",
+            "endnote_tagged")
 
 
 class Format(Protocol):

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from review.corpus.normalise import split_name
+
 _PMID_TEXT = re.compile(r"\b(?:PMID|PubMed ID|PUBMED)\b\s*:?\s*(?:NLM)?(\d{1,9})\b", re.IGNORECASE)
 _PMID_URL = re.compile(
     r"(?:ncbi\.nlm\.nih\.gov/(?:pubmed|entrez/query\.fcgi\?[^ ]*list_uids=)/?|"
@@ -195,3 +197,20 @@ def tagged_records(
                          original=record, fields=map_fields(record))
             for position, (line, record) in enumerate(pairs, start=1)
         ]
+
+
+def editors(names: Iterable[Any]) -> list[dict[str, str]]:
+    """Names (strings or {"family", "given"}) as authors in the role of editor: a record
+    with editors and no authors keeps them so (an edited book), not as its authors."""
+    out = []
+    for name in names:
+        person = dict(name) if isinstance(name, dict) else split_name(name)
+        if person.get("family") or person.get("given"):
+            out.append({**person, "role": "editor"})
+    return out
+
+
+def organisations(names: Iterable[str]) -> list[dict[str, str]]:
+    """Group authors (WoS CA/GP, MEDLINE CN, PubMed CollectiveName): each one author, whole,
+    of kind organisation."""
+    return [{"family": name, "given": "", "kind": "organisation"} for name in names if name]
