@@ -1,13 +1,27 @@
-"""Shared fixtures: real workspaces in tmp_path, the CLI runner, the shared data folder."""
+"""Shared fixtures: real workspaces in tmp_path, the CLI runner, the shared data folder.
+
+Also the suite's settings (see docs/reliability.md, "Tests that can be trusted"):
+
+- ``REVIEW_NO_SKIPS=1`` (CI sets it): a test that would skip (no ../shared, no cairo
+  library, ...) fails instead, so nothing goes untested without a red run.
+- Hypothesis profiles: ``dev`` (default) and ``ci`` (derandomised, no deadline, no example
+  database), chosen by ``HYPOTHESIS_PROFILE``; Hypothesis keeps its files in the system's
+  temporary folder, never in the repository.
+- The order seed of pytest-randomly is printed at the end of every run: rerun one order with
+  ``-p randomly -p "randomly" --randomly-seed=N``, or a fixed order with ``-p no:randomly``.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from review.workspace import Workspace
 
@@ -16,6 +30,38 @@ REPO = TESTS.parent
 DATA = TESTS / "data"
 #: The read-only real data beside the repository (../shared/data).
 SHARED_DATA = REPO.parent / "shared" / "data"
+#: Set (to anything but empty or 0) in CI: skipping a test fails it.
+NO_SKIPS_ENV = "REVIEW_NO_SKIPS"
+#: Where Hypothesis keeps its example database and caches (not the repository's root).
+HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "review-hypothesis"
+
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
+settings.register_profile("dev", settings.get_profile("default"))
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
+
+
+def _no_skips() -> bool:
+    return os.environ.get(NO_SKIPS_ENV, "") not in ("", "0")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Under ``REVIEW_NO_SKIPS``, a skipped test is reported as failed, with the skip's reason."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail") and _no_skips():
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} skipped, and {NO_SKIPS_ENV} is set (CI runs every test): {reason}"
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    """The random order's seed, to rerun a failure in the same order."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None and config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(f"test order: --randomly-seed={seed}")
 
 
 @pytest.fixture(autouse=True)
