@@ -145,6 +145,12 @@ def test_a_conflict_resolved_the_other_way_takes_the_evidence_out(example_copy: 
     _run(root, "screen", "resolve", "68", "--stage", "full-text", "--decision", "exclude", "--reason", "E-TYPE-1",
          "--reviewer", "JM")
     _assert_out(root, 68, before)
+    # Intervention #18 has no other report: it leaves the studies count, marked where it is listed
+    assert _json(root, "status")["stages"]["studies"]["studies"] == before["stages"]["studies"]["studies"] - 1
+    studies = _json(root, "studies")
+    assert studies["counts"]["studies"] == before["stages"]["studies"]["studies"] - 1
+    assert [s["study"] for s in studies["studies"] if not s["included"]] == ["#18"]
+    assert "no longer included" in _run(root, "studies", "show", "18")
 
     _run(root, "screen", "resolve", "68", "--stage", "full-text", "--decision", "include", "--reviewer", "JM")
     _assert_back(root, before)

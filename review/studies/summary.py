@@ -17,7 +17,8 @@ def status_summary(conn: Connection) -> dict[str, Any]:
     included = set(included_ids(conn, reviewers_per_work=latest_reviewers_per_work(conn) or 1))
     grouped = {w for s in found for w in s.reports}
     waiting = len(included - grouped)
-    counts = {"studies": len(found), "reports grouped": len(grouped & included), "reports not grouped": waiting}
+    kept = sum(1 for s in found if not s.reports or set(s.reports) & included)  # the others: out of the synthesis
+    counts = {"studies": kept, "reports grouped": len(grouped & included), "reports not grouped": waiting}
     next_step = None
     if found and waiting:  # grouping begun but not finished
         next_step = (f"group {waiting} included report(s) into studies: review studies export --output "
