@@ -1,8 +1,9 @@
 """``review run``: every stage that has its inputs, in order, then the status.
 
 Each step is idempotent (imports are keyed by sha256, dedup respects earlier runs and
-human decisions), so running it again changes nothing; ``fresh=True`` rebuilds an
-SQLite database from the workspace's committed files.
+human decisions), so running it again changes nothing; ``fresh=True`` rebuilds the
+database (SQLite or PostgreSQL) from the workspace's committed files, once
+:mod:`review.safeguard` has checked that this loses nothing (or written a backup).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from review.appraisal import pipeline_step as appraisal_step
 from review.corpus import import_files
 from review.corpus.dates import missing_date_warning, parse_search_date
 from review.corpus.dedup import pipeline_step as dedup_step
-from review.errors import ConfigError, ReviewError
+from review.errors import ConfigError
 from review.extraction import pipeline_step as extraction_step
 from review.reports import pipeline_step as reports_step
+from review.safeguard import check_rebuild, has_database, refuse_losses, verified_backup
 from review.screening import pipeline_step as screening_step
 from review.steps import StepResult
+from review.store.reset import reset_database
+from review.store.snapshot import KINDS
 from review.studies import pipeline_step as studies_step
 from review.synthesis import pipeline_step as theories_step
 from review.workspace import Workspace, current_actor
@@ -118,22 +122,73 @@ def stage_name(step: Callable[..., StepResult]) -> str:
     return parts[-2] if parts[-1] == "pipeline_step" and len(parts) > 1 else parts[-1]
 
 
-def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False,
+def run(workspace: Workspace, *, actor: str | None = None, fresh: bool = False, force: bool = False,
         progress: Callable[[str], None] | None = None) -> list[StepResult]:
     """Run every stage that has its inputs, in order. Returns what each stage did.
 
     Each stage commits its own work. When one raises, the stages before it stay done, its
     result is ``failed`` (with the error in ``error``) and the later stages are reported
     as skipped without running; nothing is raised, so the caller can say what happened.
+
+    ``fresh=True`` empties the database first and rebuilds it from the workspace's files,
+    but only when that loses nothing (see :mod:`review.safeguard`); with ``force=True`` it
+    goes ahead after writing a verified backup, named in the first result (``fresh``).
+
+    Raises:
+        WouldLoseWork: ``fresh`` without ``force``, and the database holds work the
+            files cannot rebuild (nothing is changed).
+        ReviewError: with ``force``, the backup failed (nothing is changed).
     """
     say = progress or (lambda _msg: None)
     who = current_actor(actor)
+    steps: list[StepResult] = []
     if fresh:
-        _remove_database(workspace)
-    stages: list[tuple[str, str, Callable[..., StepResult]]] = [
+        steps.append(start_fresh(workspace, actor=who, force=force, progress=say))
+    return steps + _run_stages(workspace, who, _stages(), say)
+
+
+def start_fresh(workspace: Workspace, *, actor: str, force: bool = False,
+                progress: Callable[[str], None] | None = None) -> StepResult:
+    """Empty the workspace's database, after checking what a rebuild would lose.
+
+    Without ``force``, refuses (nothing changed) when the database holds anything the
+    workspace's files do not rebuild; with ``force``, writes a verified backup first.
+    """
+    say = progress or (lambda _msg: None)
+    if not has_database(workspace):
+        return StepResult("fresh", "no database yet: building it from the workspace's files")
+    say("Checking what a rebuild from the files would keep ...")
+    check = check_rebuild(workspace, lambda scratch: _trial(scratch, actor))
+    details = []
+    if not check.safe:
+        if not force:
+            refuse_losses(check, "review run --fresh")
+        say("Backing up the database ...")
+        path = verified_backup(workspace, reason="before-fresh")
+        details = [f"{n} {KINDS.get(kind, kind)}" for kind, n in check.lost.items()]
+        summary = f"backed up the database to {path} (checked: every row), then emptied it"
+    else:
+        summary = "emptied the database: the workspace's files rebuild everything it held"
+    _remove_database(workspace)
+    return StepResult("fresh", summary, details)
+
+
+def _stages() -> list[tuple[str, str, Callable[..., StepResult]]]:
+    return [
         ("import", "Importing search exports", lambda ws, actor: import_corpus(ws, actor)),
         *((stage_name(step), label, step) for label, step in PIPELINE_STEPS),
     ]
+
+
+def _trial(scratch: Workspace, actor: str) -> str | None:
+    """Build ``scratch``'s database from the files (no reports); the failed stage, if any."""
+    stages = [stage for stage in _stages() if stage[0] != "reports"]
+    failed = next((s for s in _run_stages(scratch, actor, stages, lambda _m: None) if s.status == "failed"), None)
+    return f"the {failed.name} stage failed: {failed.summary}" if failed else None
+
+
+def _run_stages(workspace: Workspace, who: str, stages: list[tuple[str, str, Callable[..., StepResult]]],
+                say: Callable[[str], None]) -> list[StepResult]:
     steps: list[StepResult] = []
     failed: StepResult | None = None
     for name, label, step in stages:
@@ -163,9 +218,12 @@ PIPELINE_STEPS: list[tuple[str, Callable[..., StepResult]]] = [
 
 
 def _remove_database(workspace: Workspace) -> None:
+    """Delete the SQLite file (and its WAL); on a server, drop every table and migrate again."""
     url = workspace.db_url
     if not url.startswith("sqlite:///"):
-        raise ReviewError("--fresh only rebuilds SQLite databases; drop the PostgreSQL schema by hand")
+        reset_database(workspace.store())
+        workspace.close()
+        return
     workspace.close()
     db = Path(url[len("sqlite:///"):])
     for suffix in ("", "-wal", "-shm"):

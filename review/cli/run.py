@@ -12,11 +12,14 @@ from review.steps import StepResult
 
 @click.command("run")
 @click.option("--fresh", is_flag=True,
-              help="Delete the SQLite database first and rebuild it from the workspace's files.")
+              help="Empty the database first and rebuild it from the workspace's files; refuses "
+                   "when that would lose work only the database holds.")
+@click.option("--force", is_flag=True,
+              help="With --fresh: rebuild even so, after writing a verified backup to backups/.")
 @click.option("--actor", help="Who is running it (default: $REVIEW_ACTOR or login name).")
 @click.option("--quiet", is_flag=True, help="Print only the final status.")
 @pass_state
-def run_command(state: State, fresh: bool, actor: str | None, quiet: bool) -> None:
+def run_command(state: State, fresh: bool, force: bool, actor: str | None, quiet: bool) -> None:
     """Run every stage that has its inputs, render the reports, and show the status.
 
     Says for each stage whether it ran, was skipped (and why: no inputs, nothing
@@ -27,18 +30,31 @@ def run_command(state: State, fresh: bool, actor: str | None, quiet: bool) -> No
     review): imports corpus/ as listed in corpus/sources.yaml, deduplicates, and so on.
     Every step is idempotent; run it again after adding files.
 
+    --fresh empties the database (SQLite or PostgreSQL) and rebuilds it from the files in
+    corpus/, protocols/ and extraction/. It first rebuilds them into a scratch database
+    and compares: if the database holds anything they would not bring back (decisions
+    made interactively, verdicts, appraisals, fragments, imports from outside corpus/,
+    edited source details), it refuses, with a count per kind and the commands that save
+    each into the files. --force goes ahead after writing a backup to backups/, checked
+    row by row, and prints its path.
+
     Example:
 
     \b
         review run
-        review -C my-review run --fresh
+        review run --fresh           # refuses if it would lose anything
+        review run --fresh --force   # backs up to backups/ first, then rebuilds
     """
     from review.pipeline import run  # here: the stages import pandas, scikit-learn, ...
 
+    if force and not fresh:
+        raise click.UsageError("--force only goes with --fresh")
     workspace = state.workspace()
     echo = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
-    steps = run(workspace, actor=actor, fresh=fresh, progress=echo)
+    steps = run(workspace, actor=actor, fresh=fresh, force=force, progress=echo)
     failed = next((step for step in steps if step.status == "failed"), None)
+    if quiet and steps[0].name == "fresh":
+        click.echo(steps[0].summary)
     if not quiet:
         click.echo(format_steps(steps))
         click.echo("")

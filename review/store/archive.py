@@ -24,14 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Float, Integer, MetaData, Numeric, insert, select
+from sqlalchemy import Float, Integer, MetaData, Numeric, func, insert, select
 from sqlalchemy.engine import Connection
 
 from review import __version__
 from review.errors import InputError, ReviewError
 from review.store import Store, schema
 
-__all__ = ["ARCHIVE_FORMAT", "ArchiveSummary", "backup", "export_all", "restore_archive"]
+__all__ = ["ARCHIVE_FORMAT", "ArchiveSummary", "backup", "export_all", "restore_archive", "row_counts",
+           "verify_archive", "verify_backup"]
 
 ARCHIVE_FORMAT = "review-archive/1"
 MANIFEST = "manifest.json"
@@ -84,6 +85,48 @@ def backup(store: Store, path: str | Path) -> Path:
         raise ReviewError(f"the copy failed SQLite's integrity check ({check}); nothing was written")
     partial.replace(target)
     return target
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    """Every table's row count, read in one transaction."""
+    with store.read() as conn:
+        meta = _reflect(conn)
+        return {table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in meta.sorted_tables}
+
+
+def verify_backup(store: Store, path: str | Path) -> dict[str, int]:
+    """Open an SQLite backup and check it holds every table with the database's row counts.
+
+    Returns:
+        The backup's row count per table.
+
+    Raises:
+        ReviewError: the copy cannot be opened, fails SQLite's integrity check, or differs
+            from the database (a table missing, or another number of rows).
+    """
+    try:
+        copy = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+        try:
+            check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            names = [n for (n,) in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            found = {n: copy.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        raise ReviewError(f"the backup {path} cannot be read back: {exc}") from exc
+    if check != "ok":
+        raise ReviewError(f"the backup {path} fails SQLite's integrity check ({check})")
+    _same_counts(row_counts(store), found, path)
+    return found
+
+
+def _same_counts(live: dict[str, int], copied: dict[str, int], path: str | Path) -> None:
+    differ = [f"{name}: {n} in the database, {copied.get(name, 'none')} in the copy"
+              for name, n in live.items() if copied.get(name) != n]
+    if differ:
+        raise ReviewError(f"the backup {path} does not hold every row ({'; '.join(differ[:3])}); "
+                          "if others are working on the database, try again when they stop")
 
 
 # -- export ---------------------------------------------------------------------------
@@ -170,6 +213,26 @@ def _readme(manifest: dict[str, Any], columns: dict[str, list[tuple[str, str]]])
         lines.extend(f"| {name} | {kind} |" for name, kind in cols)
         lines.append("")
     return "\n".join(lines)
+
+
+def verify_archive(store: Store, directory: str | Path) -> dict[str, int]:
+    """Check an archive against its manifest (sha256 of each file) and the live row counts.
+
+    Returns:
+        The rows each table's CSV file holds.
+
+    Raises:
+        InputError: not an archive, or a file changed since it was written.
+        ReviewError: a table's rows differ from the database's.
+    """
+    folder = Path(directory)
+    manifest = _read_manifest(folder)
+    found: dict[str, int] = {}
+    for name in manifest.get("tables", {}):
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            found[name] = sum(1 for _row in csv.reader(handle)) - 1
+    _same_counts(row_counts(store), found, folder)
+    return found
 
 
 # -- restore --------------------------------------------------------------------------
