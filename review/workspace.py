@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import tomlkit
@@ -23,23 +24,6 @@ from review.store import Store
 CONFIG_NAME = "review.toml"
 DEFAULT_DB_URL = "sqlite:///review.db"
 SUBDIRS = ("protocols", "protocols/appraisal", "corpus", "extraction", "reports")
-
-_TEMPLATE = """\
-[review]
-title = {title}
-question = ""
-
-[database]
-# SQLite file relative to this directory by default; a PostgreSQL URL works too.
-url = "sqlite:///review.db"
-
-[screening]
-# Who screens, appraises and codes: short names or initials. Other names are refused;
-# add one with --add-reviewer.
-reviewers = {reviewers}
-reviewers_per_work = 1
-"""
-
 
 def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -170,8 +154,9 @@ class Workspace:
         root.mkdir(parents=True, exist_ok=True)
         for sub in SUBDIRS:
             (root / sub).mkdir(parents=True, exist_ok=True)
-        text = _TEMPLATE.format(title=_toml_string(title or root.name),
-                                reviewers="[" + ", ".join(_toml_string(n) for n in names) + "]")
+        template = resources.files("review.templates").joinpath(CONFIG_NAME).read_text(encoding="utf-8")
+        text = Template(template).substitute(title=_toml_string(title or root.name),
+                                             reviewers="[" + ", ".join(_toml_string(n) for n in names) + "]")
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
         for name in PROTOCOL_TEMPLATES:
             protocol = root / "protocols" / name

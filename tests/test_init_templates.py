@@ -71,3 +71,46 @@ def test_init_keeps_a_protocol_already_there(tmp_path: Path, runner: CliRunner) 
     (target / "protocols" / "theories.yaml").write_text("topics: [{id: mine, label: Mine}]\n", encoding="utf-8")
     assert runner.invoke(main, ["init", str(target)]).exit_code == 0
     assert (target / "protocols" / "theories.yaml").read_text(encoding="utf-8").startswith("topics: [{id: mine")
+
+
+def _settings_read_by_the_code() -> set[tuple[str, str]]:
+    """(section, key) of every ``setting("section", "key", ...)`` in the package, the
+    [dedup] settings and the [review] and [database] keys."""
+    from dataclasses import fields
+
+    from review.corpus.dedup.settings import DedupSettings
+
+    package = Path(__file__).resolve().parent.parent / "review"
+    found = {("review", "title"), ("review", "question"), ("database", "url")}
+    pattern = re.compile(r"""setting\(\s*["'](\w+)["'],\s*["'](\w+)["']""")
+    for path in package.rglob("*.py"):
+        found.update(pattern.findall(path.read_text(encoding="utf-8")))
+    found.update(("dedup", f.name) for f in fields(DedupSettings))
+    return found
+
+
+def test_review_toml_lists_every_setting_with_a_comment(tmp_path: Path, runner: CliRunner) -> None:
+    import tomllib
+
+    from review.corpus.dedup.settings import DedupSettings
+
+    text = (_init(tmp_path, runner).parent / "review.toml").read_text(encoding="utf-8")
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        header = re.match(r"^#?\s*\[+([\w.]+)\]+", line)
+        if header:
+            current = header.group(1)
+        sections.setdefault(current, []).append(line)
+    wanted = _settings_read_by_the_code()
+    assert ("screening", "reviewers_per_work") in wanted and ("dedup", "year_gap") in wanted
+    for section, key in sorted(wanted):
+        lines = sections.get(section, [])
+        where = [i for i, line in enumerate(lines) if re.match(rf"^#?\s*{key}\s*=", line)]
+        assert where, f"[{section}] {key} is not in review.toml"
+        above = [line for line in lines[:where[0]] if not re.match(r"^\w+\s*=", line)]  # past its neighbours
+        assert above and above[-1].startswith("# ") and not re.match(r"^#\s*\w+\s*=", above[-1]), \
+            f"[{section}] {key} has no comment above it"
+    config = tomllib.loads(text)
+    assert config["dedup"] == DedupSettings().as_dict()  # the defaults, written out
+    assert config["screening"]["reviewers_per_work"] == 1
