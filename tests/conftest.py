@@ -3,7 +3,9 @@
 Also the suite's settings (see docs/reliability.md, "Tests that can be trusted"):
 
 - ``REVIEW_NO_SKIPS=1`` (CI sets it): a test that would skip (no ../shared, no cairo
-  library, ...) fails instead, so nothing goes untested without a red run.
+  library, ...) fails instead, so nothing goes untested without a red run. Only a test of an
+  outside service that the run was not given (skip reason "set REVIEW_TEST_..."), e.g. a
+  PostgreSQL server, still skips, and is listed at the end of the run.
 - Hypothesis profiles: ``dev`` (default) and ``ci`` (derandomised, no deadline, no example
   database), chosen by ``HYPOTHESIS_PROFILE``; Hypothesis keeps its files in the system's
   temporary folder, never in the repository.
@@ -32,6 +34,8 @@ DATA = TESTS / "data"
 SHARED_DATA = REPO.parent / "shared" / "data"
 #: Set (to anything but empty or 0) in CI: skipping a test fails it.
 NO_SKIPS_ENV = "REVIEW_NO_SKIPS"
+#: How the skip reason of a test of an outside service (opted into by a variable) begins.
+SERVICE_SKIP = "set REVIEW_TEST_"
 #: Where Hypothesis keeps its example database and caches (not the repository's root).
 HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "review-hypothesis"
 
@@ -46,19 +50,29 @@ def _no_skips() -> bool:
     return os.environ.get(NO_SKIPS_ENV, "") not in ("", "0")
 
 
+def _skip_reason(report: pytest.TestReport) -> str:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Under ``REVIEW_NO_SKIPS``, a skipped test is reported as failed, with the skip's reason."""
     report = yield
     if report.skipped and not hasattr(report, "wasxfail") and _no_skips():
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = _skip_reason(report)
+        if reason.startswith(SERVICE_SKIP):
+            return report
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} skipped, and {NO_SKIPS_ENV} is set (CI runs every test): {reason}"
     return report
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    """The random order's seed, to rerun a failure in the same order."""
+    """Under ``REVIEW_NO_SKIPS``, the service tests not run; the random order's seed."""
+    if _no_skips():
+        for report in terminalreporter.stats.get("skipped", []):
+            terminalreporter.write_line(f"not run: {report.nodeid}: {_skip_reason(report)}")
     seed = getattr(config.option, "randomly_seed", None)
     if seed is not None and config.pluginmanager.has_plugin("randomly"):
         terminalreporter.write_line(f"test order: --randomly-seed={seed}")
