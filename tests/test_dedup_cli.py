@@ -39,7 +39,8 @@ def test_dedup_reports_what_it_did_and_dry_run_what_it_would_do(cli) -> None:
 def test_bad_dedup_settings_are_reported(cli, workspace: Workspace) -> None:
     imported(cli, "cinahl.ris")
     config = workspace.config_path
-    config.write_text(config.read_text(encoding="utf-8") + '\n[dedup]\nnotices = "merge"\n', encoding="utf-8")
+    text = config.read_text(encoding="utf-8")  # review init writes [dedup] with its defaults
+    config.write_text(text.replace('notices = "apart"', 'notices = "merge"', 1), encoding="utf-8")
     result = cli("dedup")
     assert result.exit_code == 2
     assert "[dedup] notices" in result.output and "apart, check, ignore" in result.output

@@ -49,8 +49,10 @@ def _summary(result: Any) -> str:
         changes.append(f"{len(result.merged)} works merged into others ({pairs}{more})")
     if result.revived:
         changes.append(f"{len(result.revived)} merged works separated again ({', '.join(map(str, result.revived))})")
-    if result.moved_records:
-        changes.append(f"{result.moved_records} records assigned to a different work")
+    if result.new_records:
+        changes.append(f"{result.new_records} new records grouped into works")
+    if result.moved_records - result.new_records:
+        changes.append(f"{result.moved_records - result.new_records} records moved to a different work")
     if result.updated_works:
         changes.append(f"{result.updated_works} works updated")
     if changes:

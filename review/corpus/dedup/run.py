@@ -53,6 +53,7 @@ class DedupResult:
     merged: list[tuple[int, int]] = field(default_factory=list)  # (work, merged into)
     revived: list[int] = field(default_factory=list)
     moved_records: int = 0  # records whose work changes
+    new_records: int = 0  # of those, records that had no work yet (imported since the last run)
     updated_works: int = 0  # existing works whose merged record or membership changes
     queue_open: int = 0
     queue_new: int = 0
@@ -77,7 +78,8 @@ class DedupResult:
             "dry_run": self.dry_run, "records": self.records, "works": self.works,
             "duplicates": self.duplicates, "groups": self.groups, "created": self.created,
             "merged": [list(m) for m in self.merged], "revived": self.revived,
-            "moved_records": self.moved_records, "updated_works": self.updated_works,
+            "moved_records": self.moved_records, "new_records": self.new_records,
+            "updated_works": self.updated_works,
             "queue_open": self.queue_open, "queue_new": self.queue_new,
             "decisions": self.decisions, "conflicts": [list(c) for c in self.conflicts],
             "run_id": self.run_id, "settings": self.settings,
@@ -280,6 +282,7 @@ def _apply(conn: Connection, rows: list[dict[str, Any]], found: Groups, plan: _P
         for row in members:
             if row["work_id"] != wid:
                 moves.append({"rid": int(row["id"]), "wid": wid})
+                result.new_records += int(row["work_id"] is None)
         if wid in plan.new_ids:
             inserts.append({"id": wid, **target, "created_at": stamp, "updated_at": stamp, "merged_into": None})
             continue
