@@ -68,7 +68,10 @@ from review.store import Store  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 #: Merge thresholds tried by the leave-one-set-out cross-validation (--cv).
 THRESHOLDS = (0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999)
-CLASSES = ["clean", "journal", "pages", "authors", "identifiers", "conference", "all"]
+#: Synthetic stress sets built from the labelled sets' journals and authors.
+STRESS = ["recurring", "numbered", "cochrane"]
+CLASSES = ["clean", "journal", "pages", "authors", "identifiers", "conference", "all",
+           "datepages", "doi", "notes", "titles"]
 _RAW = ("title", "year", "journal", "journal_abbrev", "volume", "issue", "pages", "doi", "pmid", "abstract",
         "type", "language", "issn", "isbn", "url", "publisher")
 _STOP = {"of", "the", "and", "in", "for", "on", "de", "la", "und", "&"}
@@ -169,9 +172,73 @@ def _conference(raw: dict[str, Any], rng: random.Random) -> None:
     raw["type"] = "conference-abstract" if rng.random() < 0.5 else raw.get("type")
 
 
+def _datepages(raw: dict[str, Any], rng: random.Random) -> None:
+    """Embase: the day or date of publication where the pages should be; half the time the
+    journal field carries the whole source citation with the real pages."""
+    pages, year = raw.get("pages") or "", raw.get("year") or "2010"
+    day, month = rng.randint(1, 28), rng.randint(1, 12)
+    raw["pages"] = rng.choice([str(day), f"{year}-{month}{_MONTHS[month - 1]}", f"{year}{month:02d}{day:02d}/0604",
+                               str(day)])
+    if pages and raw.get("journal") and rng.random() < 0.5:
+        issue = f" ({raw['issue']})" if raw.get("issue") else ""
+        raw["journal"] = (f"{raw['journal']}. {raw.get('volume') or ''}{issue} ()(pp {pages}), {year}. "
+                          f"Date of Publication: {day} {_MONTHS[month - 1]} {year}.")
+
+
+_OCR = {"0": "O", "1": "l", "O": "0", "l": "1"}
+
+
+def _doi(raw: dict[str, Any], rng: random.Random) -> None:
+    """The same DOI written differently: punctuation swapped or lost, an OCR'd letter."""
+    doi = raw.get("doi")
+    if not doi or "/" not in doi:
+        return
+    prefix, suffix = doi.split("/", 1)
+    kind = rng.choice(["punct", "ocr", "dots"])
+    if kind == "punct" and any(c in suffix for c in "-_"):
+        suffix = suffix.replace("-", "\x00").replace("_", "-").replace("\x00", "_")
+    elif kind == "ocr" and any(c in _OCR for c in suffix):
+        at = max(i for i, c in enumerate(suffix) if c in _OCR)
+        suffix = suffix[:at] + _OCR[suffix[at]] + suffix[at + 1:]
+    else:
+        suffix = suffix.replace(".", "", 1) if suffix.count(".") > 1 else suffix + "."
+    raw["doi"] = f"{prefix}/{suffix}"
+
+
+def _notes(raw: dict[str, Any], rng: random.Random) -> None:
+    """Scopus's "M3 - Note" (or a letter's type) on an ordinary article."""
+    raw["type"] = rng.choice(["Note", "Note", "Letter"])
+
+
+_SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zi", "pe", "da", "gu"]
+
+
+def _titles(raw: dict[str, Any], rng: random.Random) -> None:
+    """A title cut short (at a hyphen, a colon or after a few words) or in another language
+    (simulated: every word replaced by a pseudo-word of the same length)."""
+    title = raw.get("title") or ""
+    if not title:
+        return
+    kind = rng.choice(["cut", "cut", "language"])
+    if kind == "cut":
+        for mark in ("-", ":", " "):
+            if mark in title[10:]:
+                cut = title.index(mark, 10) if mark != " " else len(" ".join(title.split()[:4]))
+                raw["title"] = title[:cut]
+                return
+    words = []
+    for word in title.split():
+        w = "".join(rng.choice(_SYLLABLES) for _ in range(max(1, len(word) // 2)))
+        words.append(w.capitalize() if word[:1].isupper() else w)
+    raw["title"] = " ".join(words)
+
+
 DAMAGE: dict[str, Callable[[dict[str, Any], random.Random], None]] = {
     "journal": _journal, "pages": _pages, "authors": _authors, "identifiers": _identifiers, "conference": _conference,
+    "datepages": _datepages, "doi": _doi, "notes": _notes, "titles": _titles,
 }
+#: The classes that ``all`` combines (the round-two classes are run on their own).
+ALL = ("journal", "pages", "authors", "identifiers", "conference")
 
 
 def damaged(rows: list[dict[str, Any]], kind: str, rate: float, seed: int) -> list[dict[str, Any]]:
@@ -179,7 +246,7 @@ def damaged(rows: list[dict[str, Any]], kind: str, rate: float, seed: int) -> li
     if kind == "clean":
         return rows
     rng = random.Random(f"{seed}:{kind}")
-    kinds = list(DAMAGE) if kind == "all" else [kind]
+    kinds = list(ALL) if kind == "all" else [kind]
     share = rate / 2 if kind == "all" else rate
     out = []
     for row in rows:
@@ -253,12 +320,101 @@ def recurring_set(rows: list[dict[str, Any]], seed: int) -> tuple[list[dict[str,
     return out, truth
 
 
+def _second_export(row: dict[str, Any], next_id: int, rng: random.Random) -> dict[str, Any]:
+    """The same item from a second database: no DOI, an abbreviated journal, or no pages."""
+    copy = dict(row, id=next_id)
+    what = rng.choice(["nodoi", "abbrev", "nopages"])
+    if what == "nodoi":
+        copy["doi"] = None
+    elif what == "abbrev":
+        copy["journal"] = iso4(row["journal"], rng)
+    else:
+        copy["pages"] = None
+    copy.update(normalise_fields({**copy, "authors": json.loads(copy["authors"]), "year": str(copy["year"])}))
+    return copy
+
+
+def _row(next_id: int, **values: Any) -> dict[str, Any]:
+    row = {"id": next_id, "type": None, **values}
+    row.update({k: v for k, v in normalise_fields({**row, "authors": json.loads(row["authors"]),
+                                                    "year": str(row["year"])}).items() if k != "keywords"})
+    return row
+
+
+_TOPICS = ["a man with a cough", "a woman with fever and rash", "an infant with jaundice", "a man with chest pain",
+           "a woman with a neck mass", "a child with a limp", "a man with weight loss", "a woman with headache"]
+
+
+def numbered_set(rows: list[dict[str, Any]], seed: int) -> tuple[list[dict[str, Any]], list[list[str]]]:
+    """Numbered series (case records, "Case 1", "Case 12"): DOIs that are prefixes of one
+    another (10.5555/case.1, case.12), titles that differ by a number, years and authors
+    apart; 30% exported a second time (the true duplicates)."""
+    rng = random.Random(f"{seed}:numbered")
+    surnames = sorted({a["family"] for r in rows[:3000] if r.get("authors") for a in json.loads(r["authors"])[:1]
+                       if a.get("family", "").isalpha()})
+    journals = sorted({r["journal"] for r in rows if r.get("journal") and len(r["journal"]) > 12})
+    out: list[dict[str, Any]] = []
+    truth: list[list[str]] = []
+    next_id = 1
+    for series, journal in enumerate(rng.sample(journals, 4)):
+        for n in range(1, 31):
+            year = 1990 + n // 2
+            row = _row(next_id, title=f"Case {n}: {rng.choice(_TOPICS)}", year=year, journal=journal,
+                       volume=str(year - 1980), issue=str(n % 12 + 1), pages=f"{100 + 7 * n}-{104 + 7 * n}",
+                       doi=f"10.5555/case{series}.{n}",
+                       authors=json.dumps([{"family": rng.choice(surnames), "given": "A"}]))
+            out.append(row)
+            next_id += 1
+            if rng.random() < 0.3:
+                out.append(_second_export(row, next_id, rng))
+                truth.append([str(row["id"]), str(next_id)])
+                next_id += 1
+    return out, truth
+
+
+def cochrane_set(rows: list[dict[str, Any]], seed: int) -> tuple[list[dict[str, Any]], list[list[str]], list[list[str]]]:
+    """Successive versions of Cochrane reviews (.pub2, .pub3; the same title and CD number,
+    years apart), 30% exported a second time. Returns the records, the true groups when
+    each version is its own work, and when all versions are one work."""
+    rng = random.Random(f"{seed}:cochrane")
+    titles = [r["title"] for r in rows if r.get("title") and len(r["title"]) > 40][:400]
+    surnames = sorted({a["family"] for r in rows[:3000] if r.get("authors") for a in json.loads(r["authors"])[:1]
+                       if a.get("family", "").isalpha()})
+    out: list[dict[str, Any]] = []
+    versions: list[list[str]] = []
+    reviews: list[list[str]] = []
+    next_id = 1
+    for _ in range(60):
+        cd = f"CD{rng.randint(1000, 14000):06d}"
+        title, author, year = rng.choice(titles), rng.choice(surnames), rng.randint(2000, 2012)
+        members: list[str] = []
+        for version in range(1, rng.randint(2, 5)):
+            year += rng.randint(2, 4)
+            row = _row(next_id, title=title, year=year, journal="Cochrane Database of Systematic Reviews",
+                       issue=str(rng.randint(1, 12)), pages=cd,
+                       doi=f"10.1002/14651858.{cd}" + (f".pub{version}" if version > 1 else ""),
+                       authors=json.dumps([{"family": author, "given": "J"}, {"family": rng.choice(surnames), "given": "K"}]))
+            out.append(row)
+            group = [str(next_id)]
+            next_id += 1
+            if rng.random() < 0.3:
+                out.append(_second_export(row, next_id, rng))
+                group.append(str(next_id))
+                next_id += 1
+            versions.append(group)
+            members.extend(group)
+        reviews.append(members)
+    return out, [g for g in versions if len(g) > 1], reviews
+
+
 # -- running ---------------------------------------------------------------------------
 
 
-def ours(rows: list[dict[str, Any]], key: dict[int, str], threshold: float | None = None) -> list[list[str]]:
+def ours(rows: list[dict[str, Any]], key: dict[int, str], threshold: float | None = None,
+         settings: DedupSettings | None = None) -> list[list[str]]:
     keys = build_keys(rows)
-    found = find_groups(keys, DedupSettings() if threshold is None else DedupSettings(threshold=threshold))
+    settings = settings or DedupSettings()
+    found = find_groups(keys, settings if threshold is None else settings.with_threshold(threshold))
     return [[key[int(keys.ids[i])] for i in g] for g in found.clustering.groups if len(g) > 1]
 
 
@@ -296,7 +452,7 @@ def _line(name: str, kind: str, tool: str, s: Score) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=list(SETS))
-    parser.add_argument("--classes", nargs="*", default=[*CLASSES, "recurring"], choices=[*CLASSES, "recurring"])
+    parser.add_argument("--classes", nargs="*", default=[*CLASSES, *STRESS], choices=[*CLASSES, *STRESS])
     parser.add_argument("--rate", type=float, default=0.2, help="Share of records damaged per class.")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--no-bib-dedupe", action="store_true")
@@ -330,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             store.close()
         all_rows.extend(rows[:1500])
         truth = truth_groups(name, args.labels if SETS[name][0] == "hair" else "curated")
-        for kind in (k for k in args.classes if k != "recurring"):
+        for kind in (k for k in args.classes if k not in STRESS):
             data = damaged(rows, kind, args.rate, args.seed)
             record(name, kind, "review", score(ours(data, key), truth, 0.0))
             for threshold in THRESHOLDS if args.cv else ():
@@ -345,9 +501,26 @@ def main(argv: list[str] | None = None) -> int:
         theirs = bib_dedupe(python, data, key, args.cache)
         if theirs is not None:
             record("recurring items", f"{len(data)} records", "bib-dedupe", score(theirs, truth, 0.0))
+    if "numbered" in args.classes and all_rows:
+        data, truth = numbered_set(all_rows, args.seed)
+        key = {int(r["id"]): str(r["id"]) for r in data}
+        record("numbered series", f"{len(data)} records", "review", score(ours(data, key), truth, 0.0))
+        theirs = bib_dedupe(python, data, key, args.cache)
+        if theirs is not None:
+            record("numbered series", f"{len(data)} records", "bib-dedupe", score(theirs, truth, 0.0))
+    if "cochrane" in args.classes and all_rows:
+        data, versions, reviews = cochrane_set(all_rows, args.seed)
+        key = {int(r["id"]): str(r["id"]) for r in data}
+        record("cochrane versions", "versions apart", "review", score(ours(data, key), versions, 0.0))
+        one = DedupSettings(cochrane_versions="ignore")
+        record("cochrane versions", "versions one work", "review", score(ours(data, key, settings=one), reviews, 0.0))
+        theirs = bib_dedupe(python, data, key, args.cache)
+        if theirs is not None:
+            record("cochrane versions", "versions apart", "bib-dedupe", score(theirs, versions, 0.0))
+            record("cochrane versions", "versions one work", "bib-dedupe", score(theirs, reviews, 0.0))
     print("\n".join(lines))
     for tool in ("review", "bib-dedupe"):
-        mine = [f for f in figures if f["tool"] == tool and f["set"] != "recurring items"]
+        mine = [f for f in figures if f["tool"] == tool and f["set"] in SETS]
         if mine:
             worst = min(mine, key=lambda f: f["f1"])
             worst_p = min(mine, key=lambda f: f["precision"])

@@ -196,3 +196,24 @@ def test_companion_papers_on_adjacent_pages_are_not_a_page_typo() -> None:
 
 def test_page_tokens_of_plain_pages_unchanged() -> None:
     assert page_tokens("1172-1181") == ("1172", "1181")
+
+
+def test_a_lone_day_against_the_articles_range_is_no_page_difference() -> None:
+    no_doi = {**ARTICLE, "doi": None}
+    assert groups(no_doi, {**no_doi, "pages": "17"}) == [[0, 1]]
+
+
+def test_an_erratum_on_a_single_page_in_a_later_issue_stays_apart() -> None:
+    no_doi = {**ARTICLE, "doi": None, "issue": None}
+    assert groups(no_doi, {**no_doi, "pages": "1290", "year": "2011"}) == []
+
+
+def test_a_date_for_pages_in_another_issue_is_not_merged_automatically() -> None:
+    no_doi = {**ARTICLE, "doi": None}
+    assert groups(no_doi, {**no_doi, "pages": "2010-2018Aug", "issue": "7"}) == []
+    assert queued(no_doi, {**no_doi, "pages": "2010-2018Aug", "issue": "7"}) == [(0, 1)]
+
+
+def test_a_type_label_without_pages_or_doi_does_not_separate_the_same_abstract() -> None:
+    abstract = {**ARTICLE, "doi": None, "pages": None, "issue": "Supplement 1"}
+    assert groups(abstract, {**abstract, "type": "Note"}) == [[0, 1]]

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from review.corpus.dedup.keys import RecordKeys
-from review.corpus.dedup.pages import pages_adjacent, pages_agree
+from review.corpus.dedup.pages import is_day, pages_adjacent, pages_agree
 from review.corpus.dedup.text import fold
 
 #: Pairs whose titles are less similar than this are not compared further (unless they
@@ -264,6 +264,14 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     for k in range(len(left)):
         if ja[k] and jb[k]:
             journal[k] = 1 if journals_compatible(ja[k], jb[k]) else 0
+    # rule ``day-for-pages``: a lone page from 1 to 31 against a range elsewhere, in a record
+    # that agrees on title, first author, year, volume and journal, is the day of publication
+    # that Embase puts in the page field: the pages are unknown, not different
+    for k in np.flatnonzero((pages == 0) & ~both_ranges & (title >= 95) & (first == 1) & (year_gap == 0)
+                            & (volume != 0) & (journal != 0)).tolist():
+        a, b = int(left[k]), int(right[k])
+        if (not pl[a] and is_day(pf[a]) and pl[b]) or (not pl[b] and is_day(pf[b]) and pl[a]):
+            pages[k] = -1
     ba, bb = _take(keys.abstract, left), _take(keys.abstract, right)
     long_enough = np.asarray([len(x) >= 100 and len(y) >= 100 for x, y in zip(ba, bb, strict=True)], dtype=bool)
     if long_enough.any():
@@ -289,6 +297,7 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
         "adjacent_pages": adjacent, "year_gap": year_gap, "volume": volume, "issue": issue,
         "pages": pages, "journal": journal, "abstract": abstract,
         "notice": na != nb,
+        "pages_lost": keys.pages_lost[left] | keys.pages_lost[right] if len(keys.pages_lost) else np.zeros(len(left), dtype=bool),
         # the notice side is one only by its record type ("M3 - Note"), not by its title
         "notice_typed": (na != nb) & ((na == "") | keys.notice_typed[left]) & ((nb == "") | keys.notice_typed[right]),
         "conference": keys.conference[left] != keys.conference[right],

@@ -245,6 +245,8 @@ class RecordKeys:
     complete: np.ndarray  # float completeness
     #: bool: a notice only by its record type (the title does not say so; "M3 - Note")
     notice_typed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: bool: the page field held a date or a day, not pages (and no pages were recovered)
+    pages_lost: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -267,6 +269,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     generic: list[bool] = []
     notice: list[str] = []
     notice_typed: list[bool] = []
+    lost: list[bool] = []
     authors: list[str] = []
     authors_raw: list[Any] = []
     firsts: list[str] = []
@@ -309,7 +312,10 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
             volume = glued.group(1) if glued else ""
         volumes.append(first_number(volume))
         issues.append(issue_key(issue) if issue else "")
-        first, last = record_pages(present(get("pages")) or present(get("page_first")), journal, get("year"))
+        raw_pages = present(get("pages")) or present(get("page_first"))
+        first, last = record_pages(raw_pages, journal, get("year"))
+        lost.append(bool(raw_pages) and not first
+                    and (is_date_pages(raw_pages) or raw_pages == publication_day(journal)))
         pages.append(first)
         lasts.append(last)
         doi = doi_key(get("doi"))
@@ -333,6 +339,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         abstract=abstracts, language=languages,
         conference=np.asarray(conference, dtype=bool), preprint=np.asarray(preprint, dtype=bool),
         complete=np.asarray(complete, dtype=np.float64), notice_typed=np.asarray(notice_typed, dtype=bool),
+        pages_lost=np.asarray(lost, dtype=bool),
     )
 
 

@@ -161,7 +161,9 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     dois_differ = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
     # rule ``notice-label``: a type label alone never separates an otherwise identical citation
     label_only = f["notice_typed"] & (f["title"] >= 95) & (f["pages"] != 0) & (
-        (f["doi"] == 1) | (f["pmid"] == 1) | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["pages"] == 1)))
+        (f["doi"] == 1) | (f["pmid"] == 1)
+        | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] != 0) & (f["journal"] != 0)
+           & (f["doi"] != 0) & (f["pmid"] != 0)))
     return [
         ("cochrane_versions", settings.cochrane_versions, f["cochrane_versions"]),
         ("notices", settings.notices, f["notice"] & ~label_only),
@@ -234,6 +236,12 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
            & (f["journal"] != 0)))
     decision[other_title] = MAYBE
     guard[other_title & (guard == "")] = "other-title"
+    # rule ``issue-without-pages``: different issues and no pages to compare because one side's
+    # page field held a date: nothing places the two in one issue, a person decides
+    unplaced = ((decision == SAME) & (f["issue"] == 0) & (f["pages"] == -1) & f["pages_lost"]
+                & (f["doi"] != 1) & (f["pmid"] != 1))
+    decision[unplaced] = MAYBE
+    guard[unplaced & (guard == "")] = "issue-without-pages"
     # never merged on a single weak field
     no_title = ~f["has_title"]
     support = ((f["first_author"] == 1) | (f["doi"] == 1) | (f["pmid"] == 1)
