@@ -277,6 +277,52 @@ def explain_command(state: State, work: int, as_json: bool) -> None:
     click.echo(json.dumps(data) if as_json else format_explanation(data))
 
 
+@dedup_group.command("merge")
+@click.argument("work_a", metavar="A", type=int)
+@click.argument("work_b", metavar="B", type=int)
+@click.option("--actor", help="Who decides (default: $REVIEW_ACTOR or login name).")
+@pass_state
+def merge_command(state: State, work_a: int, work_b: int, actor: str | None) -> None:
+    """Make works A and B one work (kept by every later run).
+
+    Saved as a person's "same" verdict on the two works' canonical records; the works
+    are then updated with the latest run's settings (the lower id survives).
+
+    Example:
+
+    \b
+        review dedup merge 12 40 --actor alice
+    """
+    from review.corpus.dedup.manual import merge_works
+
+    result = merge_works(state.workspace().store(), work_a, work_b, actor=current_actor(actor),
+                         settings=_settings(state, None))
+    click.echo(f"Saved: works {work_a} and {work_b} are one work.\n{_summary(result)}")
+
+
+@dedup_group.command("split")
+@click.argument("work", type=int)
+@click.argument("record", type=int)
+@click.option("--actor", help="Who decides (default: $REVIEW_ACTOR or login name).")
+@pass_state
+def split_command(state: State, work: int, record: int, actor: str | None) -> None:
+    """Take RECORD out of WORK (kept by every later run).
+
+    Saved as a person's "different" verdicts between the record and every other record
+    of the work; the works are then updated with the latest run's settings.
+
+    Example:
+
+    \b
+        review dedup split 12 345 --actor alice
+    """
+    from review.corpus.dedup.manual import split_record
+
+    result = split_record(state.workspace().store(), work, record, actor=current_actor(actor),
+                          settings=_settings(state, None))
+    click.echo(f"Saved: record {record} is not work {work}.\n{_summary(result)}")
+
+
 @dedup_group.command("overlap")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write dedup-overlap.csv and dedup-overlap.png (default: reports/).")

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from review.corpus.dedup import live_work_id
+from review.corpus.dedup.block import block
 from review.corpus.dedup.check import record_view
 from review.corpus.dedup.decisions import current_decisions
 from review.corpus.dedup.keys import build_keys
-from review.corpus.dedup.run import last_settings
+from review.corpus.dedup.run import last_settings, load_records
 from review.corpus.dedup.score import explain_pair
 from review.corpus.dedup.settings import DedupSettings
 from review.corpus.dedup.tables import works_x
@@ -62,7 +64,9 @@ def explain_work(store: Store, work_id: int, *, settings: DedupSettings | None =
         if rid != canonical and canonical in index:
             entry["comparison"] = explain_pair(keys, index[canonical], index[rid], settings)
         members.append(entry)
+    near = near_records(store, ids[0], settings) if len(ids) == 1 else []
     return {
+        "near": near,
         "work": work_id,
         "live_work": live,
         "merged_into": None if live == work_id else live,
@@ -81,6 +85,36 @@ def explain_work(store: Store, work_id: int, *, settings: DedupSettings | None =
     }
 
 
+#: How many near records ``explain`` lists for a work of one record.
+NEAR_SHOWN = 10
+
+
+def near_records(store: Store, record_id: int, settings: DedupSettings) -> list[dict[str, Any]]:
+    """The records blocking put beside ``record_id`` and why each was kept apart.
+
+    The collection's keys are built and blocked as in a run; every candidate pair of the
+    record is scored again (score, decision, the guard or cap that applied, the fields),
+    the likeliest first. A person can see from it why a duplicate was missed.
+    """
+    with store.read() as conn:
+        rows = load_records(conn)
+    keys = build_keys(rows)
+    index = {int(rid): i for i, rid in enumerate(keys.ids.tolist())}
+    me = index.get(record_id)
+    if me is None:
+        return []
+    cands = block(keys)
+    others = np.concatenate([cands.right[cands.left == me], cands.left[cands.right == me]])
+    work_of = {int(row["id"]): row.get("work_id") for row in rows}
+    out = []
+    for other in others.tolist():
+        pair = explain_pair(keys, me, int(other), settings)
+        rid = int(keys.ids[other])
+        out.append({"record": rid, "work": work_of.get(rid), "title": rows[other].get("title"), **pair})
+    out.sort(key=lambda p: (-p["score"], p["record"]))
+    return out[:NEAR_SHOWN]
+
+
 def format_explanation(data: dict[str, Any]) -> str:
     """The explanation as text for a terminal or a pipe."""
     lines = []
@@ -90,7 +124,15 @@ def format_explanation(data: dict[str, Any]) -> str:
     lines.append(f"{head}: {data['title'] or '(no title)'}")
     count = len(data["members"])
     if count == 1:
-        lines.append("  one record; nothing was merged into it.")
+        near = data.get("near") or []
+        lines.append("  one record; nothing was merged into it"
+                     + (f". Near records considered ({len(near)}):" if near else "; no near record was found."))
+        for pair in near:
+            why = {"maybe": "queued for a person", "different": "score below the merge threshold",
+                   "same": "the other work's canonical record does not match it"}[pair["decision"]]
+            lines.append(f"    record {pair['record']} (work {pair['work']}): score {pair['score']:.4f} -> "
+                         f"{pair['decision']} ({'guard: ' + pair['guard'] if pair['guard'] else why})"
+                         + f"; {(pair['title'] or '(no title)')[:70]}")
     else:
         lines.append(f"  {count} records, matched by rule {data['rule']!r} (lowest score {data['score']})")
     if data["merged_from"]:
