@@ -224,13 +224,14 @@ def test_delete_keeps_the_row_and_check_reports_moved_and_vanished(cli, workspac
     assert "0 moved, 0 vanished" in cli("extract", "check").output
 
 
-def test_list_shows_citation_partial_and_mmat_profile(cli, workspace, ids, tmp_path, monkeypatch) -> None:
+def test_list_shows_citation_partial_and_mmat_profile(cli, workspace, ids, tmp_path) -> None:
     cli("extract", "import", str(sheet(tmp_path, good_rows(ids))))
-    import review.appraisal as appraisal
-
-    monkeypatch.setattr(appraisal, "report_profiles", lambda conn: {ids["md"]: {
-        "category_label": "Qualitative", "status": "appraised", "criteria_met": 4, "criteria_rated": 5}},
-        raising=False)
+    # a real MMAT appraisal of the Markdown report: qualitative, four of its five criteria met
+    answers = [("S1", "yes"), ("S2", "yes"), ("category", "1"),
+               ("1.1", "yes"), ("1.2", "yes"), ("1.3", "yes"), ("1.4", "yes"), ("1.5", "no")]
+    for item, answer in answers:
+        recorded = cli("appraise", "record", str(ids["md"]), item, answer, "--reviewer", "alice")
+        assert recorded.exit_code == 0, recorded.output
     result = cli("extract", "list")
     assert result.exit_code == 0
     assert "[MMAT: Qualitative: 4/5 criteria met (appraised)]" in result.output
