@@ -101,6 +101,7 @@ def import_corpus(workspace: Workspace, actor: str) -> StepResult:
             searched=entry.get("searched"),
             query=entry.get("query"), kind=kind,
             hits_reported=entry.get("hits_reported"),
+            same_search=True,  # corpus/ and sources.yaml are deliberate: parts of a search share its name
         )
         for result in results:
             state = "already imported" if result.skipped else f"{result.records} records"

@@ -123,13 +123,47 @@ def test_remove_says_what_goes_asks_and_keeps_the_audit_trail(tmp_path: Path) ->
 def test_unknown_or_ambiguous_source_is_refused(tmp_path: Path) -> None:
     root = Workspace.create(tmp_path / "ws").root
     for path in (DEDUP / "cinahl.ris", DEDUP / "scopus.ris"):
-        assert _review(root, "import", str(path), "--source", "Same", "--searched", "2020").exit_code == 0
+        done = _review(root, "import", str(path), "--source", "Same", "--searched", "2020", "--same-search")
+        assert done.exit_code == 0, done.output
     missing = _review(root, "sources", "remove", "Nope", "--yes")
     assert missing.exit_code == 2 and "no source 'Nope'" in missing.output
     both = _review(root, "sources", "edit", "Same", "--searched", "2020-01-01")
     assert both.exit_code == 2 and "2 sources are called 'Same'" in both.output
+    remove_both = _review(root, "sources", "remove", "Same", "--yes")
+    assert remove_both.exit_code == 2 and "#1 (cinahl.ris), #2 (scopus.ris)" in remove_both.output
+    assert len(json.loads(_review(root, "sources", "--json").output)["sources"]) == 2
     by_file = _review(root, "sources", "edit", "scopus.ris", "--name", "Scopus")
     assert by_file.exit_code == 0 and "name: 'Same' -> 'Scopus'" in by_file.output
+
+
+def test_a_second_search_under_a_taken_name_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    root = Workspace.create(tmp_path / "ws").root
+    assert _review(root, "import", str(DEDUP / "cinahl.ris"), "--source", "Scopus").exit_code == 0
+
+    for name in ("Scopus", "scopus"):
+        again = _review(root, "import", str(DEDUP / "scopus.ris"), "--source", name)
+        assert again.exit_code == 2, again.output
+        assert "--source: a source called 'Scopus' exists already (#1, cinahl.ris)" in again.output
+        assert "--source 'Scopus (2)'" in again.output and "--same-search" in again.output
+    sources = json.loads(_review(root, "sources", "--json").output)["sources"]
+    assert [(s["name"], s["file_name"]) for s in sources] == [("Scopus", "cinahl.ris")]
+
+    own = _review(root, "import", str(DEDUP / "scopus.ris"), "--source", "Scopus (2)")
+    assert own.exit_code == 0, own.output
+    removed = _review(root, "sources", "remove", "Scopus", "--yes")
+    assert removed.exit_code == 0 and "Removed source 'Scopus'" in removed.output
+    left = json.loads(_review(root, "sources", "--json").output)["sources"]
+    assert [(s["name"], s["file_name"]) for s in left] == [("Scopus (2)", "scopus.ris")]
+
+
+def test_the_files_of_one_import_share_their_name(tmp_path: Path) -> None:
+    root = Workspace.create(tmp_path / "ws").root
+    done = _review(root, "import", str(DEDUP / "cinahl.ris"), str(DEDUP / "scopus.ris"), "--source", "WoS")
+    assert done.exit_code == 0, done.output
+    sources = json.loads(_review(root, "sources", "--json").output)["sources"]
+    assert [s["name"] for s in sources] == ["WoS", "WoS"]
+    by_id = _review(root, "sources", "remove", "#2", "--yes")
+    assert by_id.exit_code == 0 and "(#2, scopus.ris" in by_id.output
 
 
 def test_edit_checks_and_logs(tmp_path: Path) -> None:

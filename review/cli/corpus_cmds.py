@@ -43,19 +43,24 @@ def _parse_mapping(items: tuple[str, ...]) -> dict[str, str] | None:
 @click.option("--encoding", help="Force a text encoding (default: detected; cp1252 fallback warns).")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
               help="For CSV and XLSX: map a column to a field (title, authors, year, journal, doi, source_id, ...).")
+@click.option("--same-search", is_flag=True,
+              help="The files are more parts of the search already imported under --source NAME "
+                   "(an export split into several files); without it a name already taken is refused.")
 @click.option("--actor", help="Who is importing (default: $REVIEW_ACTOR or login name).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @pass_state
 def import_command(state: State, files: tuple[Path, ...], source: str | None, fmt: str,
                    searched: str | None, query: str | None, query_file: Path | None, kind: str,
                    hits_reported: int | None, encoding: str | None, maps: tuple[str, ...],
-                   actor: str | None, quiet: bool) -> None:
+                   same_search: bool, actor: str | None, quiet: bool) -> None:
     """Import search exports (RIS, MEDLINE, PubMed XML, Ovid, BibTeX, CSV, XLSX, WoS, EndNote XML).
 
     Each file becomes one source. The import is all or nothing: a malformed record stops
     it with FILE:LINE and exit status 2, and the database is unchanged. A line a person
     reads unambiguously (a tag run into its value) imports with a warning naming it.
-    Importing the same file again does nothing.
+    Importing the same file again does nothing. A source name names one search: a name
+    an earlier import took is refused (exit status 2) unless --same-search says the file
+    is another part of that search; the files of one command share their name.
 
     Example:
 
@@ -64,6 +69,7 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
             --query "peer support AND perinatal" --kind database
         review import other.csv --map "Article Title=title" --map "Authors=authors"
         review import embase.xlsx --source Embase --searched 2024-05-01
+        review import wos-1001-2000.txt --source "Web of Science" --same-search
     """
     if query_file:
         query = query_file.read_text(encoding="utf-8").strip()
@@ -77,7 +83,7 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
         workspace.store(), list(files), actor=current_actor(actor), source=source, fmt=fmt,
         searched=searched, query=query, kind=kind, hits_reported=hits_reported,
         encoding=encoding, mapping=_parse_mapping(maps),
-        progress=progress if show_progress else None,
+        progress=progress if show_progress else None, same_search=same_search,
     )
     if show_progress:
         click.echo("\r\033[K", nl=False, err=True)

@@ -17,6 +17,7 @@ from review.corpus.sources import (
     removal_plan,
     remove_source,
 )
+from review.safeguard import verified_backup
 from review.workspace import current_actor
 
 #: How the rows that go with a source are named for people.
@@ -132,7 +133,12 @@ def remove_command(state: State, name: str, yes: bool, dry_run: bool, actor: str
     full-text entries, duplicate-pair decisions). Asks for confirmation unless --yes.
     Works that keep records from other sources stay, with their decisions; run `review
     dedup` afterwards and the works are as if the file had never been imported. The
-    audit trail keeps the source and every deleted decision in full.
+    audit trail keeps the source and every deleted decision in full, and when decisions
+    or other work a person entered would go, a verified backup of the database is written
+    to backups/ first (its path is printed).
+
+    NAME must name one source: when several share a name (parts of one search), give the
+    file name or #ID from `review sources`.
 
     Example:
 
@@ -150,6 +156,9 @@ def remove_command(state: State, name: str, yes: bool, dry_run: bool, actor: str
     if not yes and not click.confirm(f"Remove source {plan.source['name']!r}?", default=False):
         click.echo("Nothing removed.")
         return
+    if plan.entered:
+        saved = verified_backup(state.workspace(), reason="before-sources-remove")
+        click.echo(f"Backed up the database to {saved} (checked: every row)")
     done = remove_source(store, name, actor=current_actor(actor))
     click.echo(f"Removed source {done.source['name']!r} and {done.records} records.")
     if done.works_kept:

@@ -143,6 +143,7 @@ def import_files(
     encoding: str | None = None,
     mapping: dict[str, str] | None = None,
     progress: Callable[[Path, int], None] | None = None,
+    same_search: bool = False,
 ) -> list[ImportResult]:
     """Import export files, one source each, in a single transaction.
 
@@ -155,9 +156,13 @@ def import_files(
 
     ``searched`` is checked and stored in ISO form (see ``review.corpus.dates``).
 
+    A source name belongs to one search: a name an earlier import gave to another file is
+    refused, unless ``same_search`` says the file is another part of that search (an export
+    split into several files). The files of one call share their name.
+
     Raises:
         InputError: a file is unreadable, undetectable or malformed (with file and line); a
-            search date that is not a date.
+            search date that is not a date; a source name already taken (``--source``).
     """
     if kind not in SOURCE_KINDS:
         raise InputError(f"unknown source kind {kind!r} (use one of {', '.join(SOURCE_KINDS)})", field="--kind")
@@ -167,6 +172,7 @@ def import_files(
     with gc_paused(), store.transaction() as conn, _big_cache(conn):
         known = {row.sha256: (row.name, row.records_read) for row in conn.execute(
             select(schema.sources.c.sha256, schema.sources.c.name, schema.sources.c.records_read))}
+        named = taken_names(conn)
         for raw_path in paths:
             path = Path(raw_path)
             file = _read(path, fmt, encoding)
@@ -180,12 +186,37 @@ def import_files(
                 result.skipped = True
                 result.previous_source, result.records = seen[file.sha256].source, seen[file.sha256].records
             else:
+                if not same_search and result.source.casefold() in named:
+                    raise InputError(name_taken_message(result.source, named, path), field="--source")
                 seen[file.sha256] = result
                 _store_file(conn, store, file, result, actor=actor, kind=kind, searched=searched,
                             query=query, hits_reported=hits_reported, mapping=mapping,
                             progress=progress)
             del file  # one file's text in memory at a time
     return results
+
+
+def taken_names(conn: Connection) -> dict[str, dict[str, Any]]:
+    """The sources already imported, by name folded to lower case (the first of each name)."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in conn.execute(select(schema.sources).order_by(schema.sources.c.id)).mappings():
+        found.setdefault(row["name"].casefold(), dict(row))
+    return found
+
+
+def name_taken_message(name: str, named: dict[str, dict[str, Any]], path: Path) -> str:
+    """Why a second search may not take a source's name, and the two ways on."""
+    existing = named[name.casefold()]
+    number = 2
+    while f"{existing['name']} ({number})".casefold() in named:
+        number += 1
+    searched = f", searched {existing['searched']}" if existing.get("searched") else ""
+    other = f"{existing['name']} ({number})"
+    return (f"a source called {existing['name']!r} exists already (#{existing['id']}, "
+            f"{existing['file_name']}{searched}), and `review sources edit|remove NAME` must name one "
+            f"search: give {path.name} its own name (e.g. --source {other!r}), "
+            "or, if it is another part of that same search (an export split into several files), "
+            "add --same-search")
 
 
 def _store_file(

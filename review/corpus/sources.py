@@ -12,6 +12,9 @@ can be taken out again with :func:`remove_source`:
   ``review dedup`` afterwards regroups the remaining records exactly as if the file had
   never been imported.
 
+When rows a person entered would go (:attr:`RemovalPlan.entered`), ``review sources
+remove`` writes a verified backup of the database first (:mod:`review.safeguard`).
+
 :func:`removal_plan` says all this before anything is written; the removal itself is one
 transaction, and the audit trail keeps the source's row and every deleted decision in full.
 """
@@ -39,6 +42,8 @@ FIELDS = ("id", "name", "kind", "format", "file_name", "searched", "query", "hit
 EDITABLE = ("name", "searched", "query", "kind", "hits_reported")
 
 _BULK = ("records",)  # deleted rows kept in the audit trail by id only (the file has them)
+#: Rows that go with a source but only derive from it (not entered by a person).
+_DERIVED = ("dedup_queue",)
 
 
 def list_sources(store: Store) -> list[dict[str, Any]]:
@@ -143,6 +148,11 @@ class RemovalPlan:
     merged_works: int = 0  # works an earlier dedup merged into a removed one
     rows: dict[str, int] = field(default_factory=dict)  # other table -> rows deleted
     removed: bool = False
+
+    @property
+    def entered(self) -> int:
+        """Rows a person entered (decisions, verdicts, appraisals, fragments, ...) that would go."""
+        return sum(n for table, n in self.rows.items() if table not in _DERIVED)
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": {k: self.source.get(k) for k in FIELDS}, "records": self.records,
