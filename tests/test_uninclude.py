@@ -89,6 +89,8 @@ def _assert_out(root: Path, report: int, before: dict) -> None:
     assert status["stages"]["appraisal"]["included reports"] == before["stages"]["appraisal"]["included reports"] - 1
     assert status["stages"]["extraction"]["reports"] == before["stages"]["extraction"]["reports"] - 1
     assert status["stages"]["extraction"]["fragments"] < before["stages"]["extraction"]["fragments"]
+    assert status["stages"]["extraction"]["fragments out of the synthesis"] == (
+        before["stages"]["extraction"]["fragments"] - status["stages"]["extraction"]["fragments"])
     assert [r["report"] for r in status["no_longer_included"]] == [report]
     kept = status["no_longer_included"][0]
     assert kept["fragments"] > 0 and kept["command"] == f"review extract list --report {report}"

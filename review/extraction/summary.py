@@ -30,8 +30,9 @@ def status_summary(conn: Connection) -> dict[str, Any]:
         "verified": verified["yes"],
         "unverified": verified["no"],
         "without a full text": verified["no-text"],
-        "fragments out of the synthesis": len(every) - len(items),
     }
+    if len(every) > len(items):  # kept with reports no longer included (review status lists them)
+        counts["fragments out of the synthesis"] = len(every) - len(items)
     next_step = None
     if verified["no"]:
         next_step = (f"{verified['no']} quote(s) not found in their text: correct them, or re-check after "
