@@ -101,8 +101,8 @@ def test_run_again_changes_nothing(ws: Path) -> None:
     finally:
         workspace.close()
     assert result.summary == "1 appraisal sheet(s): 0 judgements recorded"
-    assert result.details == ["extraction/appraisals.csv: 29 rows, 29 reports, 0 recorded, 29 unchanged, "
-                              "29 not yet answered"]
+    assert result.details == ["extraction/appraisals.csv: 29 rows on 29 reports: 29 design rows, 0 answered, "
+                              "0 not yet answered; 0 judgements recorded, 29 unchanged"]
     assert counts(ws) == before
     (ws / "extraction" / "appraisals.csv").unlink()
     workspace = Workspace.find(ws)
@@ -141,7 +141,7 @@ def test_export_then_import_changes_nothing(ws: Path, tmp_path: Path, suffix: st
     before = counts(ws)
     code, output = review("-C", str(ws), "appraise", "import", str(sheet))
     assert code == 0, output
-    assert " 0 recorded" in output
+    assert " 0 judgements recorded" in output
     assert counts(ws) == before
     if suffix == ".csv":
         header = sheet.read_text(encoding="utf-8").splitlines()[0].split(",")
@@ -180,7 +180,7 @@ def test_template_lists_each_reports_questions_and_imports_filled(ws: Path, tmp_
     write_sheet(sheet, rows, list(rows[0]))
     code, output = review("-C", str(ws), "appraise", "import", str(sheet))
     assert code == 0, output
-    assert "7 recorded" in output  # 7 answers; JM's own design was already recorded
+    assert "7 answered" in output and "7 judgements recorded" in output  # JM's own design was already recorded
     report = next(r for r in table(ws)["reports"] if r["report"] == 24)
     assert report["status"] == "appraised" and report["criteria_met"] == 4 and report["criteria_rated"] == 5
     assert report["answers"]["1.4"]["answer"] == "cant-tell"
@@ -291,7 +291,7 @@ def test_walk_is_blinded_resumable_and_saves_each_answer(ws: Path) -> None:
     assert "JM" not in output  # the other reviewer's answers are hidden
     assert "2 of 7 questions answered; still open: 1.1, 1.2, 1.3, 1.4, 1.5" in output
     code, output = review("-C", str(ws), "appraise", "--reviewer", "SA", "24", input="c\nq\n")
-    assert "Design: 1; 2 of 7 questions answered already." in output
+    assert "Design: Qualitative (1); 2 of 7 questions answered already." in output  # the name, not only the id
     assert output.index("1.1. Is the qualitative approach") < output.index("[y]es")
     report = next(r for r in table(ws)["reports"] if r["report"] == 24)
     assert report["answers"]["S2"]["comment"] == "small sample" and report["answers"]["1.1"]["answer"] == "cant-tell"

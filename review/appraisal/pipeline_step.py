@@ -27,6 +27,5 @@ def run_step(workspace: Any, *, actor: str) -> StepResult:
         summary = import_sheet(workspace.store(), path, actor=actor, reviewers=settings.reviewers,
                                root=workspace.root, label=f"extraction/{path.name}")
         recorded += summary.recorded
-        details.append(f"extraction/{path.name}: {summary.rows} rows, {len(summary.reports)} reports, "
-                       f"{summary.recorded} recorded, {summary.unchanged} unchanged, {summary.blank} not yet answered")
+        details.append(f"extraction/{path.name}: {summary.describe()}")
     return StepResult("appraisal", f"{len(found)} appraisal sheet(s): {recorded} judgements recorded", details)

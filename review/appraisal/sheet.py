@@ -53,11 +53,19 @@ class ImportSummary:
     """What an import did."""
 
     path: str
-    rows: int = 0
-    recorded: int = 0
-    unchanged: int = 0
-    blank: int = 0  # rows without an answer (not yet appraised)
+    rows: int = 0  # = designs + answered + blank
+    designs: int = 0  # rows with no item: a design category (and its note)
+    answered: int = 0  # rows with an item and its answer
+    blank: int = 0  # rows with an item and no answer (not yet appraised)
+    recorded: int = 0  # judgements (designs and answers) that changed
+    unchanged: int = 0  # judgements as they were
     reports: set[int] = field(default_factory=set)
+
+    def describe(self) -> str:
+        """One line whose counts add up: the rows by kind, then the judgements they gave."""
+        return (f"{self.rows} rows on {len(self.reports)} reports: {self.designs} design rows, "
+                f"{self.answered} answered, {self.blank} not yet answered; "
+                f"{self.recorded} judgements recorded, {self.unchanged} unchanged")
 
 
 @dataclass
@@ -293,7 +301,9 @@ def load_rows(store: Store, header: list[str], rows: list[tuple[int, dict[str, s
         for plan in plans:
             summary.reports.add(plan["report"])
             _apply(conn, plan, actor, origin, summary)
-        summary.blank = sum(1 for r in parsed if not r.answer)
+        summary.designs = sum(1 for r in parsed if not r.item)
+        summary.answered = sum(1 for r in parsed if r.item and r.answer)
+        summary.blank = sum(1 for r in parsed if r.item and not r.answer)
     return summary
 
 

@@ -126,8 +126,7 @@ def import_command(state: State, file: Path, reviewer: str | None) -> None:
     workspace = state.workspace()
     summary = import_sheet(workspace.store(), file, actor=current_actor(reviewer), reviewers=settings.reviewers,
                            default_reviewer=reviewer, root=workspace.root)
-    click.echo(f"{file}: {summary.rows} rows on {len(summary.reports)} reports: {summary.recorded} recorded, "
-               f"{summary.unchanged} unchanged, {summary.blank} not yet answered")
+    click.echo(f"{file}: {summary.describe()}")
 
 
 @appraise_group.command("export")

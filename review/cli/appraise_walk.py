@@ -96,7 +96,8 @@ def run_walk(store: Any, settings: Any, work_id: int, reviewer: str, actor: str)
         return
     items = tool.items_for(mine.categories)
     todo = [i for i in items if i not in mine.items]
-    click.echo(f"Design: {', '.join(mine.categories)}; {len(items) - len(todo)} of {len(items)} questions "
+    designs = ", ".join(f"{tool.category(c).label} ({c})" for c in mine.categories)
+    click.echo(f"Design: {designs}; {len(items) - len(todo)} of {len(items)} questions "
                "answered already.")
     position = 0
     while position < len(todo):
