@@ -19,7 +19,7 @@ from review.synthesis import (
     format_theories,
     import_theory_changes,
     refine_theory,
-    theories_report,
+    theories_overview,
     theory_history,
 )
 from review.workspace import current_actor
@@ -65,8 +65,10 @@ def theories_group(ctx: click.Context, topic: str | None, as_json: bool) -> None
     or refine it, whether any fragment gives the whole C-M-O (otherwise partial), and a
     status derived from the evidence: supported, refined, new (inductive; in CAPITALS),
     not-supported (no evidence; struck through) or refuted (evidence against, none for).
-    The model is loaded by `review run` from protocols/theories.yaml and
-    extraction/theory-changes.csv.
+    The model is protocols/theories.yaml and extraction/theory-changes.csv, read as
+    they are now (no `review run` needed). The fragments that motivated an added or
+    refined theory count as its supporting evidence. A theory with evidence both ways
+    is marked contested (* here, "contested": true in --json).
 
     Example:
 
@@ -78,8 +80,7 @@ def theories_group(ctx: click.Context, topic: str | None, as_json: bool) -> None
     if ctx.invoked_subcommand is not None:
         return
     workspace = ctx.find_object(State).workspace()
-    with workspace.store().read() as conn:
-        report = theories_report(conn, topic=topic)
+    report = theories_overview(workspace, topic=topic, actor=current_actor(None))
     if as_json:
         _echo_json(report)
     else:

@@ -19,6 +19,7 @@ from review.extraction.model import Fragment, page_of_location
 from review.extraction.verify import Checker
 from review.set_aside import set_aside
 from review.store import Store
+from review.synthesis.current import theories_current
 
 
 def add_fragment(store: Store, raw: Mapping[str, Any], *, root: Path, actor: str,
@@ -34,6 +35,7 @@ def add_fragment(store: Store, raw: Mapping[str, Any], *, root: Path, actor: str
         InputError: a bad cell (``field`` names it), or a quote not in the full text.
     """
     with store.transaction() as conn:
+        theories_current(conn, root, actor=actor)  # the theories as protocols/theories.yaml now says
         checker = Checker(conn, root, coders=coders, default_coder=actor, allow_unverified=allow_unverified,
                           reviewers_per_work=reviewers_per_work)
         values = checker.values(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -115,12 +116,26 @@ def parse_theories(value: Any, known: set[str] | None = None) -> list[tuple[str,
             raise InputError(f"unknown direction {direction!r} in {entry!r}; use "
                              f"{', '.join(DIRECTIONS)}", field="theories")
         if known is not None and theory not in known:
-            raise InputError(f"unknown theory {theory!r}", field="theories")
+            raise InputError(f"unknown theory {theory!r} ({theory_choices(theory, known)})", field="theories")
         if theory in seen:
             raise InputError(f"theory {theory!r} is named twice", field="theories")
         seen.add(theory)
         links.append((theory, direction))
     return links
+
+
+def theory_choices(wanted: str, known: set[str]) -> str:
+    """What to say after an unknown theory id: the nearest ids, or all of them when few."""
+    if not known:
+        return "no theories loaded yet: write protocols/theories.yaml or `review theories add`"
+    ordered = sorted(known, key=lambda t: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", t)])
+    if len(ordered) <= 15:
+        return f"theories: {', '.join(ordered)}"
+    near = difflib.get_close_matches(wanted, ordered, n=5, cutoff=0.5)
+    prefix = [t for t in ordered if t.rstrip("0123456789") == wanted.rstrip("0123456789")]
+    shown = list(dict.fromkeys([*near, *prefix]))[:8]
+    more = f"{len(ordered)} theories; `review theories` lists them"
+    return f"nearest: {', '.join(shown)}; {more}" if shown else more
 
 
 def format_theories(links: list[tuple[str, str]]) -> str:

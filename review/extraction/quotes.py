@@ -18,12 +18,17 @@ The canonical form (:func:`canonical`):
 
 An ellipsis in the quote (``...``, ``…``, ``[...]``, ``(...)``) stands for omitted text: the
 parts must occur in order, each within :data:`MAX_GAP` characters of the last.
+
+The tolerance is for *finding* a quote, not for storing it: :meth:`CanonicalText.verbatim`
+gives the passage as the text has it (its case, dashes and quotation marks), which is what
+a verified fragment keeps, whatever the coder typed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +39,9 @@ _QUOTES = {ord(c): "'" for c in "‘’‚‛′`´"} | {ord(c): '"' for c in "�
 _DASHES = {ord(c): "-" for c in "‐‑‒–—―−⁃﹘﹣－"}
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 _ELLIPSIS = re.compile(r"\[\s*\.\.\.\s*\]|\(\s*\.\.\.\s*\)|\.\.\.")
+_LIGATURES = {ord(c): unicodedata.normalize("NFKC", c) for c in "ﬀﬁﬂﬃﬄﬅﬆ"}
+#: A word broken across lines with a hyphen (``lone-\nliness``).
+_BROKEN = re.compile(r"(\w+)-[ \t]*\r?\n\s*(\w+)")
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,44 @@ class CanonicalText:
                 return None
             position = at + len(part)
         return position
+
+    def verbatim(self, quote: str, match: QuoteMatch) -> str:
+        """The quote as the text has it at ``match`` (from :meth:`find_all` with the same quote).
+
+        Each part between ellipses becomes the text's own characters (case, dashes, quotation
+        marks); the coder's ellipses stay. Line breaks and runs of spaces become one space,
+        soft hyphens and ligatures are undone, and a word hyphenated across a line break is
+        joined unless the coder wrote the hyphen.
+        """
+        raw = unicodedata.normalize("NFKC", quote or "")
+        pieces, marks = _ELLIPSIS.split(raw), _ELLIPSIS.findall(raw)
+        position = bisect_left(self.starts, match.start)
+        out: list[str] = []
+        for index, piece in enumerate(pieces):
+            part = canonical(piece).strip("-")
+            if part:
+                at = self.chars.find(part, position)
+                if at < 0:  # not the match find_all made: keep what the coder typed
+                    return " ".join((quote or "").split())
+                lead, trail = piece[:len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()):]
+                text = self._clean(self.text[self.starts[at]:self.ends[at + len(part) - 1]], piece)
+                out.append(f"{' ' if lead and index else ''}{text}{' ' if trail and index < len(marks) else ''}")
+                position = at + len(part)
+            elif index and index < len(marks):
+                out.append(" ")
+            if index < len(marks):
+                out.append(marks[index])
+        return " ".join("".join(out).split())
+
+    @staticmethod
+    def _clean(span: str, typed: str) -> str:
+        span = "".join(c for c in span if c not in _DROP).translate(_LIGATURES)
+
+        def joined(hit: re.Match[str]) -> str:
+            hyphenated = re.search(rf"{re.escape(hit[1])}\s*-\s*{re.escape(hit[2])}", typed, re.IGNORECASE)
+            return f"{hit[1]}-{hit[2]}" if hyphenated else f"{hit[1]}{hit[2]}"
+
+        return " ".join(_BROKEN.sub(joined, span).split())
 
     def _gap(self, canonical_from: int, canonical_to: int) -> int:
         if canonical_to <= canonical_from:

@@ -4,7 +4,8 @@ The sheet's first columns are DESIGN.md's contract, then ``evidence, text, relev
 rigour_note, note``; the export adds columns the import ignores (``page``, ``char_start``,
 ``char_end``, ``citation``, ``mmat``, ``partial``), for reading and sorting.
 
-Import is all or nothing: every row is validated and its quote verified first; any problem
+Import reads protocols/theories.yaml (and the theory-changes log) first, so a theory just
+written there is known. Import is all or nothing: every row is validated and its quote verified first; any problem
 stops it with ``FILE:LINE: column: what is wrong`` and nothing is written. A row with a
 ``fragment_id`` changes that fragment; a row without one is the current fragment of the same
 report with the same quote, location and coder when there is one, else a new fragment.
@@ -31,6 +32,7 @@ from review.extraction.model import Fragment, format_theories, is_partial
 from review.extraction.sheetio import read_sheet, write_sheet
 from review.extraction.verify import Checker
 from review.store import Store
+from review.synthesis.current import check_removed_theories, theories_current
 
 CONTRACT_COLUMNS = ("fragment_id", "report", "quote", "location", "context", "mechanism_resource",
                     "mechanism_reasoning", "outcome", "theories", "relevance", "rigour", "coder", "verified")
@@ -214,6 +216,9 @@ def import_rows(store: Store, path: str, rows: list[tuple[int, dict[str, str]]],
     with store.read() as conn:  # PDFs take a while: read them before taking the write lock
         cache = Checker(conn, root, reviewers_per_work=reviewers_per_work).preload([r for _, r in rows])
     with store.transaction() as conn:
+        # The theories as protocols/theories.yaml now says (no `review run` needed); a theory
+        # removed from it may still be cited until these rows are saved, then it may not.
+        model = theories_current(conn, root, actor=actor, check_removed=False)
         checker = Checker(conn, root, coders=coders, default_coder=actor, allow_unverified=allow_unverified,
                           reviewers_per_work=reviewers_per_work, cache=cache)
         plan: list[tuple[int | None, FragmentValues]] = []
@@ -231,4 +236,5 @@ def import_rows(store: Store, path: str, rows: list[tuple[int, dict[str, str]]],
             getattr(result, action).append(saved)
             if values.verified != "yes":
                 result.unverified.append(saved)
+        check_removed_theories(conn, model.protocol, root)
     return result

@@ -38,6 +38,7 @@ class Verification:
     char_start: int | None = None
     char_end: int | None = None
     page: int | None = None
+    quote: str | None = None  # the passage as the text has it (when found)
 
 
 def known_theories(conn: Connection) -> set[str]:
@@ -138,6 +139,8 @@ class Checker:
                             allow_unverified=allow_unverified, near=_offset(raw.get("char_start")))
         for name in ("verified", "text_path", "text_sha256", "char_start", "char_end", "page"):
             setattr(values, name, getattr(found, name))
+        if found.quote:  # stored as the text has it: the tolerance is for finding, not storing
+            values.quote = found.quote
         return values
 
     def preload(self, rows: list[Mapping[str, Any]]) -> TextCache:
@@ -176,4 +179,5 @@ class Checker:
                                  "ligatures, quotation marks, dashes and case); correct the quote, "
                                  "or pass --allow-unverified to keep it as unverified", field="quote")
             return Verification("no", stored, full.sha256)
-        return Verification("yes", stored, full.sha256, match.start, match.end, full.page_of(match.start))
+        return Verification("yes", stored, full.sha256, match.start, match.end, full.page_of(match.start),
+                            full.canonical.verbatim(quote, match))

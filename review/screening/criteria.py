@@ -313,12 +313,64 @@ def _check_unique(r: _Reader, claims: list[tuple[yaml.Node, str, str]],
 
 
 def workspace_criteria(workspace: Any) -> Criteria:
-    """The criteria of a workspace (``protocols/criteria.yaml``).
+    """The criteria of a workspace (``protocols/criteria.yaml``), read as the file now is,
+    checked against the screening decisions recorded (:func:`check_cited`).
 
     Raises:
         ConfigError: the file is missing or malformed.
+        InputError: an id the file no longer has is a current decision's reason.
     """
-    return load_criteria(workspace.path(*CRITERIA_PATH))
+    path = workspace.path(*CRITERIA_PATH)
+    criteria = load_criteria(path)
+    with workspace.store().read() as conn:
+        check_cited(criteria, conn, name="/".join(CRITERIA_PATH))
+    return criteria
+
+
+#: Decision ids shown in an error before "and N more".
+SHOWN = 12
+
+
+def check_cited(criteria: Criteria, conn: Any, *, name: str | None = None) -> None:
+    """Refuse criteria that dropped an id a current screening decision gives as its reason.
+
+    Current: each reviewer's latest decision (or resolution) on a work at a stage, unless
+    retracted; an earlier decision the reviewer has since replaced does not hold an id.
+
+    Raises:
+        InputError: ``protocols/criteria.yaml: E-TYPE-3: removed but cited by screening
+            decisions 12, 15`` (``name`` is the path shown; default the file's).
+    """
+    from sqlalchemy import select
+
+    from review.screening.tables import screening_decisions as d
+
+    latest: dict[tuple[Any, ...], tuple[int, str | None]] = {}
+    key_of: dict[int, tuple[Any, ...]] = {}
+    query = select(d.c.id, d.c.work_id, d.c.stage, d.c.reviewer, d.c.kind, d.c.reason, d.c.retracts).order_by(d.c.id)
+    for row in conn.execute(query):
+        if row.kind == "retraction":
+            withdrawn = key_of.get(row.retracts)
+            if withdrawn is not None and latest.get(withdrawn, (None,))[0] == row.retracts:
+                del latest[withdrawn]
+            continue
+        key = (row.work_id, row.stage, row.reviewer, row.kind)
+        latest[key] = (row.id, row.reason)
+        key_of[row.id] = key
+    cited: dict[str, list[int]] = {}
+    for decision_id, reason in sorted(latest.values()):
+        if reason and reason not in criteria._by_id:
+            cited.setdefault(reason, []).append(decision_id)
+    if not cited:
+        return
+    reason, ids = next(iter(cited.items()))
+    shown = ", ".join(str(i) for i in ids[:SHOWN]) + (f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else "")
+    others = [r for r in cited if r != reason]
+    raise InputError(
+        f"removed but cited by screening decision{'s' if len(ids) > 1 else ''} {shown}"
+        + (f" (and {', '.join(others)}, also removed and cited)" if others else "")
+        + "; put it back, or first change those decisions (`review screen decide` or `review screen import`)",
+        path=name or criteria.path, field=reason)
 
 
 def format_criteria(criteria: Criteria) -> str:

@@ -38,7 +38,7 @@ from typing import Any
 import yaml
 
 from review.errors import ConfigError, InputError
-from review.screening.criteria import Criteria, load_criteria
+from review.screening.criteria import Criteria, workspace_criteria
 from review.screening.decisions import STAGES
 from review.screening.exchange import ExchangeError, Problem, import_decisions
 from review.screening.exchange_formats import COVIDENCE_LISTS, FORMATS, detect, read_csv
@@ -86,7 +86,7 @@ class _Settings:
             raise ConfigError("must be a whole number, 1 or more", path=workspace.config_path,
                               field="screening.reviewers_per_work")
         path = workspace.path("protocols", "criteria.yaml")
-        return cls(reviewers, rpw, load_criteria(path) if path.is_file() else None)
+        return cls(reviewers, rpw, workspace_criteria(workspace) if path.is_file() else None)
 
 
 # -- planning -----------------------------------------------------------------------

@@ -6,7 +6,6 @@ version to ``extraction/theory-changes.csv`` so that the committed files rebuild
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,44 +18,45 @@ from review.synthesis.changes import (
     export_changes,
     replay_changes,
 )
-from review.synthesis.protocol import workspace_theories
+from review.synthesis.current import ModelLoad, theories_current
 from review.synthesis.tables import theories
+from review.synthesis.testing import theories_report
 from review.synthesis.versions import (
-    LoadResult,
     TheoryVersion,
     check_fragments,
-    load_initial,
     record_inductive,
     record_refinement,
 )
 
-
-@dataclass
-class ModelLoad:
-    """What loading the committed files did."""
-
-    initial: LoadResult | None
-    changes: ChangesLoad | None
+__all__ = ["ModelLoad", "add_theory", "export_theory_changes", "import_theory_changes", "load_model",
+           "refine_theory", "theories_overview"]
 
 
 def load_model(workspace: Any, *, actor: str) -> ModelLoad:
     """Load protocols/theories.yaml, then replay extraction/theory-changes.csv; idempotent.
 
     Raises:
-        InputError: a malformed file or row (``FILE:LINE: key: message``); nothing written.
+        InputError: a malformed file or row (``FILE:LINE: key: message``), an initial theory
+            removed from the file while fragments cite it; nothing written.
     """
-    protocol = workspace_theories(workspace)
-    log = workspace.path(*CHANGES_PATH)
     with workspace.store().transaction() as conn:
-        initial = load_initial(conn, protocol, actor=actor) if protocol is not None else None
-        changes = replay_changes(conn, log, actor=actor) if log.is_file() else None
-    return ModelLoad(initial, changes)
+        return theories_current(conn, workspace.root, actor=actor)
+
+
+def theories_overview(workspace: Any, *, topic: str | None = None, actor: str) -> dict[str, Any]:
+    """What ``review theories`` shows, after loading the protocol as it now is.
+
+    Raises:
+        InputError: a malformed protocol or log, a removed theory still cited; nothing written.
+        NotFound: ``topic`` is not a topic of the model.
+    """
+    with workspace.store().transaction() as conn:
+        theories_current(conn, workspace.root, actor=actor)
+        return theories_report(conn, topic=topic)
 
 
 def _ensure_protocol(workspace: Any, conn: Any, actor: str) -> None:
-    protocol = workspace_theories(workspace)
-    if protocol is not None:
-        load_initial(conn, protocol, actor=actor)
+    theories_current(conn, workspace.root, actor=actor)
 
 
 def add_theory(workspace: Any, theory_id: str, *, topic: str, label: str, cmo: dict[str, str],

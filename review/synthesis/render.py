@@ -30,9 +30,11 @@ def _counts(counts: dict[str, int]) -> str:
 
 def format_theories(report: dict[str, Any], *, ansi: bool = False) -> str:
     """``review theories``: one table per topic, counts per status in each heading."""
-    if not report["theories"] and not report["topics"]:
-        return ("No theories loaded: write protocols/theories.yaml, then `review run` "
-                "(or `review theories add` for an inductive theory).")
+    if not report["theories"]:
+        topics = ", ".join(t["id"] for t in report["topics"])
+        return ("No theories yet: write them in protocols/theories.yaml"
+                + (f" (topics: {topics})" if topics else "")
+                + ", or add an inductive one with `review theories add`.")
     header = f"{'ID':<8} {'status':<13} {'v':>2} {'frag':>4} {'docs':>4} {'stud':>4}  {'S/R/Rf':<8} {'C-M-O':<7} label"
     lines: list[str] = []
     for topic in report["topics"]:
