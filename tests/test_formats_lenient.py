@@ -53,8 +53,9 @@ def test_a_ris_dash_run_into_its_value_is_a_field_not_more_text(cli, workspace: 
 
 
 def test_truly_malformed_input_still_stops_with_its_line(cli, workspace: Workspace, tmp_path: Path) -> None:
-    (tmp_path / "wos.txt").write_text(WOS.replace("SO JOURNAL", "this line is junk\nSO JOURNAL"))
+    # Inside a record a line without a tag continues the field above (issue 23); outside one it is junk.
+    (tmp_path / "wos.txt").write_text(WOS.replace("VR 1.0\n", "VR 1.0\nthis line is junk\n"))
     result = cli("import", str(tmp_path / "wos.txt"))
     assert result.exit_code == 2
-    assert "wos.txt:7: expected a two-letter tag" in result.output
+    assert "wos.txt:3: expected a two-letter tag" in result.output
     assert _count(workspace) == 0

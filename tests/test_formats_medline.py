@@ -56,7 +56,7 @@ def test_tags_continuations_and_mapping() -> None:
     assert json.loads(row["authors"]) == [
         {"family": "van der Berg", "given": "Anna Maria"},  # FAU, not AU
         {"family": "Smith", "given": "John"},
-        {"family": "The EXAMPLE Study Group", "given": ""},  # CN
+        {"family": "The EXAMPLE Study Group", "given": "", "kind": "organisation"},  # CN
     ]
     assert (row["year"], row["pages"], row["page_first"], row["page_last"]) == (2019, "1012-1024", "1012", "1024")
     assert row["doi"] == "10.1000/xyz.2019.1"  # the [doi] LID, not the [pii]

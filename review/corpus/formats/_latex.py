@@ -37,6 +37,7 @@ _STYLE = re.compile(
     r"textsubscript|mathrm|mathit|mathbf|mathsf|mbox|text|url|href\{[^}]*\})\s*(?=\{)"
 )
 _MATH = re.compile(r"(?<!\\)\$")
+_DOLLAR = "\ue024"  # an escaped \$ while maths markers are dropped (a private-use character)
 _BRACED_LETTER = re.compile(r"\{([^\W\d_])\}")
 
 
@@ -60,6 +61,8 @@ def decode_latex(value: Any) -> Any:
     if "\\" in text:
         text = _SYMBOL_ACCENT.sub(_accent, text)
         text = _LETTER_ACCENT.sub(_accent, text)
+        if "\\$" in text:  # an escaped dollar is a character, not the start of maths
+            text = text.replace("\\$", _DOLLAR)
         text = _ESCAPED.sub(r"\1", text)
         text = _STYLE.sub("", text)
         text = _NAMED.sub(lambda m: _LETTERS[m.group(1)], text)
@@ -70,6 +73,8 @@ def decode_latex(value: Any) -> Any:
         text = _MATH.sub("", text)
     if "\\" in text:
         text = _fallback(text)
+    if _DOLLAR in text:
+        text = text.replace(_DOLLAR, "$")
     return text
 
 

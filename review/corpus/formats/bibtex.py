@@ -1,8 +1,14 @@
-"""BibTeX and BibLaTeX, including the exports of Scopus, Web of Science, EBSCOhost,
+r"""BibTeX and BibLaTeX, including the exports of Scopus, Web of Science, EBSCOhost,
 ProQuest, ACM, IEEE, Wiley, Taylor & Francis, dblp, Europe PMC, Zotero and JabRef.
 
-Parsing is bibtexparser v2's (with its default middlewares: @string references resolved,
-enclosing braces and quotes removed). A block bibtexparser cannot parse stops the import
+Parsing is bibtexparser v2's, with its default middlewares (@string references resolved,
+enclosing braces and quotes removed) after ours, which expands ``#`` concatenation of
+quoted texts, braced texts, numbers, @string macros and month names. A field whose value
+is not followed by a comma before the next field is read as two fields, with a warning
+(``repair``). Escaped characters (``\%``, ``\$``, ``\&``, ``\#``, ``\_``) are kept as
+characters; ``fjournal`` (the full journal name) is preferred over ``journal``, then read
+as the abbreviation; a note "PMID: 123" (also "{PMID:} 123") gives the PMID; a record with
+editors and no authors keeps them as editors (role editor). A block bibtexparser cannot parse stops the import
 with its start line; an entry whose key repeats an earlier one, or that repeats a field,
 is still a record (exports do that), never dropped.
 
@@ -27,7 +33,8 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from review.corpus.formats._common import cut_points, gc_paused, split_issn_isbn
+from review.corpus.formats._bibtex_steps import ConcatenationMiddleware, repair_missing_commas
+from review.corpus.formats._common import cut_points, editors, gc_paused, split_issn_isbn
 from review.corpus.formats._latex import decode_latex
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
@@ -38,7 +45,7 @@ _BLOCK_LINE = re.compile(r"^@\w*[ \t]*(?=[{(])", re.MULTILINE)
 _STRING_BLOCK = re.compile(r"@[sS][tT][rR][iI][nN][gG]")
 _AND = re.compile(r"\s+and\s+")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
-_PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMID_NOTE = re.compile(r"\bPMID\}?:?\}?\s*(\d{1,9})\b", re.IGNORECASE)
 # bibtexparser logs every failed block as a warning; we raise a FormatError instead.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
@@ -86,7 +93,7 @@ def _read_piece(
         for block in library.blocks:
             if isinstance(block, Entry) and block.key in prior_keys:
                 repeated[id(block)] = _entry_fields(block, enclosed=True)
-    for middleware in default_parse_stack(allow_inplace_modification=True):
+    for middleware in [ConcatenationMiddleware(), *default_parse_stack(allow_inplace_modification=True)]:
         library = middleware.transform(library=library)
     entries: list[tuple[int, str, str, dict[str, Any]]] = []
     keys: list[str] = []
@@ -122,6 +129,10 @@ def _block_name(raw: str) -> str | None:
 
 class BibtexFormat:
     name = "bibtex"
+
+    def repair(self, text: str, path: Path) -> tuple[str, list[str]]:
+        """A missing comma between two fields put back, with a warning (see ``_bibtex_steps``)."""
+        return repair_missing_commas(text, path)
 
     def sniff(self, text: str) -> float:
         head = text[:20000]
@@ -214,9 +225,12 @@ def map_fields(entry_type: str, f: dict[str, str], key: str = "") -> dict[str, A
     """BibTeX fields (keys lower-cased) -> our raw fields."""
     get = f.get
     authors = split_bibtex_names(get("author", ""))
-    if not authors and entry_type in ("book", "proceedings", "collection"):
-        authors = split_bibtex_names(get("editor", ""))
-    journal = get("journal") or get("journaltitle")
+    if not authors:
+        authors = editors(split_bibtex_names(get("editor", "")))
+    abbrev = get("journal-iso") or get("shortjournal") or get("abbrev_source_title")
+    journal = get("fjournal") or get("journal") or get("journaltitle")
+    if get("fjournal") and not abbrev and get("journal") != get("fjournal"):
+        abbrev = get("journal")  # fjournal is the full name, journal then its abbreviation
     if not journal and entry_type in _CONTAINER_TYPES:
         journal = get("booktitle")
     journal = journal or get("booktitle") or get("series")
@@ -235,7 +249,7 @@ def map_fields(entry_type: str, f: dict[str, str], key: str = "") -> dict[str, A
         "year": get("year") or get("date"),
         "date": get("date") or (f"{get('year')} {get('month')}" if get("month") and get("year") else None),
         "journal": decode_latex(journal),
-        "journal_abbrev": decode_latex(get("journal-iso") or get("shortjournal") or get("abbrev_source_title")),
+        "journal_abbrev": decode_latex(abbrev),
         "volume": get("volume"),
         "issue": get("number") or get("issue"),
         "pages": decode_latex(pages),

@@ -6,8 +6,10 @@ separated by blank lines and start with PMID- (PubMed), PMC - (PMC) or the first
 A PMID- line in a record that already has one also starts a new record (files joined
 without a blank line).
 
-Mapping: FAU preferred over AU (plus CN, the corporate author); JT is the journal and TA
-its abbreviation; LID/AID "10.x [doi]" is the DOI ("[pii]" values are not); DP gives the
+Mapping: FAU preferred over AU (plus CN, a group author: one author of kind
+organisation); FED (else ED) editors, in the role of editor, when there are no authors;
+JT is the journal and TA its abbreviation, except in an ERIC document (OID ED..., not a
+journal article), where JT names the publisher; LID/AID "10.x [doi]" is the DOI ("[pii]" values are not); DP gives the
 year and date; PG "1012-24" is expanded by the normaliser; every PT is passed on so that
 "Published Erratum", "Comment", "Retraction of Publication" or "Review" win over
 "Journal Article"; IS "(Electronic)/(Print)/(Linking)" are ISSNs; OT and MH are keywords.
@@ -19,7 +21,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from review.corpus.formats._common import every, first, joined, tagged_records
+from review.corpus.formats._common import (
+    editors,
+    every,
+    first,
+    joined,
+    organisations,
+    tagged_records,
+)
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -103,14 +112,18 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
     """MEDLINE tags -> our raw fields."""
     authors: list[Any] = every(record, "FAU") or every(record, "AU")
     if corporate := every(record, "CN"):
-        authors = [*authors, *({"family": name, "given": ""} for name in corporate)]
+        authors = [*authors, *organisations(corporate)]
     if not authors:
-        authors = [{"family": name, "given": ""} for name in every(record, "IR")] or every(record, "FED")
+        authors = ([{"family": name, "given": ""} for name in every(record, "IR")]
+                   or editors(every(record, "FED") or every(record, "ED")))
     issn = every(record, "IS", "ISSN")
     isbn = every(record, "ISBN")
     urls = [v for v in every(record, "LID", "AID", "URL") if v.startswith("http")]
     title = first(record, "TI", "BTI", "TT")
     journal = first(record, "JT")
+    publisher = first(record, "PB")
+    if journal and _is_eric_document(record):
+        journal, publisher = None, publisher or journal  # ERIC's JT names a report's publisher
     if not journal and "BTI" in record and "TI" in record:
         journal = first(record, "BTI")
     return {
@@ -118,7 +131,7 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
         "authors": authors,
         "year": first(record, "DP", "DEP", "EDAT", "CRDT"),
         "date": first(record, "DP"),
-        "journal": journal or first(record, "TA", "SO"),
+        "journal": journal or first(record, "TA") or (None if publisher else first(record, "SO")),
         "journal_abbrev": first(record, "TA"),
         "volume": first(record, "VI"),
         "issue": first(record, "IP"),
@@ -132,8 +145,18 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
         "issn": issn,
         "isbn": isbn,
         "url": urls,
-        "publisher": first(record, "PB"),
+        "publisher": publisher,
     }
+
+
+def _is_eric_document(record: dict[str, list[str]]) -> bool:
+    """An ERIC record that is not a journal article (an ED document: a report, a book)."""
+    if first(record, "OWN") != "ERIC":
+        return False
+    oid = first(record, "OID", "AN") or ""
+    if oid.startswith("ED"):
+        return True
+    return not oid.startswith("EJ") and not any("Journal Article" in t for t in every(record, "PT"))
 
 
 FORMAT = MedlineFormat()

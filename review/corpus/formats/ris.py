@@ -17,6 +17,11 @@ Dialect quirks handled here:
   (Scopus N1 free-text lines);
 - where the PMID lives: AN with DB/DP PubMed/MEDLINE/NLM (EndNote, Ovid), UI (Ovid), C5 (Embase),
   C2 (Scopus), C3 "PUBMED n" (Cochrane), PMID (APA), "PMID:" notes, PubMed links;
+- authors: AU and A1 in the order the file gives them, even mixed; a record without
+  authors keeps ED (else a book's A2) as editors (role editor);
+- the year: PY, else Y1, else DA, else Y2; the date: DA, else Y1, else PY;
+- the issue: IS, else CP, else M1 where the type puts the issue there (JOUR, EJOUR, MGZN,
+  NEWS, JFULL, INPR: EndNote's convention) and M1 looks like an issue number;
 - the record's own id: ID (EndNote record number, Ovid accession, Lens), AN (Cochrane CN-,
   WoS WOS:, ProQuest, Rayyan, PMID), Embase U2, EPPI U1, Scopus eid in UR, EBSCOhost
   "Accession Number:" in N1.
@@ -35,6 +40,7 @@ from typing import Any
 from review.corpus.formats._common import (
     cut_points,
     doi_in,
+    editors,
     every,
     first,
     gc_paused,
@@ -66,6 +72,10 @@ LIST_TAGS = frozenset(
 JOURNAL_TYPES = frozenset({"JOUR", "JFULL", "EJOUR", "MGZN", "INPR", "ABST", "NEWS", "SER"})
 
 
+#: TY values whose M1 holds the issue ("Number" in EndNote's RIS export), when IS is absent.
+M1_ISSUE_TYPES = frozenset({"JOUR", "EJOUR", "MGZN", "NEWS", "JFULL", "INPR"})
+_ISSUE_LIKE = re.compile(r"(?:(?:Suppl|Supplement|Pt|Part|No)\.? ?)?\d+[A-Za-z]?(?:[-/ ]\d+[A-Za-z]?)?")
+
 #: Every valid two-character tag, mapped to one shared str object.
 _TAGS = {a + b: sys.intern(a + b) for a in ascii_uppercase for b in ascii_uppercase + digits}
 #: What ``str.rstrip()`` (and the pattern's ``\s``) takes for whitespace.
@@ -88,8 +98,11 @@ def _split_lines(text: str) -> Iterator[str]:
     return chain.from_iterable(blocks())
 
 
+_AUTHOR_TAGS = frozenset({"AU", "A1"})
+
+
 def read_records(
-    text: str, path: Path, *, first_line: int = 1
+    text: str, path: Path, *, first_line: int = 1, author_order: dict[int, list[str]] | None = None
 ) -> list[tuple[int, dict[str, list[str]]]]:
     """(start line, {tag: [values]}) for every record, boundaries checked.
 
@@ -98,12 +111,17 @@ def read_records(
     Lines in the usual form ("AU  - Smith, J") take a short cut that gives the same.
     ``text`` may be a piece of a file cut before a TY line (see ``chunk_starts``):
     ``first_line`` is then the file's line number of its first line.
+
+    A record that mixes AU and A1 lines loses their order in ``{tag: [values]}``: if
+    ``author_order`` is given, it receives, under the record's start line, its AU and A1
+    values in file order.
     """
     records: list[tuple[int, dict[str, list[str]]]] = []
     record: dict[str, list[str]] | None = None
     start = 0
     previous = ""  # the tag of the record's last tagged line: untagged lines continue it
     after_er = False
+    mixed: list[str] | None = None  # AU and A1 values in file order, once a record has both
     tags, spaces, intern = _TAGS, _SPACES, sys.intern
     for number, line in enumerate(_split_lines(text), first_line):
         if line[2:6] == "  - " and (tag := tags.get(line[:2])) is not None:
@@ -114,8 +132,13 @@ def read_records(
                 values = record.get(tag)
                 if values is None:
                     record[tag] = [value]
+                    if tag in _AUTHOR_TAGS and mixed is None and (("A1" if tag == "AU" else "AU") in record):
+                        mixed = [*record["A1" if tag == "AU" else "AU"], value]
+                        continue  # ``previous`` stays: it is only read for untagged lines
                 else:
                     values.append(value)
+                if mixed is not None and tag in _AUTHOR_TAGS:
+                    mixed.append(value)
                 previous = tag
                 continue
         elif not line:
@@ -138,6 +161,8 @@ def read_records(
                     value = value.strip()
                     if previous in LIST_TAGS:
                         last.append(value)
+                        if mixed is not None and previous in _AUTHOR_TAGS:
+                            mixed.append(value)
                     else:
                         last[-1] = f"{last[-1]}\n{value}" if last[-1] else value
                 continue
@@ -147,12 +172,14 @@ def read_records(
                     f"record starting on line {start} has no ER before the next TY",
                     path=path, line=number, field="TY",
                 )
-            record, start, previous = {"TY": [value]}, number, "TY"
+            record, start, previous, mixed = {"TY": [value]}, number, "TY", None
         elif tag == "ER":
             if record is None:
                 raise FormatError("ER (end of record) without a TY before it",
                                   path=path, line=number, field="ER")
             records.append((start, record))
+            if mixed is not None and author_order is not None:
+                author_order[start] = mixed
             record = None
             after_er = True
         elif record is not None:
@@ -160,8 +187,13 @@ def read_records(
             values = record.get(tag)
             if values is None:
                 record[tag] = [value]
+                if tag in _AUTHOR_TAGS and mixed is None and (("A1" if tag == "AU" else "AU") in record):
+                    mixed = [*record["A1" if tag == "AU" else "AU"], value]
+                    continue
             else:
                 values.append(value)
+            if mixed is not None and tag in _AUTHOR_TAGS:
+                mixed.append(value)
         elif records and after_er:
             # Ovid writes an NL tag straight after ER: it belongs to the record above.
             records[-1][1].setdefault(tag, []).append(value)
@@ -221,6 +253,7 @@ class RisFormat:
         prior_keys: frozenset[str] | set[str] = frozenset(),
     ) -> tuple[list[ParsedRecord], list[str]]:
         """The records of one piece (positions counted from 1 within it), and no keys."""
+        author_order: dict[int, list[str]] = {}
         records = [
             ParsedRecord(
                 position=position,
@@ -230,9 +263,13 @@ class RisFormat:
                 fields=map_fields(record),
             )
             for position, (line, record) in enumerate(
-                read_records(text, path, first_line=first_line), start=1
+                read_records(text, path, first_line=first_line, author_order=author_order), start=1
             )
         ]
+        if author_order:
+            for parsed in records:
+                if parsed.line in author_order:
+                    parsed.fields["authors"] = author_order[parsed.line]
         return records, []
 
 
@@ -289,6 +326,17 @@ def _one(values: list[str] | None) -> str | None:
     return None
 
 
+def _m1_issue(ty: str, m1: list[str] | None) -> str | None:
+    """M1 as the issue (EndNote writes a journal's, magazine's or newspaper's issue there),
+    when it looks like one: short, with a digit, not a note ("PMID: ..." is not)."""
+    if not m1 or ty not in M1_ISSUE_TYPES:
+        return None
+    value = m1[0].strip()
+    if len(value) <= 12 and _ISSUE_LIKE.fullmatch(value):
+        return value
+    return None
+
+
 def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
     """RIS tags -> our raw fields.
 
@@ -313,9 +361,9 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
         start_page = end_page = None
     if not start_page and "C7" in record:  # Scopus, WoS: article number instead of pages
         start_page = _one(get("C7"))
-    authors = every(record, "AU", "A1")
-    if not authors and ty in ("BOOK", "EDBOOK"):
-        authors = every(record, "A2")
+    authors: list[Any] = every(record, "AU", "A1")
+    if not authors:
+        authors = editors([*every(record, "ED"), *(every(record, "A2") if ty in ("BOOK", "EDBOOK") else ())])
     urls = split_urls(every(record, "UR", "L2", "LK", "L1", "L3", "L4"))
     m3 = get("M3")
     doi = _one(get("DO")) or _one(get("DI")) or (m3 and doi_in(m3)) or doi_in(urls)
@@ -333,7 +381,7 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
         "journal": journal,
         "journal_abbrev": abbrev,
         "volume": _one(get("VL")) or _one(get("VO")),
-        "issue": _one(get("IS")) or _one(get("CP")),
+        "issue": _one(get("IS")) or _one(get("CP")) or _m1_issue(ty, get("M1")),
         "start_page": start_page,
         "end_page": end_page,
         "doi": doi,

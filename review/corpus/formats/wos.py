@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from review.corpus.formats._common import (
+    editors,
     every,
     first,
     joined,
+    organisations,
     split_issn_isbn,
     tagged_records,
 )
-from review.corpus.formats._lenient import repair_lines
+from review.corpus.formats._lenient import MAX_LISTED, repair_lines
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -32,7 +34,7 @@ _KEYWORD_SPLIT = re.compile(r";\s*")
 _HEADER_TAGS = frozenset({"FN", "VR"})
 #: Every field tag of the Web of Science plain-text export.
 KNOWN_TAGS = frozenset(
-    ["FN", "VR", "PT", "AU", "AF", "BA", "BF", "CA", "GP", "BE", "TI", "SO", "SE", "BS", "LA", "DT", "CT", "CY", "CL", "SP", "HO", "DE", "ID", "AB", "C1", "C3", "RP", "EM", "RI", "OI", "FU", "FP", "FX", "CR", "NR", "TC", "Z9", "U1", "U2", "PU", "PI", "PA", "SN", "EI", "BN", "J9", "JI", "PD", "PY", "VL", "IS", "PN", "SU", "SI", "MA", "BP", "EP", "AR", "DI", "DL", "D2", "EA", "PG", "WC", "WE", "SC", "GA", "PM", "OA", "HC", "HP", "DA", "UT"])
+    ["FN", "VR", "PT", "AU", "AF", "BA", "BF", "CA", "GP", "BE", "TI", "SO", "SE", "BS", "LA", "DT", "CT", "CY", "CL", "SP", "HO", "DE", "ID", "AB", "C1", "C3", "RP", "EM", "RI", "OI", "FU", "FP", "FX", "CR", "NR", "TC", "Z9", "U1", "U2", "PU", "PI", "PA", "SN", "EI", "BN", "J9", "JI", "PD", "PY", "VL", "IS", "PN", "SU", "SI", "MA", "BP", "EP", "AR", "DI", "DL", "D2", "EA", "PG", "WC", "WE", "SC", "GA", "PM", "OA", "HC", "HP", "DA", "UT", "PS"])
 # a known tag run into its value ("AUGilles, H"): the rest starts with a letter, a digit or a quote
 _RUN_TOGETHER_QUICK = re.compile(r"\n[A-Z][A-Z0-9][^\s]")
 _RUN_TOGETHER = re.compile(r"^(?P<tag>" + "|".join(sorted(KNOWN_TAGS)) + r")(?=[^\s])", re.MULTILINE)
@@ -107,6 +109,41 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
     return records
 
 
+_TAG_LIKE = re.compile(r"[A-Z][A-Z0-9](?: |$)")
+_UNINDENTED_QUICK = re.compile(r"\n(?!(?:[A-Z][A-Z0-9](?: |$)|ER$|EF$|   |\t|\n))", re.MULTILINE)
+
+
+def _indent_continuations(text: str, path: Path) -> tuple[str, list[str]]:
+    """Unindented lines inside a record that start with no known tag, indented (continuations)."""
+    if _UNINDENTED_QUICK.search(text) is None:
+        return text, []
+    lines = text.split("\n")
+    warnings: list[str] = []
+    count = 0
+    in_record = False
+    last_tag = ""
+    for index, line in enumerate(lines):
+        head = line[:2]
+        if line.startswith("PT "):
+            in_record = True
+        elif line.rstrip() == "ER":
+            in_record = False
+        if not line.strip() or line[:1] in " \t":
+            continue
+        if _TAG_LIKE.match(line) or line.rstrip() in ("ER", "EF"):
+            last_tag = head  # a tag line (an unknown tag is read, and reported, as one)
+            continue
+        if in_record and last_tag:
+            lines[index] = "   " + line
+            count += 1
+            if count <= MAX_LISTED:
+                warnings.append(f"{path}:{index + 1}: {last_tag}: a line without a tag or an indent; "
+                                f"read as more of {last_tag}: {line[:40]!r}")
+    if count > MAX_LISTED:
+        warnings.append(f"{path}: {count - MAX_LISTED} more lines like these read the same way")
+    return "\n".join(lines), warnings
+
+
 class WosFormat:
     name = "wos"
 
@@ -119,8 +156,13 @@ class WosFormat:
         return 0.0
 
     def repair(self, text: str, path: Path) -> tuple[str, list[str]]:
-        """A tag run into its value ("AUGilles, H") read as tag and value, with a warning."""
-        return repair_lines(text, path, _RUN_TOGETHER, r"\g<tag> ", "tag run into its value", _RUN_TOGETHER_QUICK)
+        """Lines a person reads unambiguously, read so with a warning each: a tag run into its
+        value ("AUGilles, H"), and a continuation line that lost its indent (some tools
+        re-save the export so): a line with no known tag continues the field above."""
+        text, warnings = repair_lines(text, path, _RUN_TOGETHER, r"\g<tag> ", "tag run into its value",
+                                      _RUN_TOGETHER_QUICK)
+        text, more = _indent_continuations(text, path)
+        return text, [*warnings, *more]
 
     def parse(
         self, text: str, path: Path, *, mapping: dict[str, str] | None = None
@@ -138,12 +180,15 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
     if not authors:
         authors = every(record, "BF", "BA")
     if corporate := every(record, "CA", "GP"):
-        authors = [*authors, *({"family": c, "given": ""} for c in corporate)]
+        authors = [*authors, *organisations(corporate)]
+    if not authors:
+        authors = editors(every(record, "BE"))
     pt = first(record, "PT") or ""
     types = [*split_keywords(every(record, "DT")), {"J": "JOUR", "B": "BOOK", "S": "SER", "P": "PAT"}.get(pt, pt)]
     issn, isbn = split_issn_isbn(every(record, "SN", "EI"))
     isbn.extend(every(record, "BN"))
     start_page = first(record, "BP")
+    span = first(record, "PS") if not start_page else None  # older exports: "PS 123-130"
     return {
         "title": joined(record, "TI"),
         "authors": authors,
@@ -153,7 +198,8 @@ def map_fields(record: dict[str, list[str]]) -> dict[str, Any]:
         "journal_abbrev": first(record, "JI", "J9"),
         "volume": first(record, "VL"),
         "issue": first(record, "IS"),
-        "start_page": start_page or first(record, "AR"),
+        "pages": span,
+        "start_page": start_page or (None if span else first(record, "AR")),
         "end_page": first(record, "EP") if start_page else None,
         "doi": first(record, "DI", "D2"),
         "pmid": first(record, "PM"),
