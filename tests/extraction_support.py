@@ -74,4 +74,5 @@ def extraction_workspace(workspace: Workspace) -> dict[str, int]:
                                                  actor="tester", created_at=stamp))
             conn.execute(insert(theory_versions).values(theory_id=theory, version=1, label=label, change="initial",
                                                         actor="tester", created_at=stamp))
+    workspace.path("protocols", "theories.yaml").unlink()  # the model above is not the template protocol's
     return {"md": ids[0], "pdf": ids[1], "none": ids[2]}
