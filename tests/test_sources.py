@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -98,10 +99,17 @@ def test_remove_says_what_goes_asks_and_keeps_the_audit_trail(tmp_path: Path) ->
     assert "1 screening decisions" in preview.output
     assert "Nothing removed." in preview.output
     assert json.loads(_review(root, "status", "--json").output)["records"] == status["records"]
+    assert not (root / "backups").exists()
 
     done = _review(root, "sources", "remove", "PubMed", input="y\n")
     assert done.exit_code == 0, done.output
     assert "Removed source 'PubMed' and 3 records." in done.output
+    # a screening decision went with it: the whole database was backed up first, every row
+    backup = next((root / "backups").glob("review-*-before-sources-remove.db"))
+    assert f"Backed up the database to {backup}" in done.output
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT count(*) FROM records").fetchone()[0] == status["records"]
+        assert copy.execute("SELECT count(*) FROM screening_decisions").fetchone()[0] == 2
     after = json.loads(_review(root, "status", "--json").output)
     assert after["records"] == status["records"] - 3
     assert [src["name"] for src in after["sources"]] == ["CINAHL", "Scopus"]
@@ -152,6 +160,7 @@ def test_a_second_search_under_a_taken_name_is_refused_and_nothing_is_written(tm
     assert own.exit_code == 0, own.output
     removed = _review(root, "sources", "remove", "Scopus", "--yes")
     assert removed.exit_code == 0 and "Removed source 'Scopus'" in removed.output
+    assert not (root / "backups").exists()  # nothing a person entered went with it
     left = json.loads(_review(root, "sources", "--json").output)["sources"]
     assert [(s["name"], s["file_name"]) for s in left] == [("Scopus (2)", "scopus.ris")]
 
