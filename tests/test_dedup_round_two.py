@@ -217,3 +217,16 @@ def test_a_date_for_pages_in_another_issue_is_not_merged_automatically() -> None
 def test_a_type_label_without_pages_or_doi_does_not_separate_the_same_abstract() -> None:
     abstract = {**ARTICLE, "doi": None, "pages": None, "issue": "Supplement 1"}
     assert groups(abstract, {**abstract, "type": "Note"}) == [[0, 1]]
+
+
+ABSTRACT = ("Disrupted in schizophrenia 1 (DISC1) is a candidate gene for major psychiatric disorders. "
+            "We generated transgenic mice expressing a dominant-negative mutant under the CaMKII promoter and "
+            "measured behaviour, neuronal morphology and dopamine signalling across development.")
+
+
+def test_a_translated_title_with_the_same_abstract_and_citation_merges() -> None:
+    article = {**ARTICLE, "doi": None, "abstract": ABSTRACT}
+    french = {**article, "title": "Deficits comportementaux chez des souris exprimant un mutant DISC1"}
+    cut = {**article, "title": "Behavioral deficits"}
+    assert groups(article, french) == [[0, 1]]
+    assert groups(article, cut) == [[0, 1]]

@@ -85,6 +85,9 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     )
     title = np.where(generic & f["has_title"], np.minimum(title, gen), title)
     title = np.where(f["contained"] & ~generic, np.maximum(title, w["title"]["contained"]), title)
+    # rule ``title-elsewhere``: the same abstract under the same full citation: the title was
+    # translated or cut short, it says nothing against the pair
+    title = np.where(title_elsewhere(f), np.maximum(title, 0.0), title)
 
     au, fa = f["authors"], f["first_author"]
     aw = w["authors"]
@@ -113,6 +116,13 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
                          [w["citation"]["agrees"], w["citation"]["agrees, no authors on one side"]], default=0.0)
     return {"title": title, "authors": authors, "year": year, "volume": volume, "pages": pages,
             "doi": doi, "pmid": pmid, "journal": journal, "abstract": abstract, "citation": citation}
+
+
+def title_elsewhere(f: dict[str, np.ndarray]) -> np.ndarray:
+    """The same abstract, first author, year, volume, first page and journal under titles that
+    differ: a title in another language or cut short."""
+    return ((f["abstract"] >= 95) & (f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] == 1)
+            & (f["pages"] == 1) & (f["journal"] != 0) & f["has_title"])
 
 
 def citation_agrees(f: dict[str, np.ndarray]) -> np.ndarray:
@@ -251,6 +261,7 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
                | ((f["abstract"] >= 95) & (f["year_gap"] == 0) & (f["volume"] == 1) & (f["title"] >= 95)))
     title_ok = (f["title"] >= 85) | f["contained"] | (((f["doi"] == 1) | (f["pmid"] == 1)) & (f["title"] >= 70))
     title_ok |= (w["citation"] > 0) & (f["title"] >= 75)
+    title_ok |= title_elsewhere(f)
     weak = (decision == SAME) & (no_title | ~support | ~title_ok)
     decision[weak] = MAYBE
     guard[weak & (guard == "")] = "weak-evidence"
