@@ -113,3 +113,21 @@ def test_a_theory_with_evidence_both_ways_is_contested_in_every_table(cli, works
     assert matrix[("N1", str(model[1]))]["refining"] == "1"
     table = (out / "table-evidence-matrix.md").read_text("utf-8")
     assert "| 1/1R |" in table and "| 1Rf |" in table
+
+
+def test_a_motivating_fragment_may_refute_or_refine_and_the_log_keeps_it(cli, workspace: Workspace,
+                                                                         model: list[int]) -> None:
+    one, two = add_fragment(workspace, model[0], {}), add_fragment(workspace, model[1], {})
+    assert cli("theories", "add", "P25", "--topic", "positive", "--label", "Helping others",
+               "--fragment", f"{one},{two}:refutes").exit_code == 0
+    p25 = by_id(workspace)["P25"]
+    assert (p25["supporting"]["fragments"], p25["refuting"]["fragments"]) == ([one], [two])
+    assert p25["contested"] is True and p25["status"] == "new"
+    log = workspace.path("extraction", "theory-changes.csv").read_text("utf-8")
+    assert f",{one};{two}:refutes," in log
+    assert f"fragments: {one}, {two} (refutes)" in cli("theories", "history", "P25").output
+    exported = workspace.path("exported.csv")
+    assert cli("theories", "export", "--output", str(exported)).exit_code == 0
+    assert f"{one};{two}:refutes" in exported.read_text("utf-8")
+    bad = cli("theories", "refine", "P25", "--add-context", "x", "--reason", "r", "--fragment", f"{one}:weakens")
+    assert bad.exit_code == 2 and "--fragment: unknown direction 'weakens'" in bad.output

@@ -22,6 +22,7 @@ from review.synthesis import (
     theories_overview,
     theory_history,
 )
+from review.synthesis.changes import parse_fragments
 from review.workspace import current_actor
 
 _PARTS = {"context": "context", "mechanism_resource": "mechanism-resource",
@@ -32,17 +33,11 @@ def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _fragment_ids(values: tuple[str, ...]) -> tuple[int, ...]:
-    found: list[int] = []
-    for value in values:
-        for part in value.replace(",", ";").split(";"):
-            part = part.strip().lstrip("#")
-            if not part:
-                continue
-            if not part.isdigit():
-                raise InputError(f"{part!r} is not a fragment id (a whole number)", field="--fragment")
-            found.append(int(part))
-    return tuple(dict.fromkeys(found))
+def _fragment_ids(values: tuple[str, ...]) -> tuple[tuple[int, ...], dict[int, str]]:
+    try:
+        return parse_fragments(";".join(values))
+    except InputError as exc:
+        raise InputError(exc.message, field="--fragment") from None
 
 
 def _theory_id(argument: str | None, option: str | None) -> str:
@@ -104,7 +99,9 @@ def _cmo_options(prefix: str, verb: str):
 @_cmo_options("", "The")
 @click.option("--reason", default="", help="Why it was added (kept with the version).")
 @click.option("--fragment", "--fragments", "fragment", multiple=True,
-              help="A fragment id that motivated it (repeat, or join ids with ',').")
+              metavar="ID[:DIRECTION]",
+              help="A fragment that motivated it, counted as its evidence: supporting it, or ID:refutes, "
+                   "ID:refines (repeat, or join with ',').")
 @click.option("--actor", help="Who adds it (default: $REVIEW_ACTOR or login name).")
 @pass_state
 def add_command(state: State, theory_id: str | None, id_option: str | None, topic: str, label: str | None,
@@ -127,8 +124,9 @@ def add_command(state: State, theory_id: str | None, id_option: str | None, topi
     workspace = state.workspace()
     cmo = {"context": context or "", "mechanism_resource": mechanism_resource or "",
            "mechanism_reasoning": mechanism_reasoning or "", "outcome": outcome or ""}
+    ids, directions = _fragment_ids(fragment)
     version = add_theory(workspace, _theory_id(theory_id, id_option), topic=topic, label=label or "", cmo=cmo,
-                         reason=reason, fragments=_fragment_ids(fragment), actor=current_actor(actor))
+                         reason=reason, fragments=ids, directions=directions, actor=current_actor(actor))
     click.echo(f"Added {version.theory_id} ({topic}, inductive) version 1; logged in extraction/theory-changes.csv")
 
 
@@ -139,7 +137,9 @@ def add_command(state: State, theory_id: str | None, id_option: str | None, topi
 @_cmo_options("add-", "Add a further")
 @click.option("--reason", required=True, help="Why (kept with the new version).")
 @click.option("--fragment", "--fragments", "fragment", multiple=True,
-              help="A fragment id that motivated it (repeat, or join ids with ',').")
+              metavar="ID[:DIRECTION]",
+              help="A fragment that motivated it, counted as its evidence: supporting it, or ID:refutes, "
+                   "ID:refines (repeat, or join with ',').")
 @click.option("--reworded", is_flag=True, help="Only the wording changed: do not count it as a refinement.")
 @click.option("--actor", help="Who refines it (default: $REVIEW_ACTOR or login name).")
 @pass_state
@@ -165,8 +165,9 @@ def refine_command(state: State, theory_id: str, label: str | None, reason: str,
     additions = {name: value for name in CMO if (value := parts.get(f"add_{name}")) is not None}
     if not changes and not additions:
         raise click.UsageError("say what changes: --label, --context, --add-context, --outcome, ...")
+    ids, directions = _fragment_ids(fragment)
     version = refine_theory(state.workspace(), theory_id, changes=changes, additions=additions, reason=reason,
-                            fragments=_fragment_ids(fragment), reworded=reworded, actor=current_actor(actor))
+                            fragments=ids, directions=directions, reworded=reworded, actor=current_actor(actor))
     click.echo(f"{version.theory_id} is now version {version.version} ({version.change}); "
                "logged in extraction/theory-changes.csv")
 

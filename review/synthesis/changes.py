@@ -8,7 +8,8 @@ One row per new version, oldest first, each the whole new version (not a differe
 
 ``change`` is ``inductive`` (a new theory: ``topic`` and ``label`` required), ``refined``
 or ``reworded`` (a new version of an existing theory). ``fragments`` are fragment ids joined
-by ``;``. ``actor`` and ``at`` say who made the change and when (blank: whoever loads the file,
+by ``;``, the evidence behind the change: each supports the theory unless written
+``ID:refutes`` or ``ID:refines``. ``actor`` and ``at`` say who made the change and when (blank: whoever loads the file,
 now). ``version`` makes the replay exact; without it a row whose wording equals the
 theory's current version is taken as already loaded.
 
@@ -29,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from review.errors import InputError
+from review.extraction.model import DIRECTIONS
 from review.studies.sheetfile import read_sheet, write_sheet
 from review.synthesis.protocol import CMO
 from review.synthesis.tables import theories
@@ -62,8 +64,14 @@ class ChangesLoad:
 def change_row(version: TheoryVersion, topic: str) -> list[Any]:
     """A version as a row of the log."""
     return [version.theory_id, topic, version.change, version.label, *(getattr(version, n) for n in CMO),
-            version.reason, ";".join(str(i) for i in version.fragments), version.actor, version.created_at,
+            version.reason, fragment_cell(version), version.actor, version.created_at,
             version.version]
+
+
+def fragment_cell(version: TheoryVersion) -> str:
+    """The ``fragments`` cell: ``12;31:refutes`` (a bare id supports the theory)."""
+    return ";".join(f"{i}:{version.direction(i)}" if version.direction(i) != "supports" else str(i)
+                    for i in version.fragments)
 
 
 def append_change(path: Path, version: TheoryVersion, topic: str) -> None:
@@ -89,17 +97,36 @@ def export_changes(conn: Connection, path: str | Path) -> int:
     return len(versions)
 
 
-def _fragments(path: Path, line: int, raw: str) -> tuple[int, ...]:
-    found = []
-    for part in raw.replace(",", ";").split(";"):
-        part = part.strip().lstrip("#")
+def parse_fragments(raw: str) -> tuple[tuple[int, ...], dict[int, str]]:
+    """Fragment ids joined by ``;`` or ``,``, each ``ID`` (supports) or ``ID:refutes|refines|supports``.
+
+    Raises:
+        InputError: not a whole number, or an unknown direction (``field`` is ``fragments``).
+    """
+    found: list[int] = []
+    directions: dict[int, str] = {}
+    for entry in raw.replace(",", ";").split(";"):
+        part, _, direction = entry.strip().lstrip("#").partition(":")
+        part, direction = part.strip(), direction.strip().lower() or "supports"
         if not part:
             continue
         if not part.isdigit() or int(part) < 1:
             raise InputError(f"{part!r} is not a fragment id (ids are whole numbers joined by ';')",
-                             path=path, line=line, field="fragments")
+                             field="fragments")
+        if direction not in DIRECTIONS:
+            raise InputError(f"unknown direction {direction!r} in {entry.strip()!r}; use "
+                             f"{', '.join(DIRECTIONS)}", field="fragments")
         found.append(int(part))
-    return tuple(dict.fromkeys(found))
+        if direction != "supports":
+            directions[int(part)] = direction
+    return tuple(dict.fromkeys(found)), directions
+
+
+def _fragments(path: Path, line: int, raw: str) -> tuple[tuple[int, ...], dict[int, str]]:
+    try:
+        return parse_fragments(raw)
+    except InputError as exc:
+        raise InputError(exc.message, path=path, line=line, field="fragments") from None
 
 
 def replay_changes(conn: Connection, path: str | Path, *, actor: str) -> ChangesLoad:
@@ -155,7 +182,7 @@ def _replay_row(conn: Connection, path: Path, line: int, row: dict[str, str], ac
             raise InputError("a version is a whole number from 1", path=path, line=line, field="version")
         version = int(row["version"])
     theory = row["theory"]
-    fragments = _fragments(path, line, row["fragments"])
+    fragments, directions = _fragments(path, line, row["fragments"])
     values = (row["label"], *(row[n] for n in CMO))
     who, at = row["actor"] or actor, row["at"] or None
     if at is not None:
@@ -177,7 +204,7 @@ def _replay_row(conn: Connection, path: Path, line: int, row: dict[str, str], ac
                              field="theory")
         return record_inductive(conn, theory_id=theory, topic=row["topic"], label=row["label"],
                                 cmo={n: row[n] for n in CMO}, reason=row["reason"], fragments=fragments, actor=who,
-                                at=at)
+                                at=at, directions=directions)
     if stored is None:
         raise InputError(f"unknown theory {theory!r}: refine a theory of protocols/theories.yaml or one added "
                          "above in this file", path=path, line=line, field="theory")
@@ -194,4 +221,5 @@ def _replay_row(conn: Connection, path: Path, line: int, row: dict[str, str], ac
         return None
     changes = {"label": row["label"], **{n: row[n] for n in CMO}}
     return record_refinement(conn, theory, changes=changes, additions={}, reason=row["reason"],
-                             fragments=fragments, reworded=change == "reworded", actor=who, at=at, version=version)
+                             fragments=fragments, reworded=change == "reworded", actor=who, at=at, version=version,
+                             directions=directions)

@@ -60,8 +60,12 @@ def _ensure_protocol(workspace: Any, conn: Any, actor: str) -> None:
 
 
 def add_theory(workspace: Any, theory_id: str, *, topic: str, label: str, cmo: dict[str, str],
-               reason: str = "", fragments: tuple[int, ...] = (), actor: str, log: bool = True) -> TheoryVersion:
+               reason: str = "", fragments: tuple[int, ...] = (), actor: str, log: bool = True,
+               directions: dict[int, str] | None = None) -> TheoryVersion:
     """Add an inductive theory and append it to the changes log.
+
+    ``fragments`` (those that motivated it) become its evidence: supporting it, unless
+    ``directions`` says a fragment refutes or refines it.
 
     Raises:
         InputError: a reused id, an unknown topic or fragment, an empty label; nothing written.
@@ -69,7 +73,7 @@ def add_theory(workspace: Any, theory_id: str, *, topic: str, label: str, cmo: d
     with workspace.store().transaction() as conn:
         _ensure_protocol(workspace, conn, actor)
         version = record_inductive(conn, theory_id=theory_id, topic=topic, label=label, cmo=cmo, reason=reason,
-                                   fragments=check_fragments(conn, fragments), actor=actor)
+                                   fragments=check_fragments(conn, fragments), actor=actor, directions=directions)
     if log:
         append_change(workspace.path(*CHANGES_PATH), version, topic)
     return version
@@ -77,8 +81,10 @@ def add_theory(workspace: Any, theory_id: str, *, topic: str, label: str, cmo: d
 
 def refine_theory(workspace: Any, theory_id: str, *, changes: dict[str, str], additions: dict[str, str],
                   reason: str, fragments: tuple[int, ...] = (), reworded: bool = False, actor: str,
-                  log: bool = True) -> TheoryVersion:
+                  log: bool = True, directions: dict[int, str] | None = None) -> TheoryVersion:
     """Add a version of a theory and append it to the changes log.
+
+    ``fragments`` become the theory's evidence as in :func:`add_theory`.
 
     Raises:
         InputError: unknown theory or fragment, no reason, nothing changed; nothing written.
@@ -86,7 +92,8 @@ def refine_theory(workspace: Any, theory_id: str, *, changes: dict[str, str], ad
     with workspace.store().transaction() as conn:
         _ensure_protocol(workspace, conn, actor)
         version = record_refinement(conn, theory_id, changes=changes, additions=additions, reason=reason,
-                                    fragments=check_fragments(conn, fragments), reworded=reworded, actor=actor)
+                                    fragments=check_fragments(conn, fragments), reworded=reworded, actor=actor,
+                                    directions=directions)
         topic = conn.execute(select(theories.c.topic).where(theories.c.id == theory_id)).scalar_one()
     if log:
         append_change(workspace.path(*CHANGES_PATH), version, topic)

@@ -67,7 +67,9 @@ def format_history(history: dict[str, Any]) -> str:
         when = str(version["at"]).replace("T", " ")[:16]
         head = f"v{version['version']} {version['change']}  {when}  by {version['actor']}"
         if version["fragments"]:
-            head += f"  fragments: {', '.join(str(i) for i in version['fragments'])}"
+            marks = version.get("directions") or {}
+            head += "  fragments: " + ", ".join(f"{i}" + (f" ({marks[str(i)]})" if str(i) in marks else "")
+                                               for i in version["fragments"])
         lines.append(head)
         if version["reason"]:
             lines.append(f"  why: {version['reason']}")

@@ -14,7 +14,8 @@ Statuses (DESIGN.md), decided in this order:
 
 Evidence is what fragments are coded to (their ``theories`` links), and also the fragments
 that motivated an inductive theory or a refinement (``theories add/refine --fragment``):
-those count as supporting the theory unless the fragment's own coding links it otherwise.
+those count as supporting the theory unless the version says otherwise (``--fragment
+12:refutes``) or the fragment's own coding links it to the theory.
 A theory with supporting and refuting evidence is ``contested`` (a flag beside its status).
 
 Only current fragments (not deleted) of reports included now count: a report no longer
@@ -25,7 +26,6 @@ its own (``report:<id>``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,7 +38,7 @@ from review.included import included_ids
 from review.studies.model import study_of
 from review.synthesis.protocol import CMO
 from review.synthesis.tables import theories, theory_topics, theory_versions
-from review.synthesis.versions import TheoryVersion, all_versions, versions_of
+from review.synthesis.versions import TheoryVersion, all_versions, stored_fragments, versions_of
 
 STATUSES = ("supported", "refined", "new", "not-supported", "refuted")
 DIRECTIONS = {"supports": "supporting", "refutes": "refuting", "refines": "refining"}
@@ -90,22 +90,22 @@ def _links(conn: Connection) -> dict[str, list[tuple[int, int, str, bool]]]:
         current = {fragment_id: (work_id, bool(whole)) for fragment_id, work_id, whole in conn.execute(rows)}
         for theory_id, ids in motivating.items():
             found.setdefault(theory_id, []).extend(
-                (i, current[i][0], "supports", current[i][1]) for i in ids if i in current)
+                (i, current[i][0], direction, current[i][1]) for i, direction in ids.items() if i in current)
     return found
 
 
-def _motivating(conn: Connection, coded: dict[str, list[tuple[int, int, str, bool]]]) -> dict[str, list[int]]:
-    """Theory id -> fragments that motivated one of its versions and are not coded to it."""
-    found: dict[str, list[int]] = {}
+def _motivating(conn: Connection, coded: dict[str, list[tuple[int, int, str, bool]]]) -> dict[str, dict[int, str]]:
+    """Theory id -> {fragment: direction} for fragments behind its versions and not coded to it
+    (a fragment's own coding says how it bears on the theory; the version's, otherwise)."""
+    found: dict[str, dict[int, str]] = {}
     query = select(theory_versions.c.theory_id, theory_versions.c.fragments).where(
         theory_versions.c.fragments.is_not(None), theory_versions.c.fragments != "[]")
     for theory_id, raw in conn.execute(query):
-        try:
-            ids = [int(i) for i in json.loads(raw or "[]")]
-        except (TypeError, ValueError):
-            continue
-        linked = {link[0] for link in coded.get(theory_id, [])} | set(found.get(theory_id, []))
-        found.setdefault(theory_id, []).extend(i for i in dict.fromkeys(ids) if i not in linked)
+        linked = {link[0] for link in coded.get(theory_id, [])}
+        mine = found.setdefault(theory_id, {})
+        for fragment_id, direction in stored_fragments(raw):
+            if fragment_id not in linked:
+                mine[fragment_id] = direction  # a later version's word stands
     return {k: v for k, v in found.items() if v}
 
 

@@ -6,6 +6,8 @@ never updated. Version 1 of an initial theory comes from protocols/theories.yaml
 each refinement adds a version (``refined`` when it adds or changes a context, mechanism or
 outcome, ``reworded`` when only the wording of the label changes, or when the reviewer says
 the C/M/O edit is a rewording) with who, when, why and the fragments that motivated it.
+Those fragments are evidence for the theory (supporting it, unless the version says a
+fragment refutes or refines it: ``12:refutes``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ class TheoryVersion:
     fragments: tuple[int, ...]
     actor: str
     created_at: str
+    #: Fragments that bear on the theory otherwise than supporting it: (id, refutes | refines).
+    directions: tuple[tuple[int, str], ...] = ()
+
+    def direction(self, fragment_id: int) -> str:
+        """How a fragment behind this version bears on the theory (supports unless said otherwise)."""
+        return dict(self.directions).get(fragment_id, "supports")
 
     def content(self) -> tuple[str, ...]:
         return (self.label, *(getattr(self, name) for name in CMO))
@@ -51,7 +59,8 @@ class TheoryVersion:
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "change": self.change, "label": self.label, **self.cmo(),
-                "reason": self.reason or None, "fragments": list(self.fragments), "actor": self.actor,
+                "reason": self.reason or None, "fragments": list(self.fragments),
+                "directions": {str(i): d for i, d in self.directions}, "actor": self.actor,
                 "at": self.created_at}
 
 
@@ -72,14 +81,30 @@ class LoadResult:
         return text
 
 
-def _version(row: Any) -> TheoryVersion:
+def stored_fragments(raw: str | None) -> list[tuple[int, str]]:
+    """A version's ``fragments`` column: a JSON list of ids (supports) or ``"12:refutes"`` entries."""
     try:
-        ids = tuple(int(i) for i in json.loads(row.fragments or "[]"))
-    except (TypeError, ValueError):
-        ids = ()
+        entries = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        number, _, direction = str(entry).partition(":")
+        if number.strip().isdigit():
+            found.append((int(number), direction.strip() or "supports"))
+    return found
+
+
+def _stored(fragments: tuple[int, ...], directions: dict[int, str]) -> list[int | str]:
+    return [f"{i}:{directions[i]}" if directions.get(i, "supports") != "supports" else i for i in fragments]
+
+
+def _version(row: Any) -> TheoryVersion:
+    links = stored_fragments(row.fragments)
     return TheoryVersion(row.theory_id, row.version, row.label, row.context or "", row.mechanism_resource or "",
-                         row.mechanism_reasoning or "", row.outcome or "", row.change, row.reason or "", ids,
-                         row.actor, row.created_at)
+                         row.mechanism_reasoning or "", row.outcome or "", row.change, row.reason or "",
+                         tuple(i for i, _ in links), row.actor, row.created_at,
+                         tuple((i, d) for i, d in links if d != "supports"))
 
 
 def all_versions(conn: Connection) -> dict[str, list[TheoryVersion]]:
@@ -107,15 +132,18 @@ def versions_of(conn: Connection, theory_id: str) -> list[TheoryVersion]:
 
 
 def _append(conn: Connection, theory_id: str, version: int, values: dict[str, str], *, change: str,
-            reason: str, fragments: tuple[int, ...], actor: str, at: str) -> TheoryVersion:
+            reason: str, fragments: tuple[int, ...], actor: str, at: str,
+            directions: dict[int, str] | None = None) -> TheoryVersion:
+    directions = {i: d for i, d in (directions or {}).items() if i in fragments and d != "supports"}
+    stored = _stored(fragments, directions)
     conn.execute(insert(theory_versions).values(
         theory_id=theory_id, version=version, label=values["label"],
         **{name: values.get(name) or None for name in CMO}, change=change, reason=reason or None,
-        fragments=json.dumps(list(fragments)), actor=actor, created_at=at))
+        fragments=json.dumps(stored), actor=actor, created_at=at))
     Store.log(conn, actor, f"theory-{change}", "theory", theory_id,
-              {"version": version, **values, "reason": reason, "fragments": list(fragments)})
+              {"version": version, **values, "reason": reason, "fragments": stored})
     return TheoryVersion(theory_id, version, values["label"], *(values.get(n) or "" for n in CMO), change,
-                         reason, fragments, actor, at)
+                         reason, fragments, actor, at, tuple((i, directions[i]) for i in fragments if i in directions))
 
 
 def load_initial(conn: Connection, protocol: TheoryProtocol, *, actor: str) -> LoadResult:
@@ -202,7 +230,7 @@ def check_fragments(conn: Connection, ids: tuple[int, ...] | list[int]) -> tuple
 
 def record_inductive(conn: Connection, *, theory_id: str, topic: str, label: str, cmo: dict[str, str],
                      reason: str = "", fragments: tuple[int, ...] = (), actor: str,
-                     at: str | None = None) -> TheoryVersion:
+                     at: str | None = None, directions: dict[int, str] | None = None) -> TheoryVersion:
     """Add an inductive theory (origin inductive, version 1, change inductive).
 
     Raises:
@@ -228,12 +256,13 @@ def record_inductive(conn: Connection, *, theory_id: str, topic: str, label: str
     conn.execute(insert(theories).values(id=theory_id, topic=topic, origin="inductive", position=position,
                                          actor=actor, created_at=stamp))
     return _append(conn, theory_id, 1, values, change="inductive", reason=_clean(reason), fragments=fragments,
-                   actor=actor, at=stamp)
+                   actor=actor, at=stamp, directions=directions)
 
 
 def record_refinement(conn: Connection, theory_id: str, *, changes: dict[str, str], additions: dict[str, str],
                       reason: str, fragments: tuple[int, ...] = (), reworded: bool = False, actor: str,
-                      at: str | None = None, version: int | None = None) -> TheoryVersion:
+                      at: str | None = None, version: int | None = None,
+                      directions: dict[int, str] | None = None) -> TheoryVersion:
     """Add a version: ``changes`` replace a field (label or a C/M/O part), ``additions`` add to one.
 
     An addition joins the new text to the current one with "; " (a further context, a
@@ -269,4 +298,4 @@ def record_refinement(conn: Connection, theory_id: str, *, changes: dict[str, st
     cmo_changed = any(values[n] != getattr(current, n) for n in CMO)
     change = "refined" if cmo_changed and not reworded else "reworded"
     return _append(conn, theory_id, current.version + 1, values, change=change, reason=_clean(reason),
-                   fragments=fragments, actor=actor, at=at or now())
+                   fragments=fragments, actor=actor, at=at or now(), directions=directions)
