@@ -187,3 +187,20 @@ def test_nothing_is_deleted(example_copy: Path, report: int) -> None:
     assert before[0] and before[1] and before[2]
     _run(example_copy, "screen", "undo", str(report), "--stage", "full-text", "--reviewer", "JM")
     assert count() == before
+
+
+def test_the_fragment_sheet_still_round_trips_and_no_fragment_is_added_while_out(example_copy: Path,
+                                                                                 tmp_path: Path) -> None:
+    root = example_copy
+    _run(root, "screen", "undo", "47", "--stage", "full-text", "--reviewer", "JM")
+    sheet = tmp_path / "fragments.csv"
+    _run(root, "extract", "export", "--output", str(sheet))
+    assert "0 new, 0 changed, 56 unchanged" in _run(root, "extract", "import", str(sheet))
+    assert "0 new, 0 changed, 56 unchanged" in _run(root, "extract", "import", "extraction/fragments.csv")
+
+    quote = "This file stands in for the"
+    result = CliRunner().invoke(main, ["-C", str(root), "extract", "add", "--report", "47", "--quote", quote,
+                                       "--coder", "JM"], env={"REVIEW_ACTOR": "tester"})
+    assert result.exit_code == 2 and "report 47 is no longer included" in result.output
+    _run(root, "screen", "decide", "47", "--stage", "full-text", "--reviewer", "JM", "--decision", "include")
+    assert "created" in _run(root, "extract", "add", "--report", "47", "--quote", quote, "--coder", "JM")

@@ -40,6 +40,8 @@ def add_fragment(store: Store, raw: Mapping[str, Any], *, root: Path, actor: str
                           reviewers_per_work=reviewers_per_work)
         values = checker.values(raw)
         same = find_same(conn, values.work_id, values.quote, values.location, values.coder)
+        if same is None:
+            checker.require_included(values.work_id)
         fragment_id, action = save_fragment(conn, values, actor=actor, fragment_id=same, origin="cli")
     where = f" in {values.text_path}" if values.text_path else ""
     if values.verified == "yes":
@@ -139,7 +141,7 @@ def check_fragments(store: Store, *, root: Path, actor: str, dry_run: bool = Fal
         checker = Checker(conn, root, reviewers_per_work=reviewers_per_work)
         for item in current_fragments(conn):
             report.checked += 1
-            info = checker.reports.get(item.work_id)
+            info = checker.reports.get(item.work_id) or checker.kept.get(item.work_id)
             status, changes, detail = _recheck(checker, item, info.fulltext if info else None)
             if status == "no-text":
                 report.no_text += 1

@@ -183,6 +183,8 @@ def _plan_row(conn: Connection, checker: Checker, row: dict[str, str],
     keys[key] = line
     if fragment_id is None:
         fragment_id = find_same(conn, *key)
+    if fragment_id is None:
+        checker.require_included(values.work_id)  # a kept report's fragments are corrected, not added to
     return fragment_id, values
 
 

@@ -26,8 +26,9 @@ from review.extraction.model import (
     parse_level,
     parse_theories,
 )
+from review.extraction.tables import fragments
 from review.extraction.texts import FullText, TextCache
-from review.included import IncludedReport, included_reports
+from review.included import IncludedReport, included_reports, reports_of
 
 
 @dataclass
@@ -65,6 +66,11 @@ class Checker:
         self.cache = cache or TextCache(root)
         self.reports: dict[int, IncludedReport] = {
             r.work_id: r for r in included_reports(conn, reviewers_per_work=reviewers_per_work)}
+        #: Reports no longer included whose fragments are kept (out of the synthesis): a sheet
+        #: that lists them still imports, and their fragments may be corrected, not added to.
+        self.kept: dict[int, IncludedReport] = {r.work_id: r for r in reports_of(conn, sorted(
+            set(conn.execute(select(fragments.c.work_id).where(fragments.c.deleted_at.is_(None)).distinct())
+                .scalars()) - set(self.reports)))}
         self.by_doi = {normalise_doi(r.doi): r.work_id for r in self.reports.values() if r.doi}
         self.theories = known_theories(conn)
         self.coders = [str(c) for c in coders or []]
@@ -82,7 +88,7 @@ class Checker:
             raise InputError("empty: give the report's work id", field="report")
         if text.isdigit():
             work_id = int(text)
-            if work_id not in self.reports:
+            if work_id not in self.reports and work_id not in self.kept:
                 raise InputError(f"unknown report {work_id}: not an included report (a work included "
                                  "at full text)", field="report")
             return work_id
@@ -90,6 +96,21 @@ class Checker:
         if doi and doi in self.by_doi:
             return self.by_doi[doi]
         raise InputError(f"unknown report {text!r}: give an included report's work id", field="report")
+
+    def require_included(self, work_id: int) -> None:
+        """Refuse a new fragment of a report that is no longer included.
+
+        Raises:
+            InputError: ``work_id`` is one of :attr:`kept`.
+        """
+        if work_id not in self.reports:
+            raise InputError(f"report {work_id} is no longer included: its fragments are kept, out of the "
+                             "synthesis, and can be corrected, but new ones need it included again",
+                             field="report")
+
+    def info(self, work_id: int) -> IncludedReport:
+        """The report (included, or no longer included with fragments kept)."""
+        return self.reports.get(work_id) or self.kept[work_id]
 
     def coder(self, value: Any) -> str:
         name = clean(value) or self.default_coder
@@ -123,7 +144,7 @@ class Checker:
             raise InputError("empty: a fragment is a verbatim passage of the report", field="quote")
         location = clean(raw.get("location"))
         text = self.text_file(raw.get("text"))
-        own = self.reports[work_id].fulltext
+        own = self.info(work_id).fulltext
         evidence = parse_evidence(raw.get("evidence")) or (
             "secondary" if text is not None and text != own else "primary")
         values = FragmentValues(
@@ -147,7 +168,7 @@ class Checker:
         """Read every text the rows will be checked against (outside the write transaction)."""
         for raw in rows:
             try:
-                stored = clean(raw.get("text")) or self.reports[self.report(raw.get("report"))].fulltext
+                stored = clean(raw.get("text")) or self.info(self.report(raw.get("report"))).fulltext
                 if stored:
                     self.cache.get(stored)
             except InputError:
