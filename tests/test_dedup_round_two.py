@@ -167,7 +167,8 @@ def test_cochrane_versions_are_one_work_when_review_toml_says_so() -> None:
 
 
 def test_a_translated_title_with_the_same_citation_is_at_least_queued() -> None:
-    french = {**ARTICLE, "title": "Deficits comportementaux chez des souris exprimant un mutant DISC1", "doi": None}
+    french = {**ARTICLE, "title": "Deficits comportementaux chez des souris exprimant un mutant DISC1", "doi": None,
+              "pages": "1172"}
     assert queued({**ARTICLE, "doi": None}, french) == [(0, 1)]
 
 
@@ -230,3 +231,10 @@ def test_a_translated_title_with_the_same_abstract_and_citation_merges() -> None
     cut = {**article, "title": "Behavioral deficits"}
     assert groups(article, french) == [[0, 1]]
     assert groups(article, cut) == [[0, 1]]
+
+
+def test_a_translated_title_under_the_same_whole_citation_merges() -> None:
+    article = {**ARTICLE, "doi": None}
+    french = {**article, "title": "Deficits comportementaux chez des souris exprimant un mutant DISC1"}
+    assert groups(article, french) == [[0, 1]]
+    assert groups(article, {**french, "authors": ["Other, Q.", "Nomura, J."]}) == []

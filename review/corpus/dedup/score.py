@@ -87,7 +87,8 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     title = np.where(f["contained"] & ~generic, np.maximum(title, w["title"]["contained"]), title)
     # rule ``title-elsewhere``: the same abstract under the same full citation: the title was
     # translated or cut short, it says nothing against the pair
-    title = np.where(title_elsewhere(f), np.maximum(title, 0.0), title)
+    elsewhere = title_elsewhere(f)
+    title = np.where(elsewhere > 0, np.maximum(title, np.where(elsewhere == 2, WEIGHTS["title"][">=80"], 0.0)), title)
 
     au, fa = f["authors"], f["first_author"]
     aw = w["authors"]
@@ -103,9 +104,10 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     volume = np.select([f["volume"] == 1, f["volume"] == 0], [w["volume"]["equal"], w["volume"]["different"]], default=0.0)
     pages = np.where(f["pages"] == 1, w["pages"]["equal"], 0.0)
     # a DOI shared by records with unrelated titles (a supplement's DOI) proves nothing
-    doi = np.select([(f["doi"] == 1) & ((t >= 70) | ~f["has_title"]), (f["doi"] == 2) & (t >= 70)],
+    elsewhere = elsewhere > 0
+    doi = np.select([(f["doi"] == 1) & ((t >= 70) | ~f["has_title"] | elsewhere), (f["doi"] == 2) & (t >= 70)],
                     [w["doi"]["equal"], w["doi"]["damaged"]], default=0.0)
-    pmid = np.where((f["pmid"] == 1) & ((t >= 70) | ~f["has_title"]), w["pmid"]["equal"], 0.0)
+    pmid = np.where((f["pmid"] == 1) & ((t >= 70) | ~f["has_title"] | elsewhere), w["pmid"]["equal"], 0.0)
     journal = np.select([f["journal"] == 1, f["journal"] == 0],
                         [w["journal"]["compatible"], w["journal"]["different"]], default=0.0)
     ab = f["abstract"]
@@ -119,10 +121,20 @@ def weights(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def title_elsewhere(f: dict[str, np.ndarray]) -> np.ndarray:
-    """The same abstract, first author, year, volume, first page and journal under titles that
-    differ: a title in another language or cut short."""
-    return ((f["abstract"] >= 95) & (f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] == 1)
-            & (f["pages"] == 1) & (f["journal"] != 0) & f["has_title"])
+    """Titles that differ (in another language, or cut short) under the same report: the same
+    abstract (100+ characters), first author, year and journal, and something that places
+    both in one issue (the DOI, PMID, volume, first page, or one title cut from the other);
+    or the same whole citation (authors, year, journal, volume, issue, page range), which
+    counts as a title similar at 80. 0 no, 1 the same abstract, 2 the same whole citation."""
+    placed = (f["doi"] == 1) | (f["pmid"] == 1) | (f["volume"] == 1) | (f["pages"] == 1) | f["contained"]
+    same_abstract = ((f["abstract"] >= 95) & (f["first_author"] == 1) & (f["year_gap"] == 0) & (f["journal"] != 0)
+                     & (f["pages"] != 0) & (f["doi"] != 0) & placed)
+    # or the whole citation: the same authors, year, journal, volume, issue and page range
+    # (not a meeting abstract, which can share a page with others)
+    same_citation = ((f["first_author"] == 1) & (f["authors"] >= 90) & (f["year_gap"] == 0) & (f["journal"] == 1)
+                     & (f["volume"] == 1) & (f["issue"] != 0) & (f["pages"] == 1) & f["both_ranges"]
+                     & (f["doi"] != 0) & (f["pmid"] != 0) & ~f["either_conference"])
+    return np.where(same_citation & f["has_title"], 2, np.where(same_abstract & f["has_title"], 1, 0))
 
 
 def citation_agrees(f: dict[str, np.ndarray]) -> np.ndarray:
@@ -261,7 +273,7 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
                | ((f["abstract"] >= 95) & (f["year_gap"] == 0) & (f["volume"] == 1) & (f["title"] >= 95)))
     title_ok = (f["title"] >= 85) | f["contained"] | (((f["doi"] == 1) | (f["pmid"] == 1)) & (f["title"] >= 70))
     title_ok |= (w["citation"] > 0) & (f["title"] >= 75)
-    title_ok |= title_elsewhere(f)
+    title_ok |= title_elsewhere(f) > 0
     weak = (decision == SAME) & (no_title | ~support | ~title_ok)
     decision[weak] = MAYBE
     guard[weak & (guard == "")] = "weak-evidence"
