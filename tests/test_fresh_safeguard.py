@@ -79,6 +79,7 @@ def test_fresh_refuses_when_the_database_holds_work_the_files_cannot_rebuild(exa
     assert "1  evidence fragments" in message
     assert "records from files a rebuild does not import" in message
     assert "Ovid MEDLINE (outside corpus) (ovid_medline_direct.txt)" in message
+    assert "sources whose details were edited" not in message  # counted once, by its records
     assert "review screen export --output" in message
     assert "review extract export --output" in message
     assert "--force" in message
@@ -116,6 +117,13 @@ def test_fresh_on_a_freshly_built_example_needs_no_force(example_copy: Path) -> 
 
     assert result.exit_code == 0, result.output
     assert not (example_copy / "backups").exists()
+
+
+def test_force_without_fresh_is_a_usage_error(example_copy: Path) -> None:
+    result = _invoke(example_copy, "run", "--force")
+
+    assert result.exit_code == 2
+    assert "--force only goes with --fresh" in result.output
 
 
 def test_fresh_counts_an_edited_source_detail(example_copy: Path) -> None:
