@@ -44,22 +44,36 @@ from review.errors import FormatError
 _SNIFF = re.compile(r"<(?:!DOCTYPE\s+)?PubmedArticleSet\b|<PubmedArticle>|<PubmedBookArticle>")
 _RECORDS = ("PubmedArticle", "PubmedBookArticle")
 _FEED = 1 << 20  # characters fed to the parser at a time
+# The first element after the prolog (declaration, comments, DOCTYPE).
+_ROOT = re.compile(r"<([A-Za-z_][\w.-]*)[\s/>]")
 
 
 def _text(element: Any) -> str:
     """All the text inside ``element`` (inline markup dropped), whitespace collapsed."""
+    if len(element) == 0:
+        text = element.text or ""
+        if "  " not in text and "\n" not in text and "\t" not in text:
+            return text.strip()
     return " ".join("".join(element.itertext()).split())
 
 
 def _author(element: Any) -> tuple[str, dict[str, str]] | None:
     """("as written", author) for an ``<Author>``: a person, or an organisation."""
-    collective = element.find("CollectiveName")
-    if collective is not None:
-        name = _text(collective)
-        return (name, organisations([name])[0]) if name else None
-    family = element.findtext("LastName") or ""
-    given = element.findtext("ForeName") or element.findtext("Initials") or ""
-    suffix = element.findtext("Suffix")
+    family = given = initials = suffix = ""
+    for child in element:
+        tag = child.tag
+        if tag == "LastName":
+            family = child.text or ""
+        elif tag == "ForeName":
+            given = child.text or ""
+        elif tag == "Initials":
+            initials = child.text or ""
+        elif tag == "Suffix":
+            suffix = child.text or ""
+        elif tag == "CollectiveName":
+            name = _text(child)
+            return (name, organisations([name])[0]) if name else None
+    given = given or initials
     if suffix:
         given = f"{given} {suffix}".strip()
     if not family and not given:
@@ -67,160 +81,184 @@ def _author(element: Any) -> tuple[str, dict[str, str]] | None:
     return (f"{family}, {given}" if given else family), {"family": family, "given": given}
 
 
-def _authors(container: Any) -> tuple[list[str], list[dict[str, str]], list[str], list[dict[str, str]]]:
-    """(authors as written, authors, editors as written, editors) of an article or book."""
-    written: list[str] = []
-    people: list[dict[str, str]] = []
-    editors_written: list[str] = []
-    editors: list[dict[str, str]] = []
-    for author_list in container.iterfind("AuthorList"):
-        is_editors = author_list.get("Type") == "editors"
-        for element in author_list.iterfind("Author"):
-            found = _author(element)
-            if found is None:
-                continue
-            if is_editors:
-                editors_written.append(found[0])
-                editors.append({**found[1], "role": "editor"})
-            else:
-                written.append(found[0])
-                people.append(found[1])
-    return written, people, editors_written, editors
-
-
 def _date(pub_date: Any) -> str | None:
     """A PubDate as written: "2020 Mar 5", or its MedlineDate ("1998 Dec-1999 Jan")."""
-    if pub_date is None:
-        return None
-    medline = pub_date.findtext("MedlineDate")
-    if medline:
-        return medline.strip()
-    parts = [pub_date.findtext(tag) or "" for tag in ("Year", "Season", "Month", "Day")]
-    return " ".join(p.strip() for p in parts if p and p.strip()) or None
+    parts = {child.tag: (child.text or "").strip() for child in pub_date}
+    if parts.get("MedlineDate"):
+        return parts["MedlineDate"]
+    return " ".join(parts[k] for k in ("Year", "Season", "Month", "Day") if parts.get(k)) or None
 
 
-def _abstract(container: Any) -> list[str]:
-    """Each AbstractText, a labelled section as "LABEL: text"."""
-    sections = []
-    for element in container.iterfind("Abstract/AbstractText"):
-        text = _text(element)
-        label = element.get("Label")
-        if text:
-            sections.append(f"{label}: {text}" if label else text)
-    return sections
+class _Reader:
+    """One record's values, gathered in a single walk over the elements that hold them."""
 
+    def __init__(self) -> None:
+        self.original: dict[str, list[str]] = {}
+        self.people: list[dict[str, str]] = []
+        self.editors: list[dict[str, str]] = []
+        self.date: str | None = None
+        self.article_date: str | None = None
+        self.pages: str | None = None
+        self.elocations: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
 
-def _ids(record: Any) -> dict[str, str]:
-    """ArticleId values by IdType (the first of each), from PubmedData or BookDocument."""
-    ids: dict[str, str] = {}
-    for element in record.iter("ArticleId"):
-        kind = element.get("IdType") or ""
-        if element.text and kind not in ids:
-            ids[kind] = element.text.strip()
-    return ids
+    def add(self, key: str, value: str | None) -> None:
+        if value:
+            values = self.original.get(key)
+            if values is None:
+                self.original[key] = [value]
+            else:
+                values.append(value)
+
+    def citation(self, citation: Any) -> None:
+        """MedlineCitation (or BookDocument) and what it holds."""
+        for child in citation:
+            tag = child.tag
+            if tag == "PMID":
+                self.add("PMID", (child.text or "").strip())
+            elif tag == "Article":
+                self.article(child)
+            elif tag == "MedlineJournalInfo":
+                self.add("MedlineTA", child.findtext("MedlineTA"))
+            elif tag == "MeshHeadingList":
+                for heading in child:
+                    for name in heading.iterchildren("DescriptorName"):
+                        self.add("MeshHeading", _text(name))
+            elif tag == "KeywordList":
+                for keyword in child:
+                    self.add("Keyword", _text(keyword))
+            elif tag == "ArticleIdList":
+                self.article_ids(child)
+            elif tag == "Book":
+                self.book(child)
+            else:
+                self.article_part(tag, child)
+
+    def article(self, article: Any) -> None:
+        for child in article:
+            self.article_part(child.tag, child)
+
+    def article_part(self, tag: str, child: Any) -> None:
+        """An element found in Article (and, for books, in BookDocument)."""
+        if tag == "ArticleTitle":
+            self.add("ArticleTitle", _text(child))
+        elif tag == "Journal":
+            for part in child:
+                name = part.tag
+                if name == "JournalIssue":
+                    for item in part:
+                        if item.tag == "PubDate":
+                            self.date = _date(item)
+                        else:
+                            self.add(item.tag, (item.text or "").strip())
+                elif name in ("Title", "ISOAbbreviation", "ISSN"):
+                    self.add("Journal" if name == "Title" else name, (part.text or "").strip())
+        elif tag == "Pagination":
+            parts = {p.tag: (p.text or "").strip() for p in child}
+            self.pages = parts.get("MedlinePgn") or "-".join(
+                v for v in (parts.get("StartPage"), parts.get("EndPage")) if v) or None
+            self.add("Pagination", self.pages)
+        elif tag == "ELocationID":
+            kind, value = child.get("EIdType") or "", (child.text or "").strip()
+            self.elocations.setdefault(kind, value)
+            self.add("ELocationID", f"{value} [{kind}]")
+        elif tag == "Abstract":
+            for section in child.iterchildren("AbstractText"):
+                text, label = _text(section), section.get("Label")
+                self.add("AbstractText", f"{label}: {text}" if label and text else text)
+        elif tag == "AuthorList":
+            is_editors = child.get("Type") == "editors"
+            for element in child:
+                found = _author(element)
+                if found is not None:
+                    self.add("Editor" if is_editors else "Author", found[0])
+                    if is_editors:
+                        self.editors.append({**found[1], "role": "editor"})
+                    else:
+                        self.people.append(found[1])
+        elif tag == "Language":
+            self.add("Language", child.text)
+        elif tag == "PublicationTypeList":
+            for item in child:
+                self.add("PublicationType", _text(item))
+        elif tag == "ArticleDate":
+            self.article_date = _date(child)
+        elif tag == "VernacularTitle":
+            self.add("VernacularTitle", _text(child))
+
+    def book(self, book: Any) -> None:
+        for child in book:
+            tag = child.tag
+            if tag == "BookTitle":
+                self.add("BookTitle", _text(child))
+            elif tag == "PubDate":
+                self.date = self.date or _date(child)
+            elif tag == "Publisher":
+                self.add("PublisherName", child.findtext("PublisherName"))
+            elif tag == "Isbn":
+                self.add("Isbn", (child.text or "").strip())
+            elif tag == "AuthorList":
+                self.article_part(tag, child)
+
+    def article_ids(self, id_list: Any) -> None:
+        for element in id_list:
+            kind, value = element.get("IdType") or "", (element.text or "").strip()
+            if value and kind not in self.ids:
+                self.ids[kind] = value
+                self.add("ArticleId", f"{value} [{kind}]")
 
 
 def article_fields(record: Any) -> tuple[dict[str, list[str]], dict[str, Any]]:
     """(original, fields) for one ``<PubmedArticle>`` or ``<PubmedBookArticle>`` element."""
-    citation = record.find("MedlineCitation")
-    is_book = citation is None
-    container = record.find("BookDocument") if is_book else citation.find("Article")
-    if container is None:
-        container = citation if citation is not None else record
-    base = container if is_book else citation
-    pmid = (base.findtext("PMID") or "").strip() if base is not None else ""
-    title = container.find("ArticleTitle")
-    title_text = _text(title) if title is not None else ""
-    if not title_text:
-        title_text = (container.findtext("VernacularTitle") or "").strip()
-    book = container.find("Book") if is_book else None
-    if is_book and book is not None:
-        book_title = book.find("BookTitle")
-        book_title_text = _text(book_title) if book_title is not None else ""
-        title_text = title_text or book_title_text
-    else:
-        book_title_text = ""
-    written, people, editors_written, editors = _authors(container)
-    if book is not None:
-        _w, _p, more_written, more_editors = _authors(book)
-        editors_written.extend(more_written)
-        editors.extend(more_editors)
-        if not people:
-            written, people = _w, _p
-    journal = None if is_book else container.find("Journal")
-    issue = journal.find("JournalIssue") if journal is not None else None
-    date = _date(issue.find("PubDate") if issue is not None else (book.find("PubDate") if book is not None else None))
-    if not date:
-        article_date = container.find("ArticleDate")
-        date = _date(article_date)
-    pagination = container.find("Pagination")
-    pages = None
-    if pagination is not None:
-        pages = pagination.findtext("MedlinePgn") or "-".join(
-            p for p in (pagination.findtext("StartPage"), pagination.findtext("EndPage")) if p) or None
-    elocations = {(e.get("EIdType") or ""): (e.text or "").strip() for e in reversed(container.findall("ELocationID"))}
-    ids = _ids(record)
-    doi = elocations.get("doi") or ids.get("doi")
-    abstract = _abstract(container)
-    keywords = [_text(k) for k in base.iter("Keyword")] if base is not None else []
-    mesh = [_text(d) for d in base.iterfind("MeshHeadingList/MeshHeading/DescriptorName")] if base is not None else []
-    types = [_text(t) for t in container.iterfind("PublicationTypeList/PublicationType")]
+    reader = _Reader()
+    is_book = record.tag == "PubmedBookArticle"
+    for part in record:
+        if part.tag in ("MedlineCitation", "BookDocument"):
+            reader.citation(part)
+        elif part.tag in ("PubmedData", "PubmedBookData"):
+            for id_list in part.iterchildren("ArticleIdList"):
+                reader.article_ids(id_list)
+    original = reader.original
+    get = original.get
+
+    def one(key: str) -> str | None:
+        values = get(key)
+        return values[0] if values else None
+
+    title = one("ArticleTitle") or one("VernacularTitle")
+    book_title = one("BookTitle")
+    types = list(get("PublicationType", ()))
     if is_book:
-        types.append("Book Chapter" if title is not None and _text(title) and book_title_text else "Book")
-    issns = [i.text.strip() for i in journal.iterfind("ISSN") if i.text] if journal is not None else []
-    isbns = [i.text.strip() for i in book.iterfind("Isbn") if i.text] if book is not None else []
-    info = citation.find("MedlineJournalInfo") if citation is not None else None
-    languages = [t.text for t in container.iterfind("Language") if t.text]
-    publisher = book.findtext("Publisher/PublisherName") if book is not None else None
-    original = {
-        "PMID": [pmid],
-        "ArticleTitle": [title_text],
-        "BookTitle": [book_title_text],
-        "Author": written,
-        "Editor": editors_written,
-        "PubDate": [date] if date else [],
-        "Journal": [journal.findtext("Title") or ""] if journal is not None else [],
-        "ISOAbbreviation": [journal.findtext("ISOAbbreviation") or ""] if journal is not None else [],
-        "MedlineTA": [info.findtext("MedlineTA") or ""] if info is not None else [],
-        "Volume": [issue.findtext("Volume") or ""] if issue is not None else [],
-        "Issue": [issue.findtext("Issue") or ""] if issue is not None else [],
-        "Pagination": [pages] if pages else [],
-        "ELocationID": [f"{v} [{k}]" for k, v in elocations.items()],
-        "ArticleId": [f"{v} [{k}]" for k, v in ids.items()],
-        "AbstractText": abstract,
-        "Keyword": keywords,
-        "MeshHeading": mesh,
-        "PublicationType": types,
-        "Language": languages,
-        "ISSN": issns,
-        "Isbn": isbns,
-        "PublisherName": [publisher] if publisher else [],
-    }
-    original = {k: [x for x in v if x] for k, v in original.items() if any(v)}
-    journal_title = original.get("Journal", [None])[0]
-    abbrev = original.get("ISOAbbreviation", original.get("MedlineTA", [None]))[0]
-    fields = {
-        "title": title_text or None,
-        "authors": people or editors,
+        types.append("Book Chapter" if title and book_title and title != book_title else "Book")
+        title = title or book_title
+    date = reader.date or reader.article_date
+    if date:
+        original["PubDate"] = [date]
+    abstract = get("AbstractText")
+    pmid = one("PMID") or reader.ids.get("pubmed")
+    abbrev = one("ISOAbbreviation") or one("MedlineTA")
+    journal = one("Journal") or abbrev or (book_title if book_title and book_title != title else None)
+    return original, {
+        "title": title,
+        "authors": reader.people or reader.editors,
         "year": date,
         "date": date,
-        "journal": journal_title or abbrev or (book_title_text if book_title_text != title_text else None) or None,
+        "journal": journal,
         "journal_abbrev": abbrev,
-        "volume": original.get("Volume", [None])[0],
-        "issue": original.get("Issue", [None])[0],
-        "pages": pages or elocations.get("pii"),
-        "doi": doi,
-        "pmid": pmid or ids.get("pubmed"),
-        "abstract": " ".join(abstract) or None,
-        "keywords": keywords + mesh,
+        "volume": one("Volume"),
+        "issue": one("Issue"),
+        "pages": reader.pages or reader.elocations.get("pii"),
+        "doi": reader.elocations.get("doi") or reader.ids.get("doi"),
+        "pmid": pmid,
+        "abstract": " ".join(abstract) if abstract else None,
+        "keywords": [*get("Keyword", ()), *get("MeshHeading", ())],
         "type": types,
-        "language": languages[0] if languages else None,
-        "issn": issns,
-        "isbn": isbns,
+        "language": one("Language"),
+        "issn": list(get("ISSN", ())),
+        "isbn": list(get("Isbn", ())),
         "url": None,
-        "publisher": publisher,
+        "publisher": one("PublisherName"),
     }
-    return original, fields
 
 
 def _error(exc: etree.XMLSyntaxError, path: Path, what: str = "") -> FormatError:
@@ -251,48 +289,36 @@ class PubmedXmlFormat:
         """
         if not text.strip():
             return
+        root = _ROOT.search(text[:5000])
+        if root is None or root.group(1) != "PubmedArticleSet":
+            found = f"<{root.group(1)}>" if root else "no element"
+            line = text.count("\n", 0, root.start()) + 1 if root else 1
+            raise FormatError(f"expected <PubmedArticleSet>, found {found}", path=path, line=line)
+        # Only the records' end events: an event per element would cost more than the parse.
         parser = etree.XMLPullParser(
-            events=("start", "end"), encoding="utf-8", resolve_entities=False, no_network=True,
+            events=("end",), tag=_RECORDS, encoding="utf-8", resolve_entities=False, no_network=True,
             load_dtd=False, huge_tree=True, remove_blank_text=True,
         )
         position = 0
-        depth = 0
-        root_seen = False
-        pieces = range(0, len(text), _FEED)
         try:
-            for start in [*pieces, -1]:
+            for start in [*range(0, len(text), _FEED), -1]:
                 if start >= 0:
                     parser.feed(text[start : start + _FEED].encode("utf-8"))
                 else:
                     parser.close()  # raises if the document is unfinished
-                for event, element in parser.read_events():
-                    if event == "start":
-                        depth += 1
-                        if depth == 1:
-                            root_seen = True
-                            if element.tag != "PubmedArticleSet":
-                                raise FormatError(
-                                    f"expected <PubmedArticleSet>, found <{element.tag}>",
-                                    path=path, line=element.sourceline or 1)
-                        continue
-                    depth -= 1
-                    if depth != 1:
-                        continue
-                    if element.tag in _RECORDS:
-                        position += 1
-                        original, fields = article_fields(element)
-                        pmid = original.get("PMID", [None])[0]
-                        yield ParsedRecord(position=position, line=element.sourceline or 1,
-                                           source_ref=pmid, original=original, fields=fields)
-                    element.clear()
+                for _event, element in parser.read_events():
+                    position += 1
+                    original, fields = article_fields(element)
+                    pmid = original.get("PMID", [None])[0]
+                    yield ParsedRecord(position=position, line=element.sourceline or 1,
+                                       source_ref=pmid, original=original, fields=fields)
+                    element.clear(keep_tail=True)
                     parent = element.getparent()
-                    if parent is not None:
+                    if parent is not None:  # records read before this one: gone
                         while element.getprevious() is not None:
                             del parent[0]
         except etree.XMLSyntaxError as exc:
             raise _error(exc, path) from None
-        if not root_seen:
-            raise FormatError("no <PubmedArticleSet> element", path=path, line=1)
 
 
 FORMAT = PubmedXmlFormat()
