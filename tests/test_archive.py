@@ -138,3 +138,33 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
         meta.reflect(c)
     check.close()
     assert "schema_migrations" in meta.tables
+
+
+def test_a_backup_missing_a_row_does_not_check_out(worked: Path, tmp_path: Path) -> None:
+    from review.errors import ReviewError
+    from review.store.archive import backup, verify_backup
+
+    ws = Workspace.find(worked)
+    store = ws.store()
+    copy = backup(store, tmp_path / "copy.db")
+    assert verify_backup(store, copy)["screening_decisions"] == 3
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM screening_decisions WHERE id = (SELECT max(id) FROM screening_decisions)")
+    with pytest.raises(ReviewError, match="screening_decisions: 3 in the database, 2 in the copy"):
+        verify_backup(store, copy)
+    ws.close()
+
+
+def test_an_archive_that_no_longer_matches_the_database_does_not_check_out(worked: Path, tmp_path: Path) -> None:
+    from review.errors import ReviewError
+    from review.store.archive import export_all, verify_archive
+
+    ws = Workspace.find(worked)
+    store = ws.store()
+    export_all(store, tmp_path / "archive")
+    assert verify_archive(store, tmp_path / "archive")["screening_decisions"] == 3
+    code, out = review("-C", str(worked), "screen", "undo", "--stage", "title-abstract", "--reviewer", "JM")
+    assert code == 0, out
+    with pytest.raises(ReviewError, match="screening_decisions: 4 in the database, 3 in the copy"):
+        verify_archive(store, tmp_path / "archive")
+    ws.close()
