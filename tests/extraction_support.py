@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from screening_support import setup_screening
+from screening_support import include_without_report, setup_screening
 from sqlalchemy import insert
 
 from review.screening.decisions import record_decision
@@ -60,12 +60,14 @@ def extraction_workspace(workspace: Workspace) -> dict[str, int]:
     shutil.copy(DATA / "synthesis.md", texts / "synthesis.md")
     make_pdf(texts / "report-cust.pdf", PDF_PAGES)
     with workspace.store().transaction() as conn:
-        for stage in ("title-abstract", "full-text"):
-            for work_id in ids:
-                record_decision(conn, work_id=work_id, stage=stage, reviewer="alice", decision="include")
+        for work_id in ids:
+            record_decision(conn, work_id=work_id, stage="title-abstract", reviewer="alice", decision="include")
         mark_sought(conn, ids[:2], actor="tester")
         mark_retrieved(conn, ids[0], file=texts / "report-anderson.md", actor="tester", root=workspace.root)
         mark_retrieved(conn, ids[1], file=texts / "report-cust.pdf", actor="tester", root=workspace.root)
+        for work_id in ids[:2]:
+            record_decision(conn, work_id=work_id, stage="full-text", reviewer="alice", decision="include")
+        include_without_report(conn, ids[2])  # 'none': an included report with no full text
         stamp = now()
         for position, topic in enumerate(("take-up", "positive", "negative")):
             conn.execute(insert(theory_topics).values(id=topic, label=topic.title(), position=position))

@@ -65,3 +65,32 @@ def count_rows(workspace: Workspace, table=None) -> int:
 
     with workspace.store().read() as conn:
         return conn.execute(select(func.count()).select_from(table if table is not None else screening_decisions)).scalar_one()
+
+
+def retrieve(workspace: Workspace, work_ids: list[int], *, per_work: int = 1, conn=None) -> None:
+    """Record each work's full text as retrieved (a small text file in the workspace): what a
+    full-text decision needs first. In ``conn``'s transaction when given, else in its own."""
+    from review.screening.fulltext import mark_retrieved
+
+    if conn is None:
+        with workspace.store().transaction() as own:
+            return retrieve(workspace, work_ids, per_work=per_work, conn=own)
+    folder = workspace.path("fulltexts")
+    folder.mkdir(exist_ok=True)
+    for work_id in work_ids:
+        path = folder / f"work-{work_id}.txt"
+        path.write_text(f"The full text of work {work_id}.\n", encoding="utf-8")
+        mark_retrieved(conn, work_id, file=path, actor="tester", root=workspace.root,
+                       reviewers_per_work=per_work)
+    return None
+
+
+def include_without_report(conn, work_id: int, reviewer: str = "alice") -> None:
+    """Include a work at full text with no retrieved report, written straight to the log as
+    a workspace could record it before full-text decisions needed a retrieved report
+    (``record_decision`` refuses it now): an included report with no full text to read."""
+    from review.screening.tables import screening_decisions
+
+    conn.execute(insert(screening_decisions).values(
+        work_id=work_id, stage="full-text", reviewer=reviewer, decision="include", kind="decision",
+        origin="cli", reviewers_per_work=1, created_at=now()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import textwrap
 
-from screening_support import setup_screening
+from screening_support import include_without_report, setup_screening
 
 from review.extraction.commands import add_fragment as add_fragment_to
 from review.extraction.commands import delete_fragments
@@ -69,9 +69,9 @@ def included_workspace(workspace: Workspace, count: int = 6) -> list[int]:
     """Include the first ``count`` works of the screening sample at both stages; their ids."""
     ids = setup_screening(workspace, reviewers=["alice"], criteria=False)[:count]
     with workspace.store().transaction() as conn:
-        for stage in ("title-abstract", "full-text"):
-            for work_id in ids:
-                record_decision(conn, work_id=work_id, stage=stage, reviewer="alice", decision="include")
+        for work_id in ids:
+            record_decision(conn, work_id=work_id, stage="title-abstract", reviewer="alice", decision="include")
+            include_without_report(conn, work_id)  # no full texts: quotes stay unverified
     return ids
 
 

@@ -175,7 +175,7 @@ def test_cli_flow(workspace, works, cli) -> None:
     pdf = workspace.path("reports", "castillo.pdf")
     pdf.write_bytes(b"%PDF")
     result = cli("fulltext", "sought", "--all")
-    assert result.exit_code == 0 and "Marked 3 report(s) as sought" in result.output
+    assert result.exit_code == 0 and "Marked 3 reports as sought" in result.output
     result = cli("fulltext", "retrieved", str(works["R5"]), "--file", str(pdf))
     assert result.exit_code == 0 and "retrieved" in result.output
     result = cli("fulltext", "not-retrieved", str(works["R2"]), "--reason", "No reply")

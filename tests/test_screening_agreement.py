@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from screening_support import setup_screening
+from screening_support import retrieve, setup_screening
 
 from review.screening.agreement import agreement, kappa
 from review.screening.criteria import load_criteria
@@ -90,10 +90,13 @@ def test_full_text_reason_agreement(workspace):
     criteria = load_criteria(workspace.path("protocols", "criteria.yaml"))
     plan = {1: ("E-POP-1", "E-POP-1"), 2: ("E-POP-1", "E-INT-1"), 3: ("E-TYPE-1", "E-TYPE-1")}
     with workspace.store().transaction() as conn:
-        for work, reasons in plan.items():
+        for work in plan:
             for reviewer in ("alice", "bob"):
                 record_decision(conn, work_id=work, stage="title-abstract", reviewer=reviewer,
                                 decision="include", reviewers_per_work=2)
+    retrieve(workspace, list(plan), per_work=2)
+    with workspace.store().transaction() as conn:
+        for work, reasons in plan.items():
             for reviewer, reason in zip(("alice", "bob"), reasons, strict=True):
                 record_decision(conn, work_id=work, stage="full-text", reviewer=reviewer, decision="exclude",
                                 reason=reason, criteria=criteria, reviewers_per_work=2)

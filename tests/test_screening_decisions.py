@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from screening_support import count_rows, setup_screening
+from screening_support import count_rows, retrieve, setup_screening
 from sqlalchemy import func, select
 
 from review.errors import InputError, NotFound
@@ -99,6 +99,7 @@ def test_dual_screening_status(ws, criteria):
 def test_full_text_reason_disagreement_is_a_conflict(ws, criteria):
     for reviewer in ("alice", "bob"):
         decide(ws, 1, reviewer, "include")
+    retrieve(ws, [1], per_work=2)
     decide(ws, 1, "alice", "exclude", FT, reason="E-POP-1", criteria=criteria)
     decide(ws, 1, "bob", "exclude", FT, reason="E-INT-1", criteria=criteria)
     with ws.store().read() as conn:

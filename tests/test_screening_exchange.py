@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from screening_support import retrieve
 from sqlalchemy import func, insert, select, update
 
 from review.corpus import import_files
@@ -147,6 +148,7 @@ def test_covidence_lists_give_decisions_per_stage(workspace, works) -> None:
     assert status[works["R3"]] == status[works["rayyan-100004"]] == "exclude"
     assert status[works["R2"]] == "include" and status[works["R7"]] == "undecided"
     assert mine(workspace, "title-abstract", "team")[works["R2"]][2] == "Covidence tags: Awaiting classification"
+    retrieve(workspace, [works["R1"], works["R5"], works["R2"], works["R6"]])
     load(workspace, COVIDENCE["included"], stage="full-text", reviewer="team")
     report = load(workspace, COVIDENCE["excluded"], stage="full-text", reviewer="team",
                   reason_map={"Wrong intervention": "E-INT-1"})
@@ -219,6 +221,7 @@ def decide(ws: Workspace, works: dict[str, int]) -> None:
                             reviewer=reviewer, decision=decision, reason=reason, note=note, criteria=CRITERIA)
         resolve(conn, work_id=works["R3"], stage="title-abstract", decision="exclude", reason="E-TYPE-1",
                 resolver="carol", criteria=CRITERIA)
+        retrieve(ws, [works["R1"]], conn=conn)
         record_decision(conn, work_id=works["R1"], stage="full-text", reviewer="alice", decision="exclude",
                         reason="E-SET-1", criteria=CRITERIA)
 
@@ -255,6 +258,8 @@ def test_round_trip_into_another_workspace(workspace, works, tmp_path: Path) -> 
         assert there["R1"] != works["R1"]
         skipped = {}
         for who, stage in (("alice", "title-abstract"), ("bob", "title-abstract"), ("alice", "full-text")):
+            if stage == "full-text":
+                retrieve(other, [there["R1"]])
             report = import_decisions(other.store(), out, stage=stage, reviewer=who, criteria=CRITERIA)
             assert report.format == "ours"
             skipped[(who, stage)] = report.skipped
@@ -314,7 +319,7 @@ def test_cli_import_errors_exit_2_and_list_rows(workspace, works, cli, tmp_path:
                  "--from-reviewer", "Alice")
     assert result.exit_code == 2
     assert f"  {RAYYAN}:5: unmapped exclusion reason 'wrong intervention'" in result.output
-    assert f"Error: {RAYYAN}: 1 row(s) cannot be imported (listed above); nothing was written" in result.output
+    assert f"Error: {RAYYAN}: 1 row cannot be imported (listed above); nothing was written" in result.output
     odd = tmp_path / "odd.csv"
     odd.write_text("a,b\n1,2\n", encoding="utf-8")
     result = cli("screen", "import", str(odd), "--stage", "title-abstract", "--reviewer", "alice")

@@ -8,7 +8,7 @@ import re
 
 import click
 import pytest
-from screening_support import count_rows, setup_screening
+from screening_support import count_rows, retrieve, setup_screening
 
 from review.screening.decisions import current_decisions, record_decision
 from review.screening.session import ScreeningSession, highlight, render_work
@@ -96,7 +96,7 @@ def test_exclusion_reason_choices(ws, cli):
     # An unknown number asks again; Enter goes back; "other" (4) needs a note.
     keys = "e\n9\n\ne\n4\nnot empirical at all\nq\n"
     result = cli("screen", "--reviewer", "alice", input=keys)
-    assert "No reason '9': type a number from 1 to 4." in result.output
+    assert "No reason '9': press 1-4." in result.output
     ids = shown(result.output)
     assert len(ids) == 2  # going back stays on the same work; after the exclusion, the next
     assert {w: (x.reason, x.note) for w, x in mine(ws).items()} == {ids[0]: ("other", "not empirical at all")}
@@ -105,6 +105,7 @@ def test_exclusion_reason_choices(ws, cli):
 def test_full_text_exclusion_needs_a_reason(ws, cli):
     with ws.store().transaction() as conn:
         record_decision(conn, work_id=3, stage=TA, reviewer="alice", decision="include")
+    retrieve(ws, [3])
     result = cli("screen", "--stage", "full-text", "--reviewer", "alice", input="e\n0\n\ne\n3\nq\n")
     assert "Progress: 0 of 1 screened by you" in result.output
     assert "No reason '0'" in result.output

@@ -92,7 +92,7 @@ def test_screen_note_undo_and_redraw(tmp_path: Path) -> None:
     term.expect("[q]uit >")
     term.press("q")
     assert term.finish() == 0
-    assert "1 decisions saved this session" in term.text  # the undone one is not counted
+    assert "1 decision saved this session" in term.text  # the undone one is not counted
     assert term.raw.count(CLEAR) == 4  # every work drawn on a fresh screen (the undone one twice)
 
 

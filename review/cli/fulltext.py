@@ -17,6 +17,7 @@ from review.screening.fulltext import (
     mark_sought,
     report_states,
 )
+from review.screening.wording import count
 from review.workspace import Workspace, current_actor
 
 
@@ -94,7 +95,7 @@ def sought_command(state: State, works: tuple[int, ...], all_pending: bool, note
     with workspace.store().transaction() as conn:
         changed = mark_sought(conn, None if all_pending else list(works), actor=current_actor(actor),
                               reviewers_per_work=_rpw(workspace), note=note)
-    click.echo(f"Marked {len(changed)} report(s) as sought")
+    click.echo(f"Marked {count(len(changed), 'report')} as sought")
 
 
 @fulltext_group.command("retrieved")
@@ -191,7 +192,7 @@ def import_command(state: State, file: Path, actor: str | None) -> None:
     workspace = state.workspace()
     result = import_fulltext(workspace.store(), file, actor=current_actor(actor), root=workspace.root,
                              reviewers_per_work=_rpw(workspace))
-    click.echo(f"{file}: {result.rows} rows, {result.changed} recorded, {result.unchanged} unchanged")
+    click.echo(f"{file}: {count(result.rows, 'row')}, {result.changed} recorded, {result.unchanged} unchanged")
 
 
 def register(group: click.Group) -> None:

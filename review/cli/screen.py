@@ -175,6 +175,7 @@ def conflicts_command(ctx: click.Context, stage: str | None, as_json: bool) -> N
         review screen conflicts --json | jq '.conflicts | length'
     """
     from review.screening.decisions import conflicts
+    from review.screening.wording import count
     from review.screening.works import load_works
 
     settings = ScreenSettings(_state(ctx))
@@ -200,7 +201,7 @@ def conflicts_command(ctx: click.Context, stage: str | None, as_json: bool) -> N
             why = f" ({d.reason})" if d.reason else ""
             note = f"  note: {d.note}" if d.note else ""
             click.echo(f"    {d.reviewer}: {d.decision}{why}{note}")
-    click.echo(f"{len(found)} conflicts. Settle one with: review screen resolve WORK --stage STAGE "
+    click.echo(f"{count(len(found), 'conflict')}. Settle one with: review screen resolve WORK --stage STAGE "
                "--decision D --reviewer NAME")
 
 
@@ -288,6 +289,7 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
     """
     from review.screening.decisions import check_reviewer
     from review.screening.queue import ScreeningQueue
+    from review.screening.wording import count
 
     stage = _inherited(ctx, "stage", stage) or "title-abstract"
     reviewer = _inherited(ctx, "reviewer", reviewer)
@@ -297,13 +299,16 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
         check_reviewer(reviewer, settings.reviewers or None)
     with settings.store.read() as conn:
         queue = ScreeningQueue(conn, stage=stage, reviewer=reviewer, criteria=settings.criteria,
-                               reviewers_per_work=settings.reviewers_per_work, seed=seed)
+                               reviewers_per_work=settings.reviewers_per_work, seed=seed,
+                               second_reviewer_first=settings.second_reviewer_first)
     ranked = queue.top(top)
     progress = queue.progress()
     estimate = progress.estimate
     if as_json:
         click.echo(json.dumps({
             "stage": stage, "reviewer": reviewer, "in_queue": progress.remaining,
+            "awaiting_second_reviewer": progress.awaiting_second,
+            "awaiting_retrieval": progress.awaiting_retrieval,
             "estimated_relevant_remaining": getattr(estimate, "expected", None),
             "relevant_remaining_at_most": getattr(estimate, "high", None),
             "top": [{"rank": r.position, "work_id": r.work.id, "score": r.score, "year": r.work.year,
@@ -311,7 +316,12 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
         }, ensure_ascii=False, indent=2))
         return
     who = f"{reviewer}'s queue" if reviewer else "queue"
-    click.echo(f"{stage} {who}: {progress.remaining} works to screen")
+    line = f"{stage} {who}: {count(progress.remaining, 'work')} to screen"
+    if progress.awaiting_second:
+        line += f" ({progress.awaiting_second} screened by another reviewer, first)"
+    if progress.awaiting_retrieval:
+        line += f"; {count(progress.awaiting_retrieval, 'report')} waiting for retrieval"
+    click.echo(line)
     for r in ranked:
         click.echo(f"{r.position:>4}  {r.score:6.3f}  work {r.work.id:<6} {r.work.year or '----'}  {r.work.title}")
     if estimate is not None:

@@ -14,6 +14,7 @@ from review.errors import InputError
 from review.screening import exchange
 from review.screening.decisions import STAGES
 from review.screening.exchange_formats import COVIDENCE_LISTS
+from review.screening.wording import count
 from review.workspace import current_actor
 
 
@@ -92,16 +93,16 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
     except exchange.ExchangeError as exc:
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
-        raise InputError(f"{len(exc.problems)} row(s) cannot be imported (listed above); nothing was "
+        raise InputError(f"{count(len(exc.problems), 'row')} cannot be imported (listed above); nothing was "
                          "written", path=file) from exc
     settings.save_reviewers()
     who = f" (as {report.from_reviewer!r} in the file)" if report.from_reviewer not in (None, reviewer) else ""
-    click.echo(f"{file}: {report.rows} rows ({report.format}); {report.recorded} decisions recorded for "
+    click.echo(f"{file}: {count(report.rows, 'row')} ({report.format}); {count(report.recorded, 'decision')} recorded for "
                f"{reviewer}{who} at {stage}, {report.unchanged} already recorded")
-    for why, count in sorted(report.skipped.items()):
-        click.echo(f"  skipped {count}: {why}")
+    for why, skipped in sorted(report.skipped.items()):
+        click.echo(f"  skipped {skipped}: {why}")
     if report.unmatched:
-        click.echo(f"  not imported {len(report.unmatched)} unmatched row(s):", err=True)
+        click.echo(f"  not imported: {count(len(report.unmatched), 'unmatched row')}", err=True)
         for problem in report.unmatched:
             click.echo(f"    {problem}", err=True)
 
@@ -133,5 +134,5 @@ def export_decisions(ctx: click.Context, stage: str | None, output: Path) -> Non
             exchange.export_decisions(settings.store, target, stage=stage, criteria=settings.criteria)
             sys.stdout.write(target.read_text(encoding="utf-8"))
         return
-    count = exchange.export_decisions(settings.store, output, stage=stage, criteria=settings.criteria)
-    click.echo(f"Wrote {count} decisions to {output}", err=True)
+    written = exchange.export_decisions(settings.store, output, stage=stage, criteria=settings.criteria)
+    click.echo(f"Wrote {count(written, 'decision')} to {output}", err=True)

@@ -29,6 +29,12 @@ class ScreenSettings:
         if self.reviewers_per_work < 1:
             raise ConfigError("must be a whole number, 1 or more", path=self.workspace.config_path,
                               field="screening.reviewers_per_work")
+        first = setting("screening", "second_reviewer_first", True)
+        if not isinstance(first, bool):
+            raise ConfigError("must be true or false", path=self.workspace.config_path,
+                              field="screening.second_reviewer_first")
+        #: With reviewers_per_work >= 2: works another reviewer screened come first.
+        self.second_reviewer_first: bool = first
         self.criteria = self._criteria()
         self._new: list[str] = []
 

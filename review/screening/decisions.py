@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from review.screening.criteria import Criteria
 
 __all__ = [
-    "DECISIONS", "STAGES", "STATUSES", "Conflict", "Decision", "StageView", "combine",
+    "DECISIONS", "STAGES", "STATUSES", "Conflict", "Decision", "StageView", "check_retrieved", "combine",
     "conflicts", "current_decisions", "last_decision", "record_decision", "resolve",
     "retract_decision", "reviewer_decisions", "work_status",
 ]
@@ -135,14 +135,26 @@ def eligible(live: Iterable[int], stage: str, title_abstract: StageView | None,
                   and title_abstract.status(w, reviewers_per_work) in PASSES_TITLE_ABSTRACT)
 
 
+def report_files(conn: Connection, mapping: dict[int, int],
+                 works: Iterable[int] | None = None) -> dict[int, tuple[str, str | None]]:
+    """Each live work's current full-text state and, when retrieved, its file:
+    work id -> (status, file). Works with nothing recorded (pending) are absent.
+
+    Args:
+        works: only these recorded work ids (default: every work).
+    """
+    latest: dict[int, tuple[str, str | None]] = {}
+    query = select(fulltext_reports.c.work_id, fulltext_reports.c.status, fulltext_reports.c.file)
+    if works is not None:
+        query = query.where(fulltext_reports.c.work_id.in_(list(works)))
+    for work_id, status, file in conn.execute(query.order_by(fulltext_reports.c.id)):
+        latest[mapping.get(work_id, work_id)] = (status, file)
+    return latest
+
+
 def not_retrieved_works(conn: Connection, mapping: dict[int, int]) -> set[int]:
     """Live works whose full text is currently recorded as not retrieved."""
-    latest: dict[int, str] = {}
-    rows = conn.execute(select(fulltext_reports.c.work_id, fulltext_reports.c.status)
-                        .order_by(fulltext_reports.c.id))
-    for work_id, status in rows:
-        latest[mapping.get(work_id, work_id)] = status
-    return {work for work, status in latest.items() if status == "not-retrieved"}
+    return {w for w, (status, _) in report_files(conn, mapping).items() if status == "not-retrieved"}
 
 
 def _views(conn: Connection, stage: str, reviewers_per_work: int) -> tuple[StageView, list[int]]:
@@ -207,6 +219,23 @@ def _check_stage_order(conn: Connection, work_id: int, stage: str, rpw: int) -> 
         )
 
 
+def check_retrieved(conn: Connection, work_id: int) -> None:
+    """A full-text decision needs the work's report retrieved (PRISMA 2020: only retrieved
+    reports are assessed for eligibility)."""
+    ids = family(conn, work_id)
+    status, _ = report_files(conn, dict.fromkeys(ids, work_id), ids).get(work_id, ("pending", None))
+    if status == "retrieved":
+        return
+    state = {"pending": "not sought yet", "sought": "sought but not retrieved yet",
+             "not-retrieved": "recorded as not retrieved"}.get(status, status)
+    raise InputError(
+        f"work {work_id} has no retrieved full text (its report is {state}); full-text screening "
+        f"needs the report: record it with `review fulltext retrieved {work_id} --file PATH` "
+        "(or `review fulltext import`)",
+        field="WORK",
+    )
+
+
 def _insert(conn: Connection, **values: Any) -> int:
     values.setdefault("created_at", now())
     return int(conn.execute(insert(T).values(**values)).inserted_primary_key[0])
@@ -223,6 +252,8 @@ def _validated(conn: Connection, work_id: int, stage: str, who: str, decision: s
     note = note.strip() if note and note.strip() else None
     check_reason(stage, decision, reason, note, criteria)
     _check_stage_order(conn, work_id, stage, reviewers_per_work)
+    if stage == "full-text":
+        check_retrieved(conn, work_id)
     return who, note
 
 
@@ -262,7 +293,8 @@ def record_decision(
         reviewers_per_work: the dual-screening rule in force (for the stage-order check).
 
     Raises:
-        InputError: unknown stage, reviewer, decision or reason; a stage out of order.
+        InputError: unknown stage, reviewer, decision or reason; a stage out of order; a
+            full-text decision on a work whose report is not retrieved.
         NotFound: the work does not exist or was merged into another.
     """
     reviewer, note = _validated(conn, work_id, stage, reviewer, decision, reason, note,

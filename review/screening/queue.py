@@ -12,7 +12,17 @@ What the model learns from keeps dual screening blinded:
   what a colleague decided.
 
 A work waits in a reviewer's queue while it is eligible at the stage, the reviewer has not
-decided it, and it still needs a decision (``undecided`` or ``awaiting-second``).
+decided it, and it still needs a decision (``undecided`` or ``awaiting-second``). At full
+text only works whose report is retrieved are offered (a decision needs the report); the
+others are counted as waiting for retrieval.
+
+With two or more reviewers per work, works another reviewer has already screened come
+first (review.toml ``[screening] second_reviewer_first``, default true), ranked among
+themselves by the model, as Covidence and Rayyan do: otherwise each reviewer works down
+their own ranking and few works get both reviews until the very end. Only the fact that
+someone else screened a work is used, never what they decided.
+
+:func:`next_work` is the one call a front end (the terminal session, a web app) needs.
 """
 
 from __future__ import annotations
@@ -20,19 +30,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from review.screening.decisions import (
     PASSES_TITLE_ABSTRACT,
     StageView,
+    check_reviewer,
     check_stage,
     eligible,
-    not_retrieved_works,
+    report_files,
 )
+from review.screening.tables import fulltext_reports, screening_decisions
 from review.screening.works import WorkView, live_map, load_works, require_works
 
 if TYPE_CHECKING:  # pragma: no cover
     from review.screening.criteria import Criteria
+    from review.store import Store
 
 #: Replaying only new rows relies on ids growing in commit order, which SQLite's single
 #: writer guarantees; on a server database a rebuild now and then catches any stragglers.
@@ -74,6 +88,17 @@ class Progress:
     remaining: int  # works left in their queue
     estimate: Any | None  # stopping.RemainingEstimate (.expected, .low, .high: None until it
     # has enough decisions; .summary() says so), or None when the queue is empty
+    awaiting_second: int = 0  # of ``remaining``: screened by another reviewer, waiting for this one
+    awaiting_retrieval: int = 0  # full text: works this reviewer would screen once retrieved
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """The work to screen next, and what a front end shows with it."""
+
+    work: WorkView
+    report_file: str | None  # full text: the retrieved report's file (as recorded)
+    second_review: bool  # another reviewer screened it (what they decided stays hidden)
 
 
 class ScreeningQueue:
@@ -86,6 +111,8 @@ class ScreeningQueue:
         reviewers_per_work: the dual-screening rule (review.toml ``[screening]``).
         criteria: the protocol, for the cold-start keywords.
         seed: random seed for the model.
+        second_reviewer_first: with two or more reviewers per work, offer works another
+            reviewer has screened first (review.toml ``[screening] second_reviewer_first``).
 
     Raises:
         InputError: there are no works yet (run ``review dedup`` first), or a bad stage.
@@ -100,6 +127,7 @@ class ScreeningQueue:
         reviewers_per_work: int = 1,
         criteria: Criteria | None = None,
         seed: int = 0,
+        second_reviewer_first: bool = True,
     ) -> None:
         check_stage(stage)
         require_works(conn)
@@ -114,6 +142,7 @@ class ScreeningQueue:
             tuple(criteria.keywords_exclude) if criteria else (),
         )
         self.seed = seed
+        self.second_reviewer_first = second_reviewer_first
         # Kept up to date by replaying new rows (decisions are append-only).
         self.view = StageView(stage, mapping)
         self.first = StageView("title-abstract", mapping) if stage == "full-text" else None
@@ -123,13 +152,23 @@ class ScreeningQueue:
         self.labels: dict[int, int] = {}
         self.pending: set[int] = set()
         self.mine: dict[int, str] = {}
+        self.second: set[int] = set()  # pending works another reviewer has screened
+        self.files: dict[int, str | None] = {}  # full text: retrieved works -> their file
+        self.awaiting_retrieval = 0
         self._loads = 0
+        self._seen: tuple[Any, Any] | None = None  # the newest decision and report rows read
         self._order: list[int] | None = None
         self._estimate: Any = None
         self.refresh(conn)
 
     def refresh(self, conn: Connection) -> None:
-        """Re-read the decisions: what the model learns from and what is left to screen."""
+        """Re-read the decisions: what the model learns from and what is left to screen
+        (nothing to do when no decision or report was recorded since the last read)."""
+        newest = conn.execute(select(select(func.max(screening_decisions.c.id)).scalar_subquery(),
+                                     select(func.max(fulltext_reports.c.id)).scalar_subquery())).one()
+        if self._seen == tuple(newest):
+            return
+        self._seen = tuple(newest)
         self._loads += 1
         if self._loads % FULL_RELOAD_EVERY == 0:  # see FULL_RELOAD_EVERY
             self.view = StageView(self.stage, self.view.mapping)
@@ -138,8 +177,14 @@ class ScreeningQueue:
         if self.first is not None:
             self.first.load(conn)
         rpw = self.reviewers_per_work
-        missing = not_retrieved_works(conn, self.view.mapping) if self.first is not None else ()
+        reports = report_files(conn, self.view.mapping) if self.first is not None else {}
+        missing = [w for w, (status, _) in reports.items() if status == "not-retrieved"]
         candidates = eligible(self.live, self.stage, self.first, rpw, missing)
+        waiting: list[int] = []
+        if self.first is not None:  # full text: only retrieved reports can be screened
+            self.files = {w: file for w, (status, file) in reports.items() if status == "retrieved"}
+            waiting = [w for w in candidates if w not in self.files]
+            candidates = [w for w in candidates if w in self.files]
         if candidates != self.ids:  # at full text, title-abstract decisions change the set
             self._rank_over(candidates)
         statuses = {w: self.view.status(w, rpw) for w in candidates}
@@ -149,6 +194,10 @@ class ScreeningQueue:
             if self.reviewer in by
         }
         self.pending = {w for w, status in statuses.items() if status in OPEN and w not in self.mine}
+        self.second = ({w for w in self.pending if statuses[w] == "awaiting-second"}
+                       if rpw > 1 and self.reviewer is not None else set())
+        self.awaiting_retrieval = sum(1 for w in waiting if w not in self.mine
+                                      and self.view.status(w, rpw) in OPEN)
         # Blinded: only the reviewer's own decisions; otherwise the team's settled ones.
         source = self.mine if self.reviewer is not None and rpw > 1 else statuses
         # In the order decided (the stopping estimate reads the most recent decisions).
@@ -191,14 +240,22 @@ class ScreeningQueue:
                              exclude_keywords=exclude, seed=self.seed)
 
     def order(self) -> list[int]:
-        """Work ids still to screen, most likely relevant first."""
+        """Work ids still to screen, most likely relevant first (works waiting for this
+        reviewer's second review before the rest, when ``second_reviewer_first``)."""
         if self.ranker is None:
             return []
         if self._order is None:
             ranked = [self.ids[i] for i in self.ranker.order(self.labels) if self.ids[i] in self.pending]
             seen = set(ranked)
-            self._order = ranked + sorted(w for w in self.pending if w not in seen)
+            ranked += sorted(w for w in self.pending if w not in seen)
+            if self.second_reviewer_first and self.second:  # stable: model order within each group
+                ranked.sort(key=lambda w: w not in self.second)
+            self._order = ranked
         return self._order
+
+    def item(self, work_id: int) -> QueueItem:
+        """What a front end shows for one work of the queue."""
+        return QueueItem(self.works[work_id], self.files.get(work_id), work_id in self.second)
 
     def top(self, n: int) -> list[Ranked]:
         """The first ``n`` works of the queue with their scores."""
@@ -233,4 +290,46 @@ class ScreeningQueue:
             excluded=values.count("exclude"),
             remaining=len(self.pending),
             estimate=self.estimate() if self.pending else None,
+            awaiting_second=len(self.second),
+            awaiting_retrieval=self.awaiting_retrieval,
         )
+
+
+def next_work(
+    store: Store,
+    *,
+    stage: str,
+    reviewer: str,
+    reviewers: list[str] | None = None,
+    reviewers_per_work: int = 1,
+    criteria: Criteria | None = None,
+    second_reviewer_first: bool = True,
+    skip: tuple[int, ...] = (),
+    seed: int = 0,
+) -> tuple[QueueItem | None, Progress]:
+    """The work ``reviewer`` should screen next at ``stage``, and where they stand.
+
+    The same order as ``review screen`` (one front end's session keeps a
+    :class:`ScreeningQueue` instead, to avoid re-reading everything per work).
+
+    Args:
+        store: the workspace's store.
+        stage: ``title-abstract`` or ``full-text``.
+        reviewer: whose queue (must be in ``reviewers`` when that is given).
+        reviewers_per_work: the dual-screening rule (review.toml ``[screening]``).
+        second_reviewer_first: see :class:`ScreeningQueue`.
+        skip: works to pass over (skipped in this session), unless nothing else is left.
+
+    Returns:
+        The next work (None when the queue is empty) and the reviewer's progress.
+
+    Raises:
+        InputError: unknown stage or reviewer; no works yet.
+    """
+    reviewer = check_reviewer(reviewer, reviewers)
+    with store.read() as conn:
+        queue = ScreeningQueue(conn, stage=stage, reviewer=reviewer, reviewers_per_work=reviewers_per_work,
+                               criteria=criteria, seed=seed, second_reviewer_first=second_reviewer_first)
+    order = queue.order()
+    chosen = next((w for w in order if w not in skip), order[0] if order else None)
+    return (queue.item(chosen) if chosen is not None else None), queue.progress()

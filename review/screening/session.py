@@ -21,7 +21,7 @@ from review.screening.decisions import (
     record_decision,
     retract_decision,
 )
-from review.screening.queue import Progress, ScreeningQueue
+from review.screening.queue import Progress, QueueItem, ScreeningQueue
 from review.screening.works import WorkView
 from review.store import Store
 
@@ -41,6 +41,8 @@ class ScreeningSession:
         criteria: the protocol (exclusion reasons, highlighted keywords).
         seed: random seed for the ranking model.
         actor: who is at the keyboard, for the audit trail (default: the reviewer).
+        second_reviewer_first: with two or more reviewers per work, works another reviewer
+            has screened come first (see :class:`~review.screening.queue.ScreeningQueue`).
 
     Raises:
         InputError: unknown stage or reviewer; no works yet (run ``review dedup`` first).
@@ -57,6 +59,7 @@ class ScreeningSession:
         criteria: Criteria | None = None,
         seed: int = 0,
         actor: str | None = None,
+        second_reviewer_first: bool = True,
     ) -> None:
         self.store = store
         self.stage = check_stage(stage)
@@ -70,7 +73,7 @@ class ScreeningSession:
         with store.read() as conn:
             self.queue = ScreeningQueue(
                 conn, stage=stage, reviewer=self.reviewer, reviewers_per_work=reviewers_per_work,
-                criteria=criteria, seed=seed,
+                criteria=criteria, seed=seed, second_reviewer_first=second_reviewer_first,
             )
 
     def _refresh(self) -> None:
@@ -78,7 +81,9 @@ class ScreeningSession:
             self.queue.refresh(conn)
 
     def next_work(self) -> WorkView | None:
-        """The work to show next, or None when the reviewer's queue is empty."""
+        """The work to show next, or None when the reviewer's queue is empty (what other
+        reviewers recorded meanwhile is read first)."""
+        self._refresh()
         pending = self.queue.pending
         self._front = [w for w in self._front if w in pending]
         if self._front:
@@ -93,6 +98,11 @@ class ScreeningSession:
                 self.skipped.append(work)
                 return self.queue.works[work]
         return None
+
+    def item(self, work_id: int) -> QueueItem:
+        """What to show with a work: its report's file at full text, whether it waits for a
+        second review (never what the other reviewer decided)."""
+        return self.queue.item(work_id)
 
     def decide(self, work_id: int, decision: str, *, reason: str | None = None,
                note: str | None = None) -> int:
@@ -176,8 +186,10 @@ def render_work(
     exclude: Sequence[str] = (),
     mark: Marker = lambda kind, text: text,
     title_style: Callable[[str], str] = lambda text: text,
+    report_file: str | None = None,
 ) -> list[str]:
-    """The lines of a work's card: title, authors, year and journal, wrapped abstract."""
+    """The lines of a work's card: title, authors, year and journal, where the full text
+    is (``report_file``, at full text), wrapped abstract."""
     wrap = textwrap.TextWrapper(width=max(width, 30))
     title = wrap.wrap(work.title) or ["(no title)"]
     lines = list(title)
@@ -188,6 +200,8 @@ def render_work(
     where = ", ".join(str(part) for part in (work.journal, work.year) if part)
     doi = f"  doi:{work.doi}" if work.doi else ""
     lines.append(f"{where or 'no journal or year'}{doi}  [work {work.id}]")
+    if report_file:
+        lines.append(f"Full text: {report_file}")
     lines.append("")
     for paragraph in (work.abstract or "(no abstract)").split("\n"):
         lines.extend(wrap.wrap(paragraph) or [""])

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from review.screening.wording import count, verb
+
 #: Said wherever the estimate is shown.
 STOPPING_NOTE = (
     "This is a statistical bound, not a guarantee: when to stop screening is the reviewer's "
@@ -108,11 +110,11 @@ class RemainingEstimate:
         if self.unlabelled == 0:
             return "every record is screened"
         if not self.ready:
-            return (f"relevant records remaining: estimated after {self.needed} more "
-                    f"decision{'s' if self.needed != 1 else ''}")
+            return f"relevant records remaining: estimated after {count(self.needed, 'more decision')}"
         assert self.high is not None
-        line = (f"at most {self.high:.0f} relevant record{'s' if self.high != 1 else ''} "
-                f"remain ({self.confidence:.0%} confidence)")
+        high = round(self.high)
+        line = (f"at most {count(high, 'relevant record')} {verb(high, 'remains', 'remain')} "
+                f"({self.confidence:.0%} confidence)")
         if self.recall_at_least is not None and self.found:
             line += f"; recall so far at least {math.floor(self.recall_at_least * 100)}%"
         if self.p_missed_target is not None and self.p_missed_target < 1 - self.confidence:

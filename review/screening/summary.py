@@ -14,6 +14,7 @@ from review.screening.decisions import (
     work_status,
 )
 from review.screening.tables import screening_decisions
+from review.screening.wording import count, verb
 from review.store import schema
 
 
@@ -39,12 +40,14 @@ def _next(stage: str, counts: dict[str, int]) -> str | None:
     option = f"--stage {stage}"
     label = "titles and abstracts" if stage == "title-abstract" else "full texts"
     if counts["conflicts"]:
-        return f"resolve {counts['conflicts']} {stage} conflicts: review screen conflicts {option}"
+        return f"resolve {count(counts['conflicts'], f'{stage} conflict')}: review screen conflicts {option}"
     if counts["not screened"] or counts["awaiting second reviewer"]:
         left = counts["not screened"] + counts["awaiting second reviewer"]
-        return f"screen {label} ({left} works need a decision): review screen {option} --reviewer NAME"
+        need = verb(left, "needs", "need")
+        return f"screen {label} ({count(left, 'work')} {need} a decision): review screen {option} --reviewer NAME"
     if stage == "full-text" and counts["maybe"]:
-        return (f"settle {counts['maybe']} full-text 'maybe' decisions: "
+        maybes = count(counts["maybe"], "full-text 'maybe' decision")
+        return (f"settle {maybes}: "
                 f"review screen resolve WORK {option} --decision include|exclude --reviewer NAME")
     return None
 
