@@ -189,7 +189,7 @@ def test_nothing_is_deleted(example_copy: Path, report: int) -> None:
     assert count() == before
 
 
-def test_the_fragment_sheet_still_round_trips_and_no_fragment_is_added_while_out(example_copy: Path,
+def test_the_committed_sheets_still_import_and_no_fragment_is_added_while_out(example_copy: Path,
                                                                                  tmp_path: Path) -> None:
     root = example_copy
     _run(root, "screen", "undo", "47", "--stage", "full-text", "--reviewer", "JM")
@@ -197,6 +197,8 @@ def test_the_fragment_sheet_still_round_trips_and_no_fragment_is_added_while_out
     _run(root, "extract", "export", "--output", str(sheet))
     assert "0 new, 0 changed, 56 unchanged" in _run(root, "extract", "import", str(sheet))
     assert "0 new, 0 changed, 56 unchanged" in _run(root, "extract", "import", "extraction/fragments.csv")
+    assert "0 judgements recorded" in _run(root, "appraise", "import", "extraction/appraisals.csv")
+    assert "29 unchanged" in _run(root, "studies", "import", "extraction/studies.csv")
 
     quote = "This file stands in for the"
     result = CliRunner().invoke(main, ["-C", str(root), "extract", "add", "--report", "47", "--quote", quote,

@@ -292,9 +292,11 @@ def load_rows(store: Store, header: list[str], rows: list[tuple[int, dict[str, s
     tools = available(root)
     summary = ImportSummary(name, rows=len(rows))
     with store.transaction() as conn:
-        included = {r.work_id for r in included_reports(conn)}
-        parsed = _parse(name, rows, tools, included, reviewers, default_reviewer, problems)
         state = current(conn)
+        # A report no longer included keeps its appraisal (out of the synthesis): its rows still
+        # import, so the committed sheet does too; a report never appraised must be included.
+        included = {r.work_id for r in included_reports(conn)} | set(state)
+        parsed = _parse(name, rows, tools, included, reviewers, default_reviewer, problems)
         _mixing(conn, parsed, problems)
         plans = _check_groups(parsed, state, problems)
         problems.check()
