@@ -50,11 +50,13 @@ def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, se
     """Screen works one at a time, most likely relevant first.
 
     Shows each work's title, authors, year, journal and abstract with the protocol's
-    keywords highlighted. Keys: i include, e exclude (then the reason's number), m maybe,
+    keywords highlighted. Keys: i include, e exclude (then the reason's key), m maybe,
     n note, u undo, s skip, q quit. Each decision is saved the moment it is made; run the
     same command again to resume. With reviewers_per_work = 2 in review.toml screening is
-    blinded: nobody sees another reviewer's decisions. Without a subcommand, --reviewer is
-    required.
+    blinded: nobody sees another reviewer's decisions, and works another reviewer has
+    screened come first (second_reviewer_first = false to turn that off). At full text
+    only retrieved reports are offered (review fulltext retrieved). Without a subcommand,
+    --reviewer is required.
 
     Example:
 
