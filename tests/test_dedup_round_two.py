@@ -238,3 +238,13 @@ def test_a_translated_title_under_the_same_whole_citation_merges() -> None:
     french = {**article, "title": "Deficits comportementaux chez des souris exprimant un mutant DISC1"}
     assert groups(article, french) == [[0, 1]]
     assert groups(article, {**french, "authors": ["Other, Q.", "Nomura, J."]}) == []
+
+
+def test_two_abstracts_of_one_supplement_doi_with_different_texts_are_not_merged() -> None:
+    other = ("Incretin hormones act on vascular cells. We treated apolipoprotein E deficient mice with a "
+             "GLP-1 analogue for twelve weeks and measured plaque area, macrophage content and lipid levels.")
+    one = {**ARTICLE, "title": "The effects of incretin on artery lesions in a model of atherosclerosis in mice",
+           "pages": "52", "abstract": ABSTRACT, "issue": "Suppl 3"}
+    two = {**one, "title": "Effects of incretin on artery lesions in a model of atherosclerosis in mice",
+           "pages": "2010", "abstract": other}
+    assert groups(one, two) == []

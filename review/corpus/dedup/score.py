@@ -258,6 +258,13 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
            & (f["journal"] != 0)))
     decision[other_title] = MAYBE
     guard[other_title & (guard == "")] = "other-title"
+    # rule ``other-abstract``: two different abstracts (both long, under 70 alike) under titles
+    # that are not equal, with no shared first page: two abstracts of one meeting, whatever DOI
+    # they were given
+    abstracts = ((decision == SAME) & (f["abstract"] >= 0) & (f["abstract"] < 70) & (f["title"] < 99.5)
+                 & (f["pages"] != 1))
+    decision[abstracts] = MAYBE
+    guard[abstracts & (guard == "")] = "other-abstract"
     # rule ``issue-without-pages``: different issues and no pages to compare because one side's
     # page field held a date: nothing places the two in one issue, a person decides
     unplaced = ((decision == SAME) & (f["issue"] == 0) & (f["pages"] == -1) & f["pages_lost"]
