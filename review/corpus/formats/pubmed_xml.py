@@ -110,6 +110,11 @@ class _Reader:
             else:
                 values.append(value)
 
+    def extend(self, key: str, values: list[str]) -> None:
+        values = [v for v in values if v]
+        if values:
+            self.original.setdefault(key, []).extend(values)
+
     def citation(self, citation: Any) -> None:
         """MedlineCitation (or BookDocument) and what it holds."""
         for child in citation:
@@ -120,13 +125,10 @@ class _Reader:
                 self.article(child)
             elif tag == "MedlineJournalInfo":
                 self.add("MedlineTA", child.findtext("MedlineTA"))
-            elif tag == "MeshHeadingList":
-                for heading in child:
-                    for name in heading.iterchildren("DescriptorName"):
-                        self.add("MeshHeading", _text(name))
+            elif tag == "MeshHeadingList":  # DescriptorName comes first in each MeshHeading
+                self.extend("MeshHeading", [_text(h[0]) for h in child if len(h)])
             elif tag == "KeywordList":
-                for keyword in child:
-                    self.add("Keyword", _text(keyword))
+                self.extend("Keyword", [_text(keyword) for keyword in child])
             elif tag == "ArticleIdList":
                 self.article_ids(child)
             elif tag == "Book":
@@ -167,20 +169,17 @@ class _Reader:
                 text, label = _text(section), section.get("Label")
                 self.add("AbstractText", f"{label}: {text}" if label and text else text)
         elif tag == "AuthorList":
-            is_editors = child.get("Type") == "editors"
-            for element in child:
-                found = _author(element)
-                if found is not None:
-                    self.add("Editor" if is_editors else "Author", found[0])
-                    if is_editors:
-                        self.editors.append({**found[1], "role": "editor"})
-                    else:
-                        self.people.append(found[1])
+            found = [a for a in map(_author, child) if a is not None]
+            if child.get("Type") == "editors":
+                self.extend("Editor", [written for written, _person in found])
+                self.editors.extend({**person, "role": "editor"} for _written, person in found)
+            else:
+                self.extend("Author", [written for written, _person in found])
+                self.people.extend(person for _written, person in found)
         elif tag == "Language":
             self.add("Language", child.text)
         elif tag == "PublicationTypeList":
-            for item in child:
-                self.add("PublicationType", _text(item))
+            self.extend("PublicationType", [_text(item) for item in child])
         elif tag == "ArticleDate":
             self.article_date = _date(child)
         elif tag == "VernacularTitle":
