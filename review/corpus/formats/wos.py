@@ -110,7 +110,7 @@ def read_records(text: str, path: Path) -> list[tuple[int, dict[str, list[str]]]
 
 
 _TAG_LIKE = re.compile(r"[A-Z][A-Z0-9](?: |$)")
-_UNINDENTED_QUICK = re.compile(r"\n(?!(?:[A-Z][A-Z0-9](?: |$)|ER$|EF$|   |\t|\n))", re.MULTILINE)
+_UNINDENTED_QUICK = re.compile(r"\n(?!(?:[A-Z][A-Z0-9](?: |$)|ER$|EF$|   |\t|$))", re.MULTILINE)
 
 
 def _indent_continuations(text: str, path: Path) -> tuple[str, list[str]]:
