@@ -248,3 +248,17 @@ def test_two_abstracts_of_one_supplement_doi_with_different_texts_are_not_merged
     two = {**one, "title": "Effects of incretin on artery lesions in a model of atherosclerosis in mice",
            "pages": "2010", "abstract": other}
     assert groups(one, two) == []
+
+
+def test_a_journal_name_with_its_subtitle_is_the_same_journal() -> None:
+    from review.corpus.dedup.compare import journals_compatible
+    from review.corpus.dedup.keys import journal_key
+
+    assert journals_compatible(journal_key("Clin canc Res an offic J Am Assoc Canc Res"),
+                               journal_key("Clinical Cancer Research"))
+    assert journals_compatible(journal_key("Int J cancer.Journal Int du canc"), journal_key("International Journal of Cancer"))
+    assert not journals_compatible(journal_key("Clinical Cancer Research"), journal_key("Clinical Chemistry"))
+
+
+def test_the_year_as_a_supplement_page_is_no_page() -> None:
+    assert build_keys(rows({**ARTICLE, "pages": "S2010"})).page == [""]

@@ -169,6 +169,12 @@ def journals_compatible(a: str, b: str) -> bool:
             short = short[:-1]
         if len(short) <= len(long) and _in_order(short, long):
             return True
+    # a subtitle kept by one side ("Clin Canc Res an Offic J Am Assoc Canc Res" ~ "Clinical
+    # Cancer Research"): the short name's 3+ words, one by one, start the long one's 6+
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(short) >= 3 and len(long) >= len(short) + 3 and all(
+            _abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(short, long, strict=False)):
+        return True
     return fuzz.ratio(a, b) >= 85 or fuzz.token_set_ratio(a, b) >= 95
 
 

@@ -123,14 +123,14 @@ def doi_key(doi: str | None) -> str:
 def record_pages(raw: str, journal: str, year: Any) -> tuple[str, str]:
     """(first, last) page of a record, or ('', '') when its page field holds no pages.
 
-    Not pages: the record's year, "var.pagings", a date (rule ``date-in-pages``: "2010-2Oct",
+    Not pages: the record's year (also as a supplement page, "S2011"), "var.pagings", a date (rule ``date-in-pages``: "2010-2Oct",
     "20100529/0604", "15 Sep 2010"), or the day of an Embase "Date of Publication: 15 Dec
     2010" in the journal field. When the journal field carries Embase's whole source
     citation ("68 (12) ()(pp 1172-1181), 2010. ..."), its pages are used where the page
     field gives none or only a lone page that is not their first.
     """
     first, last = page_tokens(raw) if raw else ("", "")
-    if first and (is_date_pages(raw) or (not last and (first == str(year) or not _PAGE_LIKE.match(first)))):
+    if first and (is_date_pages(raw) or (not last and (first.lstrip("s") == str(year) or not _PAGE_LIKE.match(first)))):
         first, last = "", ""
     if journal and ("(p" in journal or "ublication" in journal):
         if first and not last and first == publication_day(journal):

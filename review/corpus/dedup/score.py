@@ -179,6 +179,12 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     # marked as a supplement in one database and not in another appears in the same place
     same_place = (f["journal"] != 0) & (f["volume"] != 0) & (f["pages"] != 0)
     same_place |= ((f["pages"] == 1) | (f["doi"] == 1)) & (f["journal"] == 1)
+    # rule ``supplement-twin``: the same abstract text, title, authors, year and volume, once as
+    # a supplement's meeting abstract with supplement pages: one report, whatever the pages say
+    twin = (f["either_conference"] & (f["abstract"] >= 98) & (f["title"] >= 99) & (f["first_author"] == 1)
+            & (f["authors"] >= 90) & (gap == 0) & (f["volume"] == 1) & (f["journal"] != 0)
+            & (f["doi"] != 0) & (f["pmid"] != 0))
+    same_place |= twin
     # when the full citation agrees, a person decides (see decide); else two identifiers, two works
     dois_differ = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
     # rule ``notice-label``: a type label alone never separates an otherwise identical citation
@@ -199,7 +205,7 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
         # page, or by the same year and journal when the pages cannot be compared
         ("pages_volumes", settings.pages_volumes,
          (((f["pages"] == 0) & ~page_typo(f)) | ((f["volume"] == 0) & (f["pages"] != 1) & ((gap != 0) | (f["journal"] != 1))))
-         & ~ident),
+         & ~ident & ~twin),
     ]
 
 
