@@ -37,7 +37,7 @@ from typing import Any
 
 from lxml import etree
 
-from review.corpus.formats._common import gc_paused, organisations
+from review.corpus.formats._common import editors, gc_paused, organisations
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError
 
@@ -57,7 +57,7 @@ def _text(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _author(element: Any) -> tuple[str, dict[str, str]] | None:
+def _author(element: Any) -> tuple[str, str | dict[str, str]] | None:
     """("as written", author) for an ``<Author>``: a person, or an organisation."""
     family = given = initials = suffix = ""
     for child in element:
@@ -76,9 +76,12 @@ def _author(element: Any) -> tuple[str, dict[str, str]] | None:
     given = given or initials
     if suffix:
         given = f"{given} {suffix}".strip()
-    if not family and not given:
-        return None
-    return (f"{family}, {given}" if given else family), {"family": family, "given": given}
+    if not family or not given:
+        return (family or given, {"family": family, "given": given}) if family or given else None
+    written = f"{family}, {given}"
+    # "Family, Given" as a string: the normaliser splits it at the comma, the same, and
+    # remembers names it has seen (faster than a dict per author)
+    return written, written if "," not in family and "," not in given else {"family": family, "given": given}
 
 
 def _date(pub_date: Any) -> str | None:
@@ -94,7 +97,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.original: dict[str, list[str]] = {}
-        self.people: list[dict[str, str]] = []
+        self.people: list[str | dict[str, str]] = []
         self.editors: list[dict[str, str]] = []
         self.date: str | None = None
         self.article_date: str | None = None
@@ -172,7 +175,7 @@ class _Reader:
             found = [a for a in map(_author, child) if a is not None]
             if child.get("Type") == "editors":
                 self.extend("Editor", [written for written, _person in found])
-                self.editors.extend({**person, "role": "editor"} for _written, person in found)
+                self.editors.extend(editors(person for _written, person in found))
             else:
                 self.extend("Author", [written for written, _person in found])
                 self.people.extend(person for _written, person in found)
