@@ -50,6 +50,7 @@ def appraise_group() -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise 24 --reviewer JM
         review appraise export --template --output appraisals.xlsx
         review appraise import appraisals.xlsx
@@ -71,6 +72,7 @@ def walk_command(state: State, report: int, reviewer: str) -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise 24 --reviewer JM
         review appraise walk 24 --reviewer SA
     """
@@ -96,6 +98,7 @@ def record_command(state: State, report: int, item: str, answer: str, reviewer: 
     Example:
 
     \b
+        # in the bundled example
         review appraise record 24 category 1 --reviewer JM
         review appraise record 24 1.1 yes --reviewer JM --comment "interviews, thematic analysis"
         review appraise record 31 category 5 --subcategories 1,2 --reviewer JM
@@ -119,6 +122,7 @@ def import_command(state: State, file: Path, reviewer: str | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise import extraction/appraisals.csv
         review appraise import jm.xlsx --reviewer JM
     """
@@ -141,6 +145,7 @@ def export_command(state: State, output: Path, template: bool, reviewers: tuple[
     Example:
 
     \b
+        # in the bundled example
         review appraise export --template --reviewer JM --output jm.xlsx
         review appraise export --output extraction/appraisals.csv
     """
@@ -162,6 +167,7 @@ def table_command(state: State, as_json: bool, comments: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise table
         review appraise table --json > mmat.json
     """
@@ -181,6 +187,7 @@ def conflicts_command(state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise conflicts
     """
     settings = _settings(state)
@@ -205,6 +212,7 @@ def resolve_command(state: State, report: int, item: str, answer: str, reviewer:
     Example:
 
     \b
+        # in the bundled example
         review appraise resolve 24 1.3 cant-tell --reviewer JM --comment "discussed"
         review appraise resolve 31 category 5 --subcategories 1,3 --reviewer SA
     """
@@ -225,6 +233,7 @@ def agreement_command(state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise agreement
         review appraise agreement --json
     """
@@ -244,6 +253,7 @@ def plot_command(state: State, out: Path | None, formats: str) -> None:
     Example:
 
     \b
+        # in the bundled example
         review appraise plot --format png --out figures
     """
     from review.appraisal.plots import plot_summary, plot_traffic_light
@@ -272,6 +282,7 @@ def robvis_export_command(state: State, output: Path, category: str | None) -> N
     Example:
 
     \b
+        # in the bundled example
         review appraise robvis-export --output robvis.csv
     """
     settings = _settings(state)
@@ -291,6 +302,7 @@ def robvis_import_command(state: State, file: Path, reviewer: str, category: str
     Example:
 
     \b
+        # in the bundled example
         review appraise robvis-import rct.csv --category 2 --reviewer JM
     """
     settings = _settings(state)

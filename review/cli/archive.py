@@ -24,6 +24,7 @@ def backup_command(state: State, file: Path) -> None:
     Example:
 
     \b
+        # in the bundled example
         review backup backups/review-2026-12-03.db
     """
     target = backup(state.workspace().store(), file)
@@ -43,6 +44,7 @@ def export_all_command(state: State, directory: Path) -> None:
     Example:
 
     \b
+        # in the bundled example
         review export all archive/
         review import-archive archive/ --to restored-review
     """
@@ -62,6 +64,7 @@ def import_archive_command(directory: Path, target: Path) -> None:
     Example:
 
     \b
+        # in the bundled example
         review import-archive archive/ --to restored-review
     """
     existed = target.exists()

@@ -65,6 +65,7 @@ def import_command(state: State, files: tuple[Path, ...], source: str | None, fm
     Example:
 
     \b
+        # in the bundled example
         review import corpus/cinahl.ris --source CINAHL --searched 2020-03-15 \\
             --query "peer support AND perinatal" --kind database
         review import other.csv --map "Article Title=title" --map "Authors=authors"
@@ -107,6 +108,7 @@ def export_group() -> None:
     Example:
 
     \b
+        # in the bundled example
         review export records --format ris --output all.ris
     """
 
@@ -127,6 +129,7 @@ def export_records_command(state: State, fmt: str, deduplicated: bool, output: P
     Example:
 
     \b
+        # in the bundled example
         review export records --format csv --output records.csv
         review export records --format bibtex --deduplicated --output works.bib
         review export records --deduplicated | csvstat

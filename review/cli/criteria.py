@@ -26,6 +26,7 @@ def criteria_command(state: State, as_json: bool, path: Path | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review criteria
         review criteria --json | jq '.exclusion_order'
         review criteria --file draft-criteria.yaml

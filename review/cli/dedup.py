@@ -90,6 +90,7 @@ def dedup_group(ctx: click.Context, state: State, threshold: float | None, dry_r
     Example:
 
     \b
+        # in the bundled example
         review dedup --dry-run
         review dedup
         review dedup check
@@ -171,6 +172,7 @@ def check_command(state: State, actor: str | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review dedup check --actor alice
     """
     from review.corpus.dedup.check import CheckSession
@@ -268,6 +270,7 @@ def explain_command(state: State, work: int, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review dedup explain 42
         review dedup explain 42 --json
     """
@@ -291,6 +294,7 @@ def merge_command(state: State, work_a: int, work_b: int, actor: str | None) -> 
     Example:
 
     \b
+        # in the bundled example
         review dedup merge 12 40 --actor alice
     """
     from review.corpus.dedup.manual import merge_works
@@ -314,7 +318,8 @@ def split_command(state: State, work: int, record: int, actor: str | None) -> No
     Example:
 
     \b
-        review dedup split 12 345 --actor alice
+        # in the bundled example
+        review dedup split 12 55 --actor alice
     """
     from review.corpus.dedup.manual import split_record
 
@@ -336,6 +341,7 @@ def overlap_command(state: State, out_dir: Path | None, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review dedup overlap
         review dedup overlap --out reports/ --json
     """

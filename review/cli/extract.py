@@ -31,6 +31,7 @@ def extract_group() -> None:
     Example:
 
     \b
+        # in the bundled example
         review extract import extraction/fragments.csv
         review extract list --report 24
         review extract export --output fragments.xlsx
@@ -67,9 +68,11 @@ def add_command(state: State, report: str, quote: str, theories: tuple[str, ...]
     Example:
 
     \b
-        review extract add --report 24 --quote "I felt less alone" --location "p. 6" \\
-            --context "isolated mothers" --reasoning "feels understood" --outcome "less lonely" \\
-            --theory P14 --theory N2:refutes --relevance high --coder JM
+        # in the bundled example
+        review extract add --report 24 --quote "Group support might create the opportunity for new friendships" \\
+            --text extraction/texts/mcleish2023-results-discussion.md --evidence secondary --location "Discussion" \\
+            --context "socially isolated mothers" --resource "a peer support group" --outcome "new friendships" \\
+            --theory P22 --relevance moderate --coder JM
     """
     from review.extraction.commands import add_fragment
 
@@ -98,6 +101,7 @@ def import_command(state: State, file: Path, allow_unverified: bool, actor: str 
     Example:
 
     \b
+        # in the bundled example
         review extract import extraction/fragments.csv
         review extract import coded-in-nvivo.qdpx --allow-unverified
     """
@@ -131,6 +135,7 @@ def export_command(state: State, output: Path, report: int | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review extract export --output fragments.csv
         review extract export --output fragments.xlsx
         review extract export --output coding.qdpx
@@ -158,6 +163,7 @@ def list_command(state: State, report: int | None, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review extract list
         review extract list --report 24 --json
     """
@@ -183,6 +189,7 @@ def delete_command(state: State, fragments: tuple[int, ...], reason: str | None,
     Example:
 
     \b
+        # in the bundled example
         review extract delete 12 13 --reason "duplicate of 11"
     """
     from review.extraction.commands import delete_fragments
@@ -206,6 +213,7 @@ def check_command(state: State, dry_run: bool, as_json: bool, actor: str | None)
     Example:
 
     \b
+        # in the bundled example
         review extract check
         review extract check --dry-run --json
     """
@@ -242,6 +250,7 @@ def agreement_command(state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review extract agreement
         review extract agreement --json
     """

@@ -36,6 +36,7 @@ def fulltext_group() -> None:
     Example:
 
     \b
+        # in the bundled example
         review fulltext sought --all
         review fulltext retrieved 12 --file reports/pdfs/smith2019.pdf
         review fulltext not-retrieved 17 --reason "thesis embargoed; author did not reply"
@@ -53,6 +54,7 @@ def list_command(state: State, status: str | None, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review fulltext list --status pending
         review fulltext list --json | jq '.reports[] | select(.status == "retrieved")'
     """
@@ -86,7 +88,8 @@ def sought_command(state: State, works: tuple[int, ...], all_pending: bool, note
     Example:
 
     \b
-        review fulltext sought 12 17 23
+        # in the bundled example
+        review fulltext sought 70 --note "asked the author again"
         review fulltext sought --all
     """
     if bool(works) == all_pending:
@@ -111,6 +114,7 @@ def retrieved_command(state: State, work: int, file: Path, note: str | None, act
     Example:
 
     \b
+        # in the bundled example
         review fulltext retrieved 12 --file reports/pdfs/smith2019.pdf
     """
     workspace = state.workspace()
@@ -133,6 +137,7 @@ def not_retrieved_command(state: State, work: int, reason: str, note: str | None
     Example:
 
     \b
+        # in the bundled example
         review fulltext not-retrieved 17 --reason "conference abstract only; no full report"
     """
     workspace = state.workspace()
@@ -151,6 +156,7 @@ def counts_command(state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review fulltext counts
         review fulltext counts --json | jq .not_retrieved
     """
@@ -186,7 +192,8 @@ def import_command(state: State, file: Path, actor: str | None) -> None:
     Example:
 
     \b
-        review fulltext import extraction/fulltext.csv
+        # in the bundled example
+        review fulltext import extraction/screening/fulltext.csv
         review fulltext import extraction/screening/fulltext.csv   # doi,title,status,...
     """
     workspace = state.workspace()

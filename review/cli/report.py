@@ -42,6 +42,7 @@ def report_command(state: State, what: tuple[str, ...], formats: str | None, out
     Example:
 
     \b
+        # in the bundled example
         review report
         review report prisma --draft
         review report tables --format md,docx --out manuscript/

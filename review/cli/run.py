@@ -41,6 +41,7 @@ def run_command(state: State, fresh: bool, force: bool, actor: str | None, quiet
     Example:
 
     \b
+        # in the bundled example
         review run
         review run --fresh           # refuses if it would lose anything
         review run --fresh --force   # backs up to backups/ first, then rebuilds

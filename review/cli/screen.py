@@ -61,7 +61,8 @@ def screen_group(ctx: click.Context, stage: str | None, reviewer: str | None, se
     Example:
 
     \b
-        review screen --stage title-abstract --reviewer alice
+        # in the bundled example
+        review screen --stage title-abstract --reviewer JM
         review screen conflicts --stage title-abstract
         review screen agreement --json
     """
@@ -101,8 +102,9 @@ def decide_command(ctx: click.Context, work: int, stage: str | None, reviewer: s
     Example:
 
     \b
-        review screen decide 42 --stage title-abstract --reviewer alice --decision include
-        review screen decide 42 --stage full-text --reviewer alice --decision exclude --reason E-POP-1
+        # in the bundled example
+        review screen decide 42 --stage title-abstract --reviewer JM --decision include
+        review screen decide 42 --stage full-text --reviewer JM --decision exclude --reason E-POP-1
     """
     from review.screening.decisions import record_decision
 
@@ -135,8 +137,9 @@ def undo_command(ctx: click.Context, work: int | None, stage: str | None, review
     Example:
 
     \b
-        review screen undo --stage title-abstract --reviewer alice
-        review screen undo 42 --stage full-text --reviewer alice
+        # in the bundled example
+        review screen undo --stage title-abstract --reviewer JM
+        review screen undo 42 --stage full-text --reviewer JM
     """
     from review.errors import InputError
     from review.screening.decisions import check_reviewer, last_decision, retract_decision
@@ -173,6 +176,7 @@ def conflicts_command(ctx: click.Context, stage: str | None, as_json: bool) -> N
     Example:
 
     \b
+        # in the bundled example
         review screen conflicts --stage title-abstract
         review screen conflicts --json | jq '.conflicts | length'
     """
@@ -225,7 +229,8 @@ def resolve_command(ctx: click.Context, work: int, stage: str | None, decision: 
     Example:
 
     \b
-        review screen resolve 42 --stage title-abstract --decision include --reviewer carol \\
+        # in the bundled example
+        review screen resolve 42 --stage title-abstract --decision include --reviewer SA \\
             --note "discussed: population fits"
     """
     from review.screening.decisions import resolve
@@ -257,6 +262,7 @@ def agreement_command(ctx: click.Context, stage: str | None, maybe: str, as_json
     Example:
 
     \b
+        # in the bundled example
         review screen agreement --stage title-abstract
         review screen agreement --maybe separate --json
     """
@@ -286,8 +292,9 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
     Example:
 
     \b
+        # in the bundled example
         review screen rank --stage title-abstract --top 20
-        review screen rank --reviewer alice --json
+        review screen rank --reviewer JM --json
     """
     from review.screening.decisions import check_reviewer
     from review.screening.queue import ScreeningQueue

@@ -71,11 +71,12 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
     Example:
 
     \b
-        review screen import articles.csv --stage title-abstract --reviewer alice \\
+        # in the bundled example
+        review screen import articles.csv --stage title-abstract --reviewer SA \\
             --reason-map "wrong population=E-POP-2" --reason-map "background article=E-TYPE-1"
         review screen import review_1234_excluded_csv_20240301.csv --stage full-text \\
-            --reviewer team --unmapped-reasons other
-        review screen import decisions.csv --stage title-abstract --reviewer bob
+            --reviewer SA --unmapped-reasons other
+        review screen import decisions.csv --stage title-abstract --reviewer SA
     """
     stage = _stage(ctx, stage)
     if stage is None:
@@ -123,6 +124,7 @@ def export_decisions(ctx: click.Context, stage: str | None, output: Path) -> Non
     Example:
 
     \b
+        # in the bundled example
         review screen export --output extraction/decisions.csv
         review screen export --stage full-text -o - | csvlook
     """

@@ -43,10 +43,11 @@ def sources_group(ctx: click.Context, state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review sources
         review sources --json | jq '.sources[] | {name, searched}'
         review sources edit CINAHL --searched 2020-03-15
-        review sources remove "wrong file"
+        review sources remove "Third sector organisations" --dry-run
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -90,8 +91,9 @@ def edit_command(state: State, name: str, new_name: str | None, searched: str | 
     Example:
 
     \b
+        # in the bundled example
         review sources edit CINAHL --searched 2020-03-15 --hits 412
-        review sources edit cinahl-2.ris --name "CINAHL (update)"
+        review sources edit cinahl.ris --name "CINAHL (update)"
         review sources edit "#3" --query-file searches/psycinfo.txt --kind database
     """
     if query_file is not None:
@@ -143,8 +145,9 @@ def remove_command(state: State, name: str, yes: bool, dry_run: bool, actor: str
     Example:
 
     \b
-        review sources remove "CINAHL (duplicate export)" --dry-run
-        review sources remove cinahl-2.ris --yes
+        # in the bundled example
+        review sources remove "Third sector organisations" --dry-run
+        review sources remove organisations.ris --yes
         review dedup
     """
     store = state.workspace().store()

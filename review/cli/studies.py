@@ -41,6 +41,7 @@ def studies_group(ctx: click.Context, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review studies
         review studies --json | jq '.studies[] | {study, reports}'
         review studies show 6
@@ -69,6 +70,7 @@ def show_command(state: State, study: str, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review studies show 6
         review studies show '#6' --json
     """
@@ -98,6 +100,7 @@ def import_command(state: State, file: Path, actor: str | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review studies export --output studies.csv
         review studies import studies.csv
     """
@@ -120,6 +123,7 @@ def export_command(state: State, output: Path) -> None:
     Example:
 
     \b
+        # in the bundled example
         review studies export --output extraction/studies.csv
         review studies export --output studies.xlsx
     """

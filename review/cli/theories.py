@@ -68,6 +68,7 @@ def theories_group(ctx: click.Context, topic: str | None, as_json: bool) -> None
     Example:
 
     \b
+        # in the bundled example
         review theories
         review theories --topic take-up
         review theories --json | jq '.theories[] | {id, status}'
@@ -116,6 +117,7 @@ def add_command(state: State, theory_id: str | None, id_option: str | None, topi
     Example:
 
     \b
+        # in the bundled example
         review theories add T23 --topic positive --label "Helping others builds self-worth" \\
           --context "Mother has recovered" --mechanism-resource "Chance to volunteer" \\
           --mechanism-reasoning "Feels useful" --outcome "Self-esteem" --fragment 12 --fragment 31 \\
@@ -155,6 +157,7 @@ def refine_command(state: State, theory_id: str, label: str | None, reason: str,
     Example:
 
     \b
+        # in the bundled example
         review theories refine T3 --add-context "Previous negative experience of services" \\
           --reason "Carter et al. (2019) and Lynch (2019)" --fragment 7,19
         review theories history T3
@@ -185,6 +188,7 @@ def history_command(state: State, theory_id: str, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review theories history T3
         review theories history T3 --json
     """
@@ -206,6 +210,7 @@ def export_command(state: State, output: Path | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review theories export
         review theories export --output changes.xlsx
     """
@@ -226,6 +231,7 @@ def import_command(state: State, file: Path, actor: str | None) -> None:
     Example:
 
     \b
+        # in the bundled example
         review theories import colleague-changes.csv
     """
     done = import_theory_changes(state.workspace(), file, actor=current_actor(actor))

@@ -59,6 +59,7 @@ def status_command(state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review status
         review status --json | jq .records
     """
