@@ -73,6 +73,6 @@ def test_explain_of_a_lone_record_lists_the_near_records_and_why(cli, workspace:
     result = cli("dedup", "explain", str(work))
     assert result.exit_code == 0
     assert "Near records considered" in result.output
-    assert f"record {members[1]}" in result.output and "-> different" in result.output
+    assert f"record {members[1]}" in result.output and "tester said different" in result.output
     data = json.loads(cli("dedup", "explain", str(work), "--json").output)
     assert data["near"][0]["record"] == members[1] and "score" in data["near"][0]

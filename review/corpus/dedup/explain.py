@@ -65,6 +65,10 @@ def explain_work(store: Store, work_id: int, *, settings: DedupSettings | None =
             entry["comparison"] = explain_pair(keys, index[canonical], index[rid], settings)
         members.append(entry)
     near = near_records(store, ids[0], settings) if len(ids) == 1 else []
+    verdicts = {tuple(sorted((d.record_a, d.record_b))): d for d in decisions}
+    for pair in near:
+        said = verdicts.get(tuple(sorted((ids[0], pair["record"]))))
+        pair["person"] = {"verdict": said.verdict, "actor": said.actor} if said else None
     return {
         "near": near,
         "work": work_id,
@@ -130,8 +134,12 @@ def format_explanation(data: dict[str, Any]) -> str:
         for pair in near:
             why = {"maybe": "queued for a person", "different": "score below the merge threshold",
                    "same": "the other work's canonical record does not match it"}[pair["decision"]]
+            if pair.get("person"):
+                why = f"{pair['person']['actor']} said {pair['person']['verdict']}"
+            elif pair["guard"]:
+                why = f"guard: {pair['guard']}"
             lines.append(f"    record {pair['record']} (work {pair['work']}): score {pair['score']:.4f} -> "
-                         f"{pair['decision']} ({'guard: ' + pair['guard'] if pair['guard'] else why})"
+                         f"{pair['decision']} ({why})"
                          + f"; {(pair['title'] or '(no title)')[:70]}")
     else:
         lines.append(f"  {count} records, matched by rule {data['rule']!r} (lowest score {data['score']})")
