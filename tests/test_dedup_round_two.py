@@ -262,3 +262,8 @@ def test_a_journal_name_with_its_subtitle_is_the_same_journal() -> None:
 
 def test_the_year_as_a_supplement_page_is_no_page() -> None:
     assert build_keys(rows({**ARTICLE, "pages": "S2010"})).page == [""]
+
+
+def test_a_year_typed_wrongly_under_the_same_citation_is_queued() -> None:
+    no_doi = {**ARTICLE, "doi": None}
+    assert queued(no_doi, {**no_doi, "year": "2001"}) == [(0, 1)]

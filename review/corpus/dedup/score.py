@@ -254,6 +254,9 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     unclear = ((guard == "pages_volumes") & (decision == DIFFERENT) & (f["pages"] == 0) & ~f["both_ranges"]
                & (f["volume"] != 0) & (score >= settings.review_threshold) & (f["title"] >= 95)
                & (f["first_author"] != 0) & (f["doi"] != 0) & (f["pmid"] != 0))
+    # ... and so is a year typed wrongly under the same volume, first page, title and author
+    unclear |= ((guard == "years") & (decision == DIFFERENT) & (f["volume"] == 1) & (f["pages"] == 1)
+                & (f["title"] >= 95) & (f["first_author"] == 1))
     decision[unclear] = MAYBE
     # rule ``same-identifier``: the same DOI or PMID under another title (a translated edition,
     # a title in another language) or the same citation (first author, year, volume, first
