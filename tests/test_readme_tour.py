@@ -71,15 +71,16 @@ def test_tour_covers_every_stage() -> None:
     assert all(_expected(words) for words in tour_commands()), "a tour step has no expected output"
 
 
-def test_readme_tour_runs_top_to_bottom(example_copy: Path) -> None:
+def test_readme_tour_runs_top_to_bottom(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = example_copy  # the committed files after one `review run --fresh` (tests/conftest.py)
+    monkeypatch.chdir(root)  # "from the repository root": relative paths as the reader types them
     runner = CliRunner()
     env = {"REVIEW_ACTOR": "JM"}
-    first = runner.invoke(main, ["-C", str(root), "run"], env=env)
+    first = runner.invoke(main, ["run"], env=env)
     assert first.exit_code == 0, first.output
     for words in tour_commands():
         answer = next((a for key, a in ANSWERS.items() if tuple(words[:len(key)]) == key), None)
-        result = runner.invoke(main, ["-C", str(root), *words], input=answer, env=env)
+        result = runner.invoke(main, words, input=answer, env=env)
         shown = " ".join(words)
         assert result.exit_code == 0, f"review {shown}:\n{result.output}"
         assert _expected(words) in result.output, f"review {shown}:\n{result.output}"
