@@ -152,9 +152,11 @@ def is_date_pages(pages: str | None) -> bool:
     """
     if not pages:
         return False
-    text = pages.strip().lower()
-    if _YYYYMMDD.match(text):
+    if pages[:8].isdigit() and _YYYYMMDD.match(pages):
         return True
+    if pages.lower() == pages.upper():  # no letters: no month (the usual "1172-1181")
+        return False
+    text = pages.lower()
     return any(ch.isdigit() for ch in text) and bool(_MONTH_IN_PAGES.search(text))
 
 
