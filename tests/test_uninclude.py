@@ -206,3 +206,13 @@ def test_the_committed_sheets_still_import_and_no_fragment_is_added_while_out(ex
     assert result.exit_code == 2 and "report 47 is no longer included" in result.output
     _run(root, "screen", "decide", "47", "--stage", "full-text", "--reviewer", "JM", "--decision", "include")
     assert "created" in _run(root, "extract", "add", "--report", "47", "--quote", quote, "--coder", "JM")
+
+
+def test_a_report_with_an_appraisal_and_no_fragments_is_listed_too(example_copy: Path) -> None:
+    """Report 40 (Dennis 2014) has a design category (not applicable) and a study, no fragments."""
+    _run(example_copy, "screen", "undo", "40", "--stage", "full-text", "--reviewer", "JM")
+    [kept] = _json(example_copy, "status")["no_longer_included"]
+    assert (kept["report"], kept["fragments"], kept["appraised"], kept["study"]) == (40, 0, True, "#6")
+    listing = _json(example_copy, "extract", "list", "--report", "40")
+    assert listing["reports"][0]["fragments"] == [] and listing["reports"][0]["mmat"]["status"] == "not-applicable"
+    assert "(no fragments)" in _run(example_copy, "extract", "list", "--report", "40")
