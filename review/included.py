@@ -29,7 +29,7 @@ __all__ = ["IncludedReport", "citation", "included_ids", "included_reports", "re
 
 @dataclass(frozen=True)
 class IncludedReport:
-    """One included report (a live work included at full text)."""
+    """One report as the stages show it: an included one, or (:func:`reports_of`) one that was."""
 
     work_id: int
     title: str
