@@ -16,6 +16,13 @@ from review.errors import ConfigError
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]
 
 
+def _compose(text: str) -> yaml.Node | None:
+    try:  # libyaml when installed: some 30 times faster (a protocol is read by every command needing it)
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)  # the pure-Python parser words the error
+
+
 def compose(path: Path, what: str) -> yaml.Node:
     """The node tree of a YAML file.
 
@@ -29,7 +36,7 @@ def compose(path: Path, what: str) -> yaml.Node:
     except UnicodeDecodeError as exc:
         raise ConfigError("not UTF-8 text", path=path) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
