@@ -102,6 +102,8 @@ def test_a_theory_with_evidence_both_ways_is_contested_in_every_table(cli, works
     assert "⚑ contested: evidence both for and against" in testing
     rows = {r["Theory"].split()[0]: r for r in _csv(out / "table-theory-testing.csv")}
     assert "⚑ contested" in rows["N1"]["Final theory"] and "Refuting: " in rows["N1"]["Illustrative quotation"]
+    cmo = (out / "table-cmo-negative.md").read_text("utf-8")
+    assert "Feels judged by other mothers ⚑" in cmo and "⚑: contested" in cmo
     final = (out / "table-final-model.md").read_text("utf-8")
     assert "refined (contested)" in final
     final_rows = {r["No."]: r for r in _csv(out / "table-final-model.csv")}

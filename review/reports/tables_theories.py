@@ -11,7 +11,8 @@ from review.reports.data import ReviewData, get
 from review.reports.model import Table, cell
 
 TICK, CROSS = "✓", "x"
-CONTESTED = "⚑ contested"
+FLAG = "⚑"
+CONTESTED = f"{FLAG} contested"
 #: The evidence matrix's directions: the theories report's key, and the mark in a cell.
 DIRECTIONS = {"supports": ("supporting", ""), "refutes": ("refuting", "R"), "refines": ("refining", "Rf")}
 FINAL = ("supported", "refined", "new")
@@ -79,13 +80,17 @@ def cmo_tables(data: ReviewData) -> list[Table]:
                       empty=f"No theories in this topic yet ({_no_theories(data)})")
         for theory in _theories(data, topic["id"]):
             evidence = _evidence(theory)
-            table.add(theory["id"], cell(theory.get("label") or "", STYLE.get(theory.get("status", ""))),
+            label = f"{theory.get('label') or ''} {FLAG}" if theory.get("contested") else theory.get("label") or ""
+            table.add(theory["id"], cell(label, STYLE.get(theory.get("status", ""))),
                       theory.get("context") or "", theory.get("mechanism_resource") or "",
                       theory.get("mechanism_reasoning") or "", theory.get("outcome") or "",
                       _documents_text(data, evidence["documents"]) or "none",
                       _studies_text(data, evidence["studies"]) or "none")
         table.notes.append(f"Supporting documents and {unit_plural}: those with at least one fragment coded as "
                            "supporting or refining the theory.")
+        if any(t.get("contested") for t in _theories(data, topic["id"])):
+            table.notes.append(f"{FLAG}: contested, evidence both for and against the theory (the theory-testing "
+                               "table quotes both).")
         tables.append(table)
     return tables
 
