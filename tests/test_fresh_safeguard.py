@@ -191,3 +191,21 @@ def test_fresh_on_postgresql_rebuilds_and_refuses_to_lose_work(postgres_example:
         assert row_counts(store)["fragments"] == before["fragments"] - 1
     finally:
         store.close()
+
+
+def test_fresh_counts_web_accounts_and_api_tokens_but_not_sign_in_sessions(example_copy: Path) -> None:
+    accounts = pytest.importorskip("review.web.accounts")
+    ws = Workspace.load(example_copy)
+    try:
+        accounts.add_user(ws.store(), "SA", password="a long enough passphrase", role="lead", actor="tester")
+        with ws.store().transaction() as conn:
+            conn.exec_driver_sql("INSERT INTO web_sessions (user_name, kind, token_sha256, created_at) "
+                                 "VALUES ('SA', 'session', 'abc', '2026-01-01T00:00:00+00:00')")
+    finally:
+        ws.close()
+
+    result = _invoke(example_copy, "run", "--fresh")
+
+    assert result.exit_code == 1
+    assert "1  web app accounts" in result.output
+    assert "API tokens" not in result.output and "web_sessions" not in result.output

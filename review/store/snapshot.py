@@ -42,6 +42,8 @@ KINDS = {
     "theory versions": "theory versions (refinements)",
     "appraisal answers": "appraisal answers, design categories and resolutions",
     "fragments": "evidence fragments (C-M-O codes, theory links, judgements)",
+    "accounts": "web app accounts (review users: name, role, password)",
+    "api tokens": "API tokens (review users token)",
 }
 
 #: Tables that derive from others (or only record history): never compared.
@@ -123,7 +125,9 @@ class _Reader:
             self.result.kinds[kind] = Counter(key(self, row, by_id) for row in rows)
         self._fragments()
         self._studies()
-        known = DERIVED | {"records", "fragments", "studies", "study_reports"} | {name for name, _k, _f in _PLAIN}
+        self._accounts()
+        known = DERIVED | {"records", "fragments", "studies", "study_reports", "web_users", "web_sessions"} | {
+            name for name, _k, _f in _PLAIN}
         for name in sorted(set(self.tables) - known):  # a table added later: compared by row count
             self.result.kinds[f"rows in {name}"] = Counter({("row", n): 1 for n in range(len(self.rows(name)))})
         return self.result
@@ -178,6 +182,16 @@ class _Reader:
             self.add("studies", (row["key"], row["label"], _json(row["characteristics"])))
         for row in self.rows("study_reports"):
             self.add("study groupings", (studies[row["study_id"]]["key"], self.work.get(row["work_id"])))
+
+
+    def _accounts(self) -> None:
+        """The web app's accounts and API tokens (a sign-in session is not kept: it expires)."""
+        if "web_users" not in self.tables:
+            return
+        self.result.kinds["accounts"] = Counter(
+            (row["name"], row["role"], row["password_hash"]) for row in self.rows("web_users"))
+        self.result.kinds["api tokens"] = Counter(
+            (row["user_name"], row["token_sha256"]) for row in self.rows("web_sessions") if row["kind"] == "token")
 
 
 _FRAGMENT_COLUMNS = ("quote", "location", "page", "char_start", "char_end", "evidence", "context",
