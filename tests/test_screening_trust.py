@@ -245,3 +245,19 @@ def test_one_of_everything_reads_in_the_singular(workspace, cli) -> None:
     assert "1 decision saved this session; 1 of 1 full-text work screened by alice" in result.output
     sought = cli("fulltext", "sought", "--all")
     assert "Marked 0 reports as sought" in sought.output
+
+
+def test_a_retrieval_that_full_text_decisions_rest_on_is_not_taken_back(workspace, passed, cli) -> None:
+    retrieved = passed[0]
+    ok = cli("screen", "decide", str(retrieved), "--stage", FT, "--reviewer", "alice", "--decision", "include")
+    assert ok.exit_code == 0, ok.output
+    before = count_rows(workspace)
+    refused = cli("fulltext", "not-retrieved", str(retrieved), "--reason", "lost the copy")
+    assert refused.exit_code == 2, refused.output
+    assert f"work {retrieved} has full-text decisions by alice (include)" in refused.output
+    assert f"review screen undo {retrieved} --stage full-text" in refused.output
+    assert count_rows(workspace) == before
+    undo = cli("screen", "undo", str(retrieved), "--stage", FT, "--reviewer", "alice")
+    assert undo.exit_code == 0, undo.output
+    again = cli("fulltext", "not-retrieved", str(retrieved), "--reason", "lost the copy")
+    assert again.exit_code == 0, again.output

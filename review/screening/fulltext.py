@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from review.corpus.encoding import decode
 from review.errors import InputError
-from review.screening.decisions import PASSES_TITLE_ABSTRACT, work_status
+from review.screening.decisions import PASSES_TITLE_ABSTRACT, _work_view, work_status
 from review.screening.exchange import WorkIndex
 from review.screening.exchange_formats import ExchangeRow
 from review.screening.tables import fulltext_reports
@@ -172,6 +172,22 @@ class _Ledger:
                   {"file": file, "reason": reason, "note": note, "origin": origin, "row": row_id})
         self.latest[work_id] = SimpleNamespace(id=row_id, **values)
 
+    def check_unassessed(self, work_id: int, status: str) -> None:
+        """Refuse to take back a retrieval that full-text decisions rest on.
+
+        PRISMA 2020 counts a report not retrieved as never assessed: a full-text decision on
+        it would drop out of the diagram silently. The decisions go first (``review screen
+        undo``), then the retrieval can change.
+        """
+        current = [d for d in _work_view(self.conn, "full-text", work_id).current()
+                   if d.decision is not None and d.kind != "resolution"]
+        if current:
+            who = ", ".join(sorted(f"{d.reviewer} ({d.decision})" for d in current))
+            raise InputError(
+                f"work {work_id} has full-text decisions by {who}, which need its retrieved "
+                f"report; withdraw them first with `review screen undo {work_id} --stage full-text "
+                f"--reviewer NAME`, then record it as {status}", field="WORK")
+
     # One method per state; each returns whether anything was written.
 
     def sought(self, work_id: int, *, actor: str, origin: str, note: str | None) -> bool:
@@ -179,6 +195,7 @@ class _Ledger:
         current = self.latest.get(work_id)
         if current is not None and current.status == "sought":
             return False
+        self.check_unassessed(work_id, "sought")
         if current is not None and current.status == "retrieved":
             raise InputError(
                 f"work {work_id} is already retrieved ({current.file}); record "
@@ -215,6 +232,7 @@ class _Ledger:
         if (current is not None and current.status == "not-retrieved"
                 and current.reason == reason_text and (note is None or note == current.note)):
             return False
+        self.check_unassessed(work_id, "not retrieved")
         self.append(work_id=work_id, status="not-retrieved", actor=actor, origin=origin,
                     reason=reason_text, note=note)
         return True
