@@ -20,6 +20,7 @@ from sqlalchemy import insert
 
 from review.extraction.tables import fragment_theories, fragments
 from review.screening.decisions import record_decision
+from review.screening.fulltext import mark_retrieved
 from review.store import now, schema
 from review.studies import export_studies, import_studies, workspace_protocol
 from review.synthesis import export_theory_changes, load_model, refine_theory, theories_report
@@ -35,8 +36,14 @@ def build(root: Path, reports: int, theories: int, count: int, seed: int) -> Wor
         conn.execute(insert(schema.works), [{"title": f"Report {i}", "year": 2000 + i % 20, "rule": "single",
                                              "created_at": stamp, "updated_at": stamp} for i in range(reports)])
         for work_id in range(1, reports + 1):
-            for stage in ("title-abstract", "full-text"):
-                record_decision(conn, work_id=work_id, stage=stage, reviewer="a", decision="include")
+            record_decision(conn, work_id=work_id, stage="title-abstract", reviewer="a", decision="include")
+    text = ws.path("fulltexts", "report.txt")
+    text.parent.mkdir(exist_ok=True)
+    text.write_text("A full text.\n", encoding="utf-8")
+    with ws.store().transaction() as conn:  # a full-text decision needs a retrieved report
+        for work_id in range(1, reports + 1):
+            mark_retrieved(conn, work_id, file=text, actor="bench", root=ws.root)
+            record_decision(conn, work_id=work_id, stage="full-text", reviewer="a", decision="include")
     topics = ("take-up", "positive", "negative")
     lines = ["topics:"] + [f"  - {{id: {t}, label: {t}}}" for t in topics] + ["theories:"]
     lines += [f"  - {{id: T{i}, topic: {topics[i % 3]}, label: Theory {i}, context: C{i}, outcome: O{i}}}"
