@@ -62,7 +62,8 @@ def report_command(state: State, what: tuple[str, ...], formats: str | None, out
                     progress=(lambda line: click.echo(line, err=True)) if on_terminal else None)
     if not quiet:
         base = out or (workspace.path("reports") if workspace else Path("."))
-        click.echo(f"Rendered {len(result.files)} files into {base}" + (":" if result.files else "."))
+        if result.files or not result.refused:
+            click.echo(f"Rendered {len(result.files)} files into {base}" + (":" if result.files else "."))
         for path in result.files:
             click.echo(f"  {path.name}")
         if result.draft:
