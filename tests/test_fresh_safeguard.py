@@ -209,3 +209,16 @@ def test_fresh_counts_web_accounts_and_api_tokens_but_not_sign_in_sessions(examp
     assert result.exit_code == 1
     assert "1  web app accounts" in result.output
     assert "API tokens" not in result.output and "web_sessions" not in result.output
+
+
+def test_a_theory_kept_in_its_sheet_survives_and_one_only_in_the_database_is_counted(example_copy: Path) -> None:
+    added = _invoke(example_copy, "theories", "add", "T99", "--topic", "positive", "--label", "Helping builds worth")
+    assert added.exit_code == 0, added.output
+    assert _invoke(example_copy, "run", "--fresh", "--quiet").exit_code == 0  # the sheet has it
+
+    (example_copy / "extraction" / "theory-changes.csv").unlink()
+    result = _invoke(example_copy, "run", "--fresh")
+
+    assert result.exit_code == 1
+    assert "1  programme theories" in result.output and "1  theory versions" in result.output
+    assert "review theories export" in result.output

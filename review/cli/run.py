@@ -54,7 +54,7 @@ def run_command(state: State, fresh: bool, force: bool, actor: str | None, quiet
     echo = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     steps = run(workspace, actor=actor, fresh=fresh, force=force, progress=echo)
     failed = next((step for step in steps if step.status == "failed"), None)
-    if quiet and steps[0].name == "fresh":
+    if quiet and steps[0].name == "fresh" and steps[0].details:  # a backup was written: say where
         click.echo(steps[0].summary)
     if not quiet:
         click.echo(format_steps(steps))
