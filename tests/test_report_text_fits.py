@@ -136,3 +136,16 @@ def test_the_check_sees_a_cut_title(tmp_path: Path, saved: list[str]) -> None:
     figure.add_subplot().set_title("A title far too long for a figure two inches wide, cut at both ends")
     figure.savefig(tmp_path / "cut.png")
     assert saved and "cut off" in saved[0]
+
+
+def test_the_recall_curve_fits_its_title(tmp_path: Path, saved: list[str]) -> None:
+    """The simulation's title carries the file's name: a long one was cut at both ends."""
+    sample = Path(__file__).resolve().parent / "data" / "screening" / "Nagtegaal_2019_sample.csv"
+    labelled = tmp_path / "Nagtegaal_2019_sample_screened_by_two_reviewers_round_two.csv"
+    labelled.write_bytes(sample.read_bytes())
+    root = open_workspace(tmp_path)
+    result = CliRunner().invoke(main, ["-C", str(root), "screen", "simulate", str(labelled), "--quiet",
+                                       "--plot", str(tmp_path / "curve.png")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "curve.png").is_file()
+    assert saved == []

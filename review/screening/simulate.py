@@ -431,5 +431,5 @@ def plot_curve(result: SimulationResult, path: str | Path) -> Path:
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, bbox_inches="tight")  # a long file name in the title is never cut
     return path
