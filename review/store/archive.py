@@ -63,7 +63,8 @@ def backup(store: Store, path: str | Path) -> Path:
     """
     target = Path(path)
     if store.engine.dialect.name != "sqlite":
-        raise ReviewError("`review backup` copies SQLite databases; use pg_dump for PostgreSQL")
+        raise ReviewError("`review backup` copies SQLite databases; on PostgreSQL use pg_dump, or "
+                          "`review export all DIR` (restored by `review import-archive DIR --to NEW`)")
     if target.exists():
         raise ReviewError(f"{target} exists; choose a new file name (a backup never overwrites)")
     target.parent.mkdir(parents=True, exist_ok=True)
