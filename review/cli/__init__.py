@@ -52,9 +52,11 @@ def _register() -> None:
     from review.cli import report
     from review.cli import run
     from review.cli import screen
+    from review.cli import serve
     from review.cli import sources
     from review.cli import studies
     from review.cli import theories
+    from review.cli import users
     from review.cli import workspace_cmds
 
     modules = [
@@ -71,6 +73,8 @@ def _register() -> None:
         theories,
         report,
         run,
+        serve,
+        users,
         archive,  # after corpus_cmds: adds `export all` to its export group
     ]
     for module in modules:

@@ -1,0 +1,61 @@
+"""Running the app with uvicorn: one process, or several for a team (``--workers``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+
+from review.errors import ReviewError
+from review.workspace import Workspace
+
+#: With --workers the app is imported by each process: it finds the workspace here.
+WORKSPACE_ENV = "REVIEW_SERVE_WORKSPACE"
+
+
+def app_from_environment():  # noqa: ANN201 - a uvicorn factory
+    """The app for the workspace named by ``$REVIEW_SERVE_WORKSPACE`` (worker processes)."""
+    from review.web.app import create_app
+
+    return create_app(Workspace.find(os.environ[WORKSPACE_ENV]))
+
+
+def run(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+        check: bool = False, say: Callable[[str], None] = print) -> None:
+    """Serve ``workspace`` until SIGINT or SIGTERM (uvicorn stops cleanly on both).
+
+    Raises:
+        ReviewError: the port is taken, or the web packages are not installed.
+    """
+    try:
+        import uvicorn
+
+        from review.web.app import create_app
+    except ImportError as exc:  # pragma: no cover - they are dependencies
+        raise ReviewError(f"the web app needs starlette and uvicorn: pip install review ({exc})") from exc
+    app = create_app(workspace)
+    if check:
+        say(f"The web app for {workspace.root} is ready; `review serve` would listen on http://{host}:{port}/")
+        return
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise ReviewError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port") from exc
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    say(f"Serving {workspace.title} at http://{shown}:{port}/ (Ctrl-C or SIGTERM stops it)")
+    if workers > 1:
+        os.environ[WORKSPACE_ENV] = str(workspace.root)
+        config = uvicorn.Config("review.web.server:app_from_environment", factory=True, workers=workers,
+                                log_level="warning", proxy_headers=False)
+        sock.listen(128)
+        from uvicorn.supervisors import Multiprocess
+
+        server = uvicorn.Server(config)
+        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        return
+    config = uvicorn.Config(app, log_level="warning", proxy_headers=False)
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])

@@ -1,0 +1,38 @@
+"""Shared set-up for the web app's tests: a copy of the worked example with two accounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from review.store import Store
+from review.web import create_app
+from review.web.accounts import add_user
+from review.workspace import Workspace
+
+PASSWORD = "correct horse battery"
+
+
+def dual_screening(root: Path) -> None:
+    """reviewers_per_work = 2: every work JM screened now waits for SA (blinded)."""
+    config = root / "review.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("reviewers_per_work = 1",
+                                                                 "reviewers_per_work = 2"), encoding="utf-8")
+
+
+def with_users(root: Path) -> None:
+    store = Store.open(Workspace.find(root).db_url)
+    add_user(store, "JM", password=PASSWORD, role="lead", actor="tester")
+    add_user(store, "SA", password=PASSWORD, role="reviewer", actor="tester")
+    store.close()
+
+
+def client(root: Path, name: str | None = None) -> TestClient:
+    """A client of the app over ``root``, signed in as ``name`` when given."""
+    app = create_app(Workspace.find(root))
+    test = TestClient(app, base_url="http://testserver")
+    if name:
+        response = test.post("/api/v1/login", json={"name": name, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+    return test
