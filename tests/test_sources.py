@@ -210,3 +210,14 @@ def test_a_source_still_listed_in_sources_yaml_is_pointed_out(tmp_path: Path) ->
     removed = _review(root, "sources", "remove", "CINAHL", "--yes")
     assert removed.exit_code == 0
     assert "corpus/sources.yaml still lists cinahl.ris" in removed.output
+
+
+def test_edit_never_gives_two_searches_one_name(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, "ws", {"CINAHL": DEDUP / "cinahl.ris", "Scopus": DEDUP / "scopus.ris"})
+    before = _review(root, "sources", "--json").output
+    clash = _review(root, "sources", "edit", "Scopus", "--name", "cinahl")
+    assert clash.exit_code == 2, clash.output
+    assert "a source called 'CINAHL' exists already" in clash.output and "--name" in clash.output
+    assert _review(root, "sources", "--json").output == before
+    assert _review(root, "sources", "edit", "Scopus", "--name", "SCOPUS").exit_code == 0  # its own name, recased
+    assert _review(root, "sources", "remove", "CINAHL", "--yes").exit_code == 0

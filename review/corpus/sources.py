@@ -105,11 +105,23 @@ def edit_source(store: Store, name: str, *, actor: str, changes: dict[str, Any])
     with store.transaction() as conn:
         row = find_source(conn, name)
         diff = {key: [row[key], value] for key, value in clean.items() if row[key] != value}
+        if "name" in diff:
+            _check_name_free(conn, diff["name"][1], row["id"])
         if diff:
             conn.execute(update(schema.sources).where(schema.sources.c.id == row["id"])
                          .values({key: new for key, (_old, new) in diff.items()}))
             Store.log(conn, actor, "edit", "source", row["id"], {"name": row["name"], "changes": diff})
     return diff
+
+
+def _check_name_free(conn: Connection, name: str, source_id: int) -> None:
+    """A new name must not be another search's: ``sources edit|remove NAME`` names one search."""
+    clash = conn.execute(select(schema.sources.c.id, schema.sources.c.name, schema.sources.c.file_name)
+                         .where(func.lower(schema.sources.c.name) == name.casefold(),
+                                schema.sources.c.id != source_id)).first()
+    if clash is not None:
+        raise InputError(f"a source called {clash.name!r} exists already (#{clash.id}, {clash.file_name}); "
+                         "choose another name, e.g. with the database and the date searched", field="--name")
 
 
 def _checked(key: str, value: Any) -> Any:
