@@ -85,7 +85,7 @@ def render_prisma(workspace: Workspace | None, out: Path, *, formats: tuple[str,
         counts, labels = read_csv(source)
         for key, text in labels.items():
             if key in config.labels and key not in _toml_labels(workspace):
-                config.labels[key] = text if not key.endswith("excluded") else text.rstrip(":") + ":"
+                config.labels[key] = text if key not in ("dbr_excluded", "other_excluded") else text.rstrip(":") + ":"
     else:
         assert workspace is not None
         counts = workspace_counts(workspace, config)
@@ -166,6 +166,6 @@ def _rows(counts: PrismaCounts, config: PrismaConfig) -> list[dict[str, Any]]:
                     "citations_results": "citations_specific_results"}.get(key, key)
         parts = counts.values.get(specific)
         rows.append({"stage": stage, "key": key, "label": config.label(key).rstrip(":"), "column": column,
-                     "n": counts.n(key), "open": key in counts.open,
+                     "n": counts.n(key) if counts.reported(key) else None, "open": key in counts.open,
                      "parts": parts if isinstance(parts, list) else []})
     return rows

@@ -49,11 +49,18 @@ class PrismaCounts:
     reviewers_per_work: int = 1
 
     def n(self, key: str) -> int:
-        """A count; the sum of a list key."""
+        """A count; the sum of a list key (counts not reported add nothing)."""
         value = self.values.get(key, 0)
         if isinstance(value, list):
-            return sum(n for _name, n in value)
+            return sum(n for _name, n in value if n is not None)
         return int(value or 0)
+
+    def reported(self, key: str) -> bool:
+        """False for a count a CSV made elsewhere leaves as None (its ``xxx`` or ``NA``)."""
+        value = self.values.get(key, 0)
+        if isinstance(value, list):
+            return all(n is not None for _name, n in value)
+        return value is not None
 
 
 def _source_records(conn: Connection) -> list[tuple[str, str, int]]:
@@ -328,7 +335,7 @@ def check_arithmetic(counts: PrismaCounts) -> list[Problem]:
     found = []
     for what, left, plus, minus in checks:
         keys = [*left, *plus, *minus]
-        if any(k not in counts.values for k in keys):
+        if any(k not in counts.values or not counts.reported(k) for k in keys):
             continue
         got = sum(counts.n(k) for k in left)
         expected = sum(counts.n(k) for k in plus) - sum(counts.n(k) for k in minus)

@@ -21,21 +21,20 @@ from review.reports.prisma_counts import PrismaCounts, check_arithmetic
 
 COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 
-#: (data, node, box, description); tooltips repeat the description for nodes, as the package does.
+#: (data, node, box, description), exactly as the template has them (organisation_results has
+#: an empty node there, not "NA").
 TEMPLATE: tuple[tuple[str, str, str, str], ...] = (
     ("NA", "node4", "prevstud", "Grey title box; Previous studies"),
     ("previous_studies", "node5", "box1", "Studies included in previous version of review"),
     ("previous_reports", "NA", "box1", "Reports of studies included in previous version of review"),
     ("NA", "node6", "newstud", "Yellow title box; Identification of new studies via databases and registers"),
     ("database_results", "node7", "box2", "Records identified from: Databases"),
-    ("database_specific_results", "NA", "box2", "Records identified from: Specific Databases "
-     "[separate databases and numbers using ; e.g. Database 1, xxx; Database 2, xxx]"),
+    ("database_specific_results", "NA", "box2", "Records identified from: specific databases"),
     ("register_results", "NA", "box2", "Records identified from: Registers"),
-    ("register_specific_results", "NA", "box2", "Records identified from: Specific Registers "
-     "[separate registers and numbers using ; e.g. Register 1, xxx; Register 2, xxx]"),
+    ("register_specific_results", "NA", "box2", "Records identified from: specific registers"),
     ("NA", "node16", "othstud", "Grey title box; Identification of new studies via other methods"),
     ("website_results", "node17", "box11", "Records identified from: Websites"),
-    ("organisation_results", "NA", "box11", "Records identified from: Organisations"),
+    ("organisation_results", "", "box11", "Records identified from: Organisations"),
     ("citations_results", "NA", "box11", "Records identified from: Citation searching"),
     ("duplicates", "node8", "box3", "Duplicate records"),
     ("excluded_automatic", "NA", "box3", "Records marked as ineligible by automation tools"),
@@ -47,11 +46,11 @@ TEMPLATE: tuple[tuple[str, str, str, str], ...] = (
     ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)"),
     ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)"),
     ("dbr_assessed", "node13", "box8", "Reports assessed for eligibility (databases and registers)"),
-    ("dbr_excluded", "node14", "box9", "Reports excluded (databases and registers): [separate reasons "
-     "and numbers using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]"),
-    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)"),
-    ("other_excluded", "node21", "box15", "Reports excluded (other): [separate reasons and numbers "
+    ("dbr_excluded", "node14", "box9", "Reports excluded (databases and registers): [separate reasons and numbers "
      "using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]"),
+    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)"),
+    ("other_excluded", "node21", "box15", "Reports excluded (other): [separate reasons and numbers using ; "
+     "e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]"),
     ("new_studies", "node15", "box10", "New studies included in review"),
     ("new_reports", "NA", "box10", "Reports of new included studies"),
     ("total_studies", "node22", "box16", "Total studies included in review"),
@@ -62,6 +61,46 @@ TEMPLATE: tuple[tuple[str, str, str, str], ...] = (
     ("total_studies_ma", "node23", "box17", "Total studies included in meta-analysis"),
     ("total_reports_ma", "NA", "box17", "Reports of total included studies in meta-analysis"),
 )
+
+#: (tooltips, url) by data key (by box for the title rows), exactly as the template has them:
+#: the Shiny app links each box through them.
+LINKS: dict[str, tuple[str, str]] = {
+    "prevstud": ("Grey title box; Previous studies", "prevstud.html"),
+    "previous_studies": ("Studies included in previous version of review", "previous_studies.html"),
+    "previous_reports": ("NA", "previous_reports.html"),
+    "newstud": ("Yellow title box; Identification of new studies via databases and registers", "newstud.html"),
+    "database_results": ("Records identified from: Databases and Registers", "database_results.html"),
+    "database_specific_results": ("NA", "database_results.html"),
+    "register_results": ("NA", "NA"),
+    "register_specific_results": ("NA", "database_results.html"),
+    "othstud": ("Grey title box; Identification of new studies via other methods", "othstud.html"),
+    "website_results": ("Records identified from: Websites, Organisations and Citation Searching",
+                        "website_results.html"),
+    "organisation_results": ("NA", "NA"),
+    "citations_results": ("NA", "NA"),
+    "duplicates": ("Duplicate records", "duplicates.html"),
+    "excluded_automatic": ("NA", "NA"),
+    "excluded_other": ("NA", "NA"),
+    "records_screened": ("Records screened (databases and registers)", "records_screened.html"),
+    "records_excluded": ("Records excluded (databases and registers)", "records_excluded.html"),
+    "dbr_sought_reports": ("Reports sought for retrieval (databases and registers)", "dbr_sought_reports.html"),
+    "dbr_notretrieved_reports": ("Reports not retrieved (databases and registers)", "dbr_notretrieved_reports.html"),
+    "other_sought_reports": ("Reports sought for retrieval (other)", "other_sought_reports.html"),
+    "other_notretrieved_reports": ("Reports not retrieved (other)", "other_notretrieved_reports.html"),
+    "dbr_assessed": ("Reports assessed for eligibility (databases and registers)", "dbr_assessed.html"),
+    "dbr_excluded": ("Reports excluded (databases and registers)", "dbrexcludedrecords.html"),
+    "other_assessed": ("Reports assessed for eligibility (other)", "other_assessed.html"),
+    "other_excluded": ("Reports excluded (other)", "other_excluded.html"),
+    "new_studies": ("New studies included in review", "new_studies.html"),
+    "new_reports": ("NA", "NA"),
+    "total_studies": ("Total studies included in review", "total_studies.html"),
+    "total_reports": ("NA", "NA"),
+    "identification": ("Blue identification box", "identification.html"),
+    "screening": ("Blue screening box", "screening.html"),
+    "included": ("Blue included box", "included.html"),
+    "total_studies_ma": ("Total studies included in meta-analysis", "total_studies_meta_analysis.html"),
+    "total_reports_ma": ("NA", "NA"),
+}
 
 LIST_FIELDS = ("database_specific_results", "register_specific_results", "dbr_excluded", "other_excluded")
 #: Keys the database cannot know (a previous version of the review, a meta-analysis).
@@ -80,8 +119,8 @@ def clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[,;]", " ", name)).strip()
 
 
-def _list_text(items: list[tuple[str, int]]) -> str:
-    return "; ".join(f"{clean_name(name)}, {n}" for name, n in items)
+def _list_text(items: list[tuple[str, int | None]]) -> str:
+    return "; ".join(f"{clean_name(name)}, {'NA' if n is None else n}" for name, n in items)
 
 
 def write_csv(counts: PrismaCounts, config: PrismaConfig) -> str:
@@ -94,12 +133,11 @@ def write_csv(counts: PrismaCounts, config: PrismaConfig) -> str:
         label_key = _LABEL_KEY.get(key, key)
         boxtext = config.labels.get(label_key) or _BOXTEXT.get(key) or _BOXTEXT.get(box) or description
         boxtext = boxtext.rstrip(":")
-        tooltip = description if node != "NA" else "NA"
-        url = f"{key}.html" if node != "NA" else "NA"
+        tooltip, url = LINKS[key]
         if data == "NA" or data in ("identification", "screening", "included"):
             n: Any = 0
-        elif data in NOT_DERIVED:
-            n = "NA"
+        elif data in NOT_DERIVED or not counts.reported(data):
+            n = "NA" if data not in LIST_FIELDS else _list_text(counts.values.get(data, []))
         elif data in LIST_FIELDS:
             n = _list_text(counts.values.get(data, []))
         else:
@@ -108,16 +146,20 @@ def write_csv(counts: PrismaCounts, config: PrismaConfig) -> str:
     return buffer.getvalue()
 
 
-def _number(text: str, path: Path, line: int) -> int:
+#: What the template and other tools write for a count not reported: kept as None, drawn "NA".
+NOT_REPORTED = ("", "NA", "XXX", "N/A")
+
+
+def _number(text: str, path: Path, line: int) -> int | None:
     value = text.strip().replace(",", "").replace(" ", "")
-    if value.upper() in ("", "NA", "XXX"):
-        return 0
+    if value.upper() in NOT_REPORTED:
+        return None
     if not value.isdigit():
         raise FormatError(f"not a whole number: {text!r}", path=path, line=line, field="n")
     return int(value)
 
 
-def _items(text: str, path: Path, line: int) -> list[tuple[str, int]]:
+def _items(text: str, path: Path, line: int) -> list[tuple[str, int | None]]:
     items = []
     for part in (p.strip() for p in text.split(";")):
         if not part or part.upper() == "NA":
@@ -137,8 +179,9 @@ def read_csv(path: str | Path) -> tuple[PrismaCounts, dict[str, str]]:
     """Counts and box texts from a PRISMA2020 template CSV.
 
     Returns:
-        The counts (arithmetic checked: problems listed, never silently fixed) and the
-        labels the file's ``boxtext`` column gives, by our label keys.
+        The counts (arithmetic checked: problems listed, never silently fixed; a count the
+        file leaves as ``xxx``, ``NA`` or blank is None, not reported, and drawn "NA") and
+        the labels the file's ``boxtext`` column gives, by our label keys.
 
     Raises:
         FormatError: missing columns, an unknown data key, a number that is not one.
@@ -173,7 +216,7 @@ def read_csv(path: str | Path) -> tuple[PrismaCounts, dict[str, str]]:
     for data in LIST_FIELDS:
         values.setdefault(data, [])
     for data in known - {"NA"} - set(LIST_FIELDS):
-        values.setdefault(data, 0)
+        values.setdefault(data, None)
     counts = PrismaCounts(values=values)
     counts.problems = check_arithmetic(counts)
     return counts, labels

@@ -84,14 +84,15 @@ class Layout:
     footnote_size: float = FOOTNOTE_SIZE
 
 
-def fmt(n: int) -> str:
-    """A count as PRISMA prints it: thousands separated by commas."""
-    return f"{n:,}"
+def fmt(n: int | None) -> str:
+    """A count as PRISMA prints it: thousands separated by commas; "NA" when not reported."""
+    return "NA" if n is None else f"{n:,}"
 
 
 def _count(counts: PrismaCounts, key: str) -> tuple[str, bool]:
     star = key in counts.open
-    return f"(n{NBSP}={NBSP}{fmt(counts.n(key))}{'*' if star else ''})", star
+    n = counts.n(key) if counts.reported(key) else None
+    return f"(n{NBSP}={NBSP}{fmt(n)}{'*' if star else ''})", star
 
 
 def _item(counts: PrismaCounts, config: PrismaConfig, key: str, label: str | None = None,

@@ -46,7 +46,7 @@ def environment(workspace_root: Path | None = None) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), autoescape=_autoescape,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters["n"] = lambda value: f"{int(value):,}"
+    env.filters["n"] = lambda value: "NA" if value is None else f"{int(value):,}"
     return env
 
 
