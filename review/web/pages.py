@@ -36,9 +36,9 @@ environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_
 STAGE_NAMES = {"title-abstract": "Title and abstract", "full-text": "Full text"}
 
 
-def render(name: str, request: Request, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(template: str, request: Request, user: User | None, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A template rendered with what every page needs (the user, the page's path)."""
-    html = environment.get_template(name).render(user=user, path=request.url.path, stages=STAGE_NAMES,
+    html = environment.get_template(template).render(user=user, path=request.url.path, stages=STAGE_NAMES,
                                                  message=context.pop("message", None), **context)
     return HTMLResponse(html, status_code=status_code)
 

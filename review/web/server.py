@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from collections.abc import Callable
 
@@ -18,6 +19,10 @@ def app_from_environment():  # noqa: ANN201 - a uvicorn factory
     from review.web.app import create_app
 
     return create_app(Workspace.find(os.environ[WORKSPACE_ENV]))
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def run(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
@@ -43,6 +48,8 @@ def run(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8000, work
         sock.bind((host, port))
     except OSError as exc:
         raise ReviewError(f"cannot listen on {host}:{port}: {exc.strerror}; try --port") from exc
+    signal.signal(signal.SIGTERM, _stop)  # until uvicorn installs its own: a clean exit as well
+    sock.listen(128)  # connections wait in the queue until the server takes them
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     say(f"Serving {workspace.title} at http://{shown}:{port}/ (Ctrl-C or SIGTERM stops it)")
@@ -50,7 +57,6 @@ def run(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8000, work
         os.environ[WORKSPACE_ENV] = str(workspace.root)
         config = uvicorn.Config("review.web.server:app_from_environment", factory=True, workers=workers,
                                 log_level="warning", proxy_headers=False)
-        sock.listen(128)
         from uvicorn.supervisors import Multiprocess
 
         server = uvicorn.Server(config)
