@@ -275,9 +275,14 @@ def plot_command(state: State, out: Path | None, formats: str) -> None:
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV; one file per category (NAME-1.csv ...) unless --category is given.")
 @click.option("--category", default=None, help="Only this category, into --output itself.")
+@click.option("--overall", is_flag=True, help="Add an Overall column (No information: MMAT has no overall "
+              "score); draw with robvis's overall = TRUE.")
 @pass_state
-def robvis_export_command(state: State, output: Path, category: str | None) -> None:
-    """Write the agreed answers in robvis's layout (Study, domains, Overall, Weight).
+def robvis_export_command(state: State, output: Path, category: str | None, overall: bool) -> None:
+    """Write the agreed answers in robvis's layout (Study, R-safe domain names, Weight).
+
+    Draw a file in R with `rob_traffic_light(read.csv("robvis-1.csv"), tool = "Generic",
+    overall = FALSE)` (docs/appraisal.md lists the domain names).
 
     Example:
 
@@ -287,7 +292,7 @@ def robvis_export_command(state: State, output: Path, category: str | None) -> N
     """
     settings = _settings(state)
     for path in export_robvis(state.workspace().store(), output, settings.instrument, category=category,
-                              reviewers_per_report=settings.reviewers_per_report):
+                              reviewers_per_report=settings.reviewers_per_report, overall=overall):
         click.echo(path)
 
 
