@@ -82,7 +82,10 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
     if stage is None:
         raise click.UsageError("--stage is needed (title-abstract or full-text)")
     settings = ScreenSettings(ctx.find_object(State))
-    reviewer = settings.reviewer(reviewer, add=add_reviewer)
+    try:
+        reviewer = settings.reviewer(reviewer, add=add_reviewer)
+    except InputError as exc:
+        raise InputError(exc.message, path=file, field=exc.field) from exc
     try:
         report = exchange.import_decisions(
             settings.store, file, stage=stage, reviewer=reviewer, fmt=fmt, from_reviewer=from_reviewer,

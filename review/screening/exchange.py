@@ -199,12 +199,18 @@ class ReasonMapper:
                 raise InputError(f"{target!r} is not an exclusion reason", field="--reason-map")
             self.known[_reason_key(text)] = target
 
-    def map(self, texts: list[str], raw: str | None = None) -> tuple[str | None, str | None, str | None]:
+    def map(self, texts: list[str], raw: str | None = None, *,
+            required: bool = False) -> tuple[str | None, str | None, str | None]:
         """(criterion id, note to add, problem) for the reasons one row gives.
 
         The whole text is tried first (a reason may contain the separator), then each part.
+        A row that gives none where one is ``required`` (a full-text exclusion, e.g. from
+        Covidence's "excluded" list, which has no reason column) gets ``other`` when unmapped
+        reasons go to other; otherwise recording it is refused.
         """
         if not texts:
+            if required and self.unmapped == "other" and self.criteria is not None:
+                return self.criteria.other_id, "No exclusion reason in the file", None
             return None, None, None
         if self.criteria is None:
             return None, None, "exclusion reasons need protocols/criteria.yaml to map them to"
@@ -298,7 +304,8 @@ def import_decisions(
                 continue
             reason, reason_note, trouble = (None, None, None)
             if row.decision == "exclude":
-                reason, reason_note, trouble = mapper.map(row.reasons, row.reasons_raw)
+                reason, reason_note, trouble = mapper.map(row.reasons, row.reasons_raw,
+                                                          required=stage == "full-text")
             if trouble:
                 problems.append(Problem(str(path), row.line, trouble))
                 continue

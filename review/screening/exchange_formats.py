@@ -14,6 +14,8 @@ The layouts:
   "Bob"=>"Excluded"} | RAYYAN-LABELS: qualitative | RAYYAN-EXCLUSION-REASONS: wrong
   population | USER-NOTES: {"Alice"=>["check the setting"]}``. Reasons are per record,
   not per reviewer; they go with the chosen reviewer's exclusion.
+  Rayyan's RIS export carries the same notes in ``N1`` lines (``N1  - RAYYAN-INCLUSION:
+  {"Emily"=>"Included"}``), the record id in ``AN`` (``rayyan-42924189``): read alike.
 - **Covidence** (``Title, Authors, Abstract, Published Year, ..., Accession Number, DOI,
   Ref, Covidence #, Study, Notes, Tags``): one file per list, named like
   ``review_123_irrelevant_csv_20240101.csv``; the list is the decision (irrelevant:
@@ -103,6 +105,34 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     except csv.Error as exc:
         raise FormatError(f"not valid CSV: {exc}", path=path, line=reader.line_num) from exc
     return header, rows
+
+
+def _is_ris(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096)
+    except OSError:
+        return False
+    text = start.decode("utf-8", "replace").lstrip("\ufeff \r\n\t")
+    return re.match(r"[A-Z][A-Z0-9]  -", text) is not None
+
+
+def read_ris(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """A RIS file as the rows of Rayyan's CSV: ``key`` (ID/AN), ``title``, ``doi``,
+    ``pubmed_id`` and ``notes`` (its N1 lines joined by " | "), one per record, by start line."""
+    from review.corpus.formats.ris import read_records, source_ref
+
+    text = decode(path.read_bytes(), path).text
+    rows = []
+    for line, record in read_records(text, path):
+        def one(*tags: str, record: dict[str, list[str]] = record) -> str:
+            return next((v[0].strip() for t in tags if (v := record.get(t)) and v[0].strip()), "")
+        doi = one("DO").split()[0] if one("DO") else ""
+        rows.append((line, {"key": source_ref(record) or "", "title": one("TI", "T1"), "doi": doi,
+                            "pubmed_id": "", "notes": " | ".join(v.strip() for v in record.get("N1", []))}))
+    if not rows:
+        raise FormatError("no RIS records (TY  - ... ER  -)", path=path, line=1)
+    return ["key", "title", "doi", "pubmed_id", "notes"], rows
 
 
 def detect(header: list[str], path: Path) -> str:
@@ -327,8 +357,15 @@ def read_rows(path: Path, *, fmt: str, stage: str, reviewer: str, from_reviewer:
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", field="--format")
-    header, rows = read_csv(path)
-    name = detect(header, path) if fmt == "auto" else fmt
+    if _is_ris(path):
+        if fmt not in ("auto", "rayyan"):
+            raise FormatError(f"a RIS file holds decisions only as Rayyan writes them, not {fmt!r}; "
+                              "pass --format rayyan", path=path, line=1)
+        header, rows = read_ris(path)
+        name = "rayyan"
+    else:
+        header, rows = read_csv(path)
+        name = detect(header, path) if fmt == "auto" else fmt
     needed = {"ours": OUR_REQUIRED, "rayyan": ("notes",), "covidence": ("Title",)}[name]
     lower = {h.lower() for h in header}
     missing = [c for c in needed if c.lower() not in lower]
