@@ -230,5 +230,26 @@ def test_lead_resolves_a_conflict_and_settles_a_duplicate(server: tuple[str, Pat
     page.wait_for_url(base + "/dedup")
     assert "No uncertain pairs to check." in page.inner_text("main")
 
+    # Full text, one reviewer per work: the report's text beside the work, a reason needed to exclude.
+    config = root / "review.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("reviewers_per_work = 2",
+                                                                 "reviewers_per_work = 1"), encoding="utf-8")
+    store = _db(root)
+    with store.transaction() as conn:
+        from review.screening.decisions import retract_decision
+
+        first = conn.execute(select(screening_decisions.c.work_id).where(
+            screening_decisions.c.stage == "full-text").order_by(screening_decisions.c.id)).scalars().first()
+        retract_decision(conn, work_id=first, stage="full-text", reviewer="JM")
+    store.close()
     page.goto(base + "/screen/full-text")
+    assert page.locator("article.work").get_attribute("data-work") == str(first)
+    assert page.get_by_label("Full text as the tool reads it").inner_text().strip()
     _shot(page, "screen-full-text")
+    page.keyboard.press("e")
+    page.get_by_role("alert").filter(has_text="needs a reason").wait_for()
+    page.get_by_label("Exclusion reason").select_option("E-POP-1")
+    page.get_by_label("Exclusion reason").press("Escape")
+    page.locator("main h1").click()  # focus off the field: keys act again
+    page.keyboard.press("e")
+    page.get_by_text("Nothing left to screen").wait_for()
