@@ -10,6 +10,7 @@ import click
 from review.cli.context import State, pass_state
 from review.corpus import export_records, import_files
 from review.corpus.dates import missing_date_warning
+from review.corpus.exporter import EXPORT_FORMATS, Selection
 from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError
 from review.workspace import current_actor
@@ -114,17 +115,25 @@ def export_group() -> None:
 
 
 @export_group.command("records")
-@click.option("--format", "fmt", type=click.Choice(["csv", "ris", "bibtex"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="csv", show_default=True)
 @click.option("--deduplicated", is_flag=True, help="One row per work (its canonical record).")
+@click.option("--included", is_flag=True, help="Only the included reports: one entry per work, merged fields.")
+@click.option("--stage", type=click.Choice(["title-abstract", "full-text"]),
+              help="Only works with --decision at this screening stage (one entry per work).")
+@click.option("--decision", type=click.Choice(["include", "exclude", "maybe", "conflict", "undecided"]),
+              help="The screening status to select at --stage (default: include).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default, or '-': standard output).")
 @pass_state
-def export_records_command(state: State, fmt: str, deduplicated: bool, output: Path | None) -> None:
-    """Export every record (or every work) as CSV, RIS or BibTeX.
+def export_records_command(state: State, fmt: str, deduplicated: bool, included: bool, stage: str | None,
+                           decision: str | None, output: Path | None) -> None:
+    """Export every record (or every work, or a selection of works) as CSV, RIS, BibTeX or CSL-JSON.
 
     CSV columns start with record_id, work_id, source, source_position, source_id,
     title, authors, year, journal, volume, issue, pages, doi, pmid. Without --output the
-    export goes to standard output, so it can be piped.
+    export goes to standard output, so it can be piped. --included (the same as --stage
+    full-text --decision include) writes one entry per included report with its merged
+    fields, for Zotero, EndNote, Mendeley (RIS, BibTeX, CSL-JSON) or Covidence (RIS).
 
     Example:
 
@@ -132,19 +141,31 @@ def export_records_command(state: State, fmt: str, deduplicated: bool, output: P
         # in the bundled example
         review export records --format csv --output records.csv
         review export records --format bibtex --deduplicated --output works.bib
+        review export records --included --format ris --output included.ris
+        review export records --stage title-abstract --decision include --format csl-json -o passed.json
         review export records --deduplicated | csvstat
     """
-    store = state.workspace().store()
+    if included and (stage or decision):
+        raise click.UsageError("--included is --stage full-text --decision include: give one or the other")
+    if decision and not stage:
+        raise click.UsageError("--decision needs --stage (title-abstract or full-text)")
+    workspace = state.workspace()
+    selection = None
+    if included or stage:
+        rpw = workspace.setting("screening", "reviewers_per_work", None)
+        selection = Selection(stage or "full-text", decision or "include", rpw)
+    store = workspace.store()
     if output is None or str(output) == "-":
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / f"out.{fmt}"
-            export_records(store, fmt, target, deduplicated=deduplicated)
+            export_records(store, fmt, target, deduplicated=deduplicated, selection=selection)
             sys.stdout.write(target.read_text(encoding="utf-8"))
         return
-    count = export_records(store, fmt, output, deduplicated=deduplicated)
-    click.echo(f"Wrote {count} {'works' if deduplicated else 'records'} to {output}", err=True)
+    count = export_records(store, fmt, output, deduplicated=deduplicated, selection=selection)
+    unit = "works" if deduplicated or selection else "records"
+    click.echo(f"Wrote {count} {unit} to {output}", err=True)
 
 
 def register(group: click.Group) -> None:

@@ -1,9 +1,15 @@
-"""``review export records``: records (or works) as CSV, RIS or BibTeX."""
+"""``review export records``: records (or works) as CSV, RIS, BibTeX or CSL-JSON.
+
+A selection (``--included``, or ``--stage`` with ``--decision``) writes one entry per work
+with its merged fields: what a reference manager (Zotero, EndNote, Mendeley) or Covidence
+needs to cite or screen the included reports.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +29,7 @@ CSV_COLUMNS = (
     "abstract", "keywords", "type", "language", "issn", "isbn", "url", "publisher",
     "journal_abbrev",
 )
-EXPORT_FORMATS = ("csv", "ris", "bibtex")
+EXPORT_FORMATS = ("csv", "ris", "bibtex", "csl-json")
 
 _RIS_TYPES = {
     "journal-article": "JOUR", "review": "JOUR", "editorial": "JOUR", "letter": "JOUR",
@@ -43,14 +49,49 @@ _BIB_TYPES = {
 }
 
 
-def load_rows(store: Store, *, deduplicated: bool = False) -> list[dict[str, Any]]:
-    """Every record (or, deduplicated, every work) as a flat dict with CSV_COLUMNS keys."""
+@dataclass(frozen=True)
+class Selection:
+    """Which works to export: those whose screening status at ``stage`` is ``decision``
+    (``include`` at ``full-text`` = the included reports)."""
+
+    stage: str = "full-text"
+    decision: str = "include"
+    reviewers_per_work: int | None = None
+
+    def works(self, conn: Any) -> set[int]:
+        from review.screening.decisions import (  # lazy: screening imports the corpus package
+            STATUSES,
+            check_stage,
+            latest_reviewers_per_work,
+            work_status,
+        )
+
+        check_stage(self.stage)
+        if self.decision not in STATUSES:
+            raise InputError(f"unknown decision {self.decision!r} (use {', '.join(STATUSES)})", field="--decision")
+        rpw = self.reviewers_per_work or latest_reviewers_per_work(conn) or 1
+        return {w for w, status in work_status(conn, self.stage, reviewers_per_work=rpw).items()
+                if status == self.decision}
+
+
+def load_rows(store: Store, *, deduplicated: bool = False,
+              selection: Selection | None = None) -> list[dict[str, Any]]:
+    """Every record (or, deduplicated, every work) as a flat dict with CSV_COLUMNS keys;
+    with a ``selection``, one per selected work (deduplicated)."""
     r, s, w = schema.records, schema.sources, schema.works
     with store.read() as conn:
         rows = conn.execute(
             select(r, s.c.name.label("source_name")).join(s, r.c.source_id == s.c.id).order_by(r.c.id)
         ).mappings().all()
+        deduplicated = deduplicated or selection is not None
         works = {row.id: row for row in conn.execute(select(w)).mappings()} if deduplicated else {}
+        chosen = selection.works(conn) if selection is not None else None
+        if chosen is not None:
+            from review.screening.works import live_map  # lazy, as above
+
+            live = live_map(conn)
+            rows = [row for row in rows if live.get(row["work_id"], row["work_id"]) in chosen]
+            rows = [{**row, "work_id": live.get(row["work_id"], row["work_id"])} for row in rows]
     out: list[dict[str, Any]] = []
     if not deduplicated:
         for row in rows:
@@ -104,11 +145,12 @@ def _flat(bib: Any, record: Any, work_id: Any, source: str) -> dict[str, Any]:
     }
 
 
-def export_records(store: Store, fmt: str, output: Path, *, deduplicated: bool = False) -> int:
-    """Write records (or works) to ``output``; returns how many were written."""
+def export_records(store: Store, fmt: str, output: Path, *, deduplicated: bool = False,
+                   selection: Selection | None = None) -> int:
+    """Write records (or works, or the selected works) to ``output``; returns how many."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (use {', '.join(EXPORT_FORMATS)})", field="--format")
-    rows = load_rows(store, deduplicated=deduplicated)
+    rows = load_rows(store, deduplicated=deduplicated, selection=selection)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
@@ -120,6 +162,8 @@ def export_records(store: Store, fmt: str, output: Path, *, deduplicated: bool =
         frame.to_csv(output, index=False, encoding="utf-8")
     elif fmt == "ris":
         output.write_text(to_ris(rows), encoding="utf-8")
+    elif fmt == "csl-json":
+        output.write_text(json.dumps(to_csl(rows), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     else:
         output.write_text(to_bibtex(rows), encoding="utf-8")
     return len(rows)
@@ -222,3 +266,36 @@ def to_bibtex(rows: list[dict[str, Any]]) -> str:
             add("note", _SUBTYPES[row["type"]])
         library.add(Entry(entry_type, key, fields))
     return bibtexparser.write_string(library)
+
+
+_CSL_TYPES = {
+    "journal-article": "article-journal", "review": "article-journal", "editorial": "article-journal",
+    "letter": "article-journal", "comment": "article-journal", "erratum": "article-journal",
+    "retraction": "article-journal", "book": "book", "chapter": "chapter", "thesis": "thesis",
+    "report": "report", "conference-paper": "paper-conference", "conference-abstract": "paper-conference",
+    "preprint": "article", "dataset": "dataset", "web": "webpage", "other": "document",
+}
+
+
+def to_csl(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CSL-JSON items (the schema of citation-style-language/schema, csl-data.json)."""
+    items = []
+    for row in rows:
+        item: dict[str, Any] = {"id": f"work-{row['work_id']}" if row["work_id"] is not None
+                                else f"record-{row['record_id']}",
+                                "type": _CSL_TYPES.get(row["type"] or "", "article-journal")}
+        names = [{k: v for k, v in (("family", a.get("family")), ("given", a.get("given"))) if v}
+                 for a in row["authors_list"]]
+        if names:
+            item["author"] = [n for n in names if n]
+        if row["year"]:
+            item["issued"] = {"date-parts": [[int(row["year"])]]}
+        for key, column in (("title", "title"), ("container-title", "journal"),
+                            ("container-title-short", "journal_abbrev"), ("volume", "volume"),
+                            ("issue", "issue"), ("page", "pages"), ("DOI", "doi"), ("PMID", "pmid"),
+                            ("abstract", "abstract"), ("keyword", "keywords"), ("language", "language"),
+                            ("ISSN", "issn"), ("ISBN", "isbn"), ("URL", "url"), ("publisher", "publisher")):
+            if row[column] not in (None, ""):
+                item[key] = str(row[column])
+        items.append(item)
+    return items
