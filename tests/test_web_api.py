@@ -199,3 +199,14 @@ def test_conflicts_are_for_leads_who_see_both_decisions_and_resolve(root: Path) 
     assert not [c for c in jm.get("/api/v1/conflicts").json()["conflicts"] if c["work"] == work]
     (resolution,) = _rows(root, work_id=work, kind="resolution")
     assert (resolution.reviewer, resolution.decision, resolution.origin) == ("JM", "include", "resolve")
+
+
+def test_a_work_settled_by_others_is_409(example_copy: Path) -> None:
+    with_users(example_copy)  # one reviewer per work: JM's decisions settle every work
+    web = client(example_copy, "SA")
+    assert web.get("/api/v1/screen/title-abstract/next").json() == {"work": None}
+    (row, *_) = _rows(example_copy, reviewer="JM", stage="title-abstract")
+    before = len(_rows(example_copy))
+    response = web.post("/api/v1/screen/title-abstract/decisions", json={"work": row.work_id, "decision": "include"})
+    assert (response.status_code, response.json()["field"]) == (409, "work")
+    assert len(_rows(example_copy)) == before

@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select, update
 
 from review.screening.tables import fulltext_reports, screening_decisions
 from review.store import Store, schema
+from review.web.tables import sessions
 from review.workspace import Workspace
 from tests.web_support import PASSWORD, dual_screening, with_users
 
@@ -189,6 +190,23 @@ def test_reviewer_screens_by_keys_blinded_and_safe(server: tuple[str, Path], bro
     store.close()
     response = page.goto(f"{base}/fulltext/{first}")
     assert response.status == 404 and "not for the browser" not in page.content()
+
+    # The session expires while a note is typed: sign in again, the note is still there.
+    page.goto(base + "/screen/title-abstract")
+    work = page.locator("article.work").get_attribute("data-work")
+    page.get_by_label("Note").fill("half-typed thought")
+    store = _db(root)
+    with store.transaction() as conn:
+        conn.execute(update(sessions).values(expires_at="2000-01-01T00:00:00+00:00"))
+    store.close()
+    page.get_by_role("button", name="Maybe").click()
+    page.wait_for_url("**/login?next=*")
+    page.get_by_label("Name").fill("SA")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/screen/title-abstract")
+    assert page.locator("article.work").get_attribute("data-work") == work
+    assert page.get_by_label("Note").input_value() == "half-typed thought"
 
     page.goto(base + "/")
     _shot(page, "home")
