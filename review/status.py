@@ -20,6 +20,7 @@ from review.set_aside import format_set_aside, set_aside
 from review.store import schema
 from review.studies.summary import status_summary as studies_summary
 from review.synthesis.summary import status_summary as theories_summary
+from review.versions import update_summary
 from review.workspace import Workspace
 
 #: Each stage's section of the status, in order. Plain imports: a stage whose module is
@@ -55,6 +56,7 @@ def collect_status(workspace: Workspace) -> dict[str, Any]:
         ungrouped = conn.execute(select(func.count()).select_from(r).where(r.c.work_id.is_(None))).scalar_one()
         stages = [summary(conn) for summary in STAGE_SUMMARIES]
         outside = [item.to_dict() for item in set_aside(conn)]
+        update = update_summary(conn)
     by_kind: dict[str, int] = {}
     for source in sources:
         by_kind[source["kind"]] = by_kind.get(source["kind"], 0) + source["records"]
@@ -71,6 +73,8 @@ def collect_status(workspace: Workspace) -> dict[str, Any]:
         "stages": {stage["name"]: stage["counts"] for stage in stages},
         "no_longer_included": outside,
     }
+    if update is not None:  # review update start: what this version adds
+        status["update"] = update
     status["next"] = _next_step(status, stages)
     return status
 
@@ -99,6 +103,12 @@ def format_status(status: dict[str, Any]) -> str:
     else:
         lines.append("Sources: none yet")
     lines.append(f"Records: {status['records']}")
+    update = status.get("update")
+    if update:
+        lines.append(f"Update: version {update['version']} ({update['label']}): {update['records']} records, "
+                     f"{update['already_screened']} of works screened in an earlier version (not screened again), "
+                     f"{update['new_works']} new works to screen; previous versions included "
+                     f"{update['previous_studies']} studies ({update['previous_reports']} reports)")
     if status["works"] is not None:
         lines.append(f"Works (after deduplication): {status['works']}")
     for name, counts in status["stages"].items():

@@ -56,6 +56,7 @@ def _register() -> None:
     from review.cli import sources
     from review.cli import studies
     from review.cli import theories
+    from review.cli import update
     from review.cli import users
     from review.cli import workspace_cmds
 
@@ -73,6 +74,7 @@ def _register() -> None:
         theories,
         report,
         run,
+        update,
         serve,
         users,
         archive,  # after corpus_cmds: adds `export all` to its export group

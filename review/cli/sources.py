@@ -59,9 +59,11 @@ def sources_group(ctx: click.Context, state: State, as_json: bool) -> None:
         click.echo("No sources yet: review import FILE --source NAME --searched DATE")
         return
     width = max(len(src["name"]) for src in sources)
+    updated = any(src["version"] > 1 for src in sources)  # review update start: say each search's version
     for src in sources:
         hits = f", {src['hits_reported']} hits reported" if src["hits_reported"] is not None else ""
-        click.echo(f"#{src['id']:<3} {src['name']:<{width}}  {src['records_read']:>6} records  "
+        version = f"v{src['version']}  " if updated else ""
+        click.echo(f"#{src['id']:<3} {version}{src['name']:<{width}}  {src['records_read']:>6} records  "
                    f"{src['kind']:<12} searched {src['searched'] or '(no date)':<10}  "
                    f"{src['file_name']} ({src['format']}{hits})")
         if src["query"]:

@@ -23,6 +23,7 @@ from review.corpus.formats._common import gc_paused
 from review.corpus.model import ParsedRecord
 from review.errors import FormatError, InputError
 from review.store import Store, now, schema
+from review.versions import set_source_version
 
 SOURCE_KINDS = ("database", "register", "citation", "organisation", "website")
 
@@ -244,6 +245,7 @@ def _store_file(
         )
     ).inserted_primary_key[0]
     res.source_id = source_id
+    set_source_version(conn, source_id)  # an update's searches belong to it (review update start)
     count = 0
     for batch in streaming.row_batches(file.importer, file.text, res.path, mapping=mapping):
         _insert_records(conn, source_id, count + 1, batch)

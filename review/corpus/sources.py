@@ -34,6 +34,7 @@ from review.corpus.dates import parse_search_date
 from review.corpus.importer import SOURCE_KINDS
 from review.errors import InputError, NotFound
 from review.store import Store, schema
+from review.versions import source_versions
 
 #: What ``review sources --json`` gives for each source.
 FIELDS = ("id", "name", "kind", "format", "file_name", "searched", "query", "hits_reported",
@@ -53,7 +54,9 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
         works = dict(conn.execute(select(r.c.source_id, func.count(func.distinct(r.c.work_id)))
                                   .group_by(r.c.source_id)).all())
         rows = conn.execute(select(s).order_by(s.c.id)).mappings().all()
-    return [{**{name: row[name] for name in FIELDS}, "works": works.get(row["id"], 0)} for row in rows]
+        versions = source_versions(conn)
+    return [{**{name: row[name] for name in FIELDS}, "works": works.get(row["id"], 0),
+             "version": versions.get(row["id"], 1)} for row in rows]
 
 
 def find_source(conn: Connection, name: str) -> dict[str, Any]:

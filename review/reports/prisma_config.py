@@ -57,6 +57,12 @@ LABELS: dict[str, str] = {
     "other_assessed": "Reports assessed for eligibility",
     "other_excluded": "Reports excluded:",
     "draft": "DRAFT: counts marked * are still open",
+    # PRISMA 2020's diagram for updated reviews (drawn when `review update start` was run)
+    "prevstud": "Previous studies",
+    "previous_studies": "Studies included in previous version of review",
+    "previous_reports": "Reports of studies included in previous version of review",
+    "total_studies": "Total studies included in review",
+    "total_reports": "Reports of total included studies",
 }
 
 #: Lines and boxes shown unless hidden ("show" adds the optional ones).

@@ -63,26 +63,32 @@ class PrismaCounts:
         return value is not None
 
 
-def _source_records(conn: Connection) -> list[tuple[str, str, int]]:
-    """(name, kind, records) per source name and kind, in import order."""
+def _source_records(conn: Connection, only: frozenset[int] | None = None) -> list[tuple[str, str, int]]:
+    """(name, kind, records) per source name and kind, in import order (``only``: these sources)."""
     s, r = schema.sources, schema.records
-    rows = conn.execute(
-        select(s.c.name, s.c.kind, func.count(r.c.id), func.min(s.c.id))
-        .select_from(s.outerjoin(r, r.c.source_id == s.c.id))
-        .group_by(s.c.name, s.c.kind).order_by(func.min(s.c.id)))
+    query = (select(s.c.name, s.c.kind, func.count(r.c.id), func.min(s.c.id))
+             .select_from(s.outerjoin(r, r.c.source_id == s.c.id)))
+    if only is not None:
+        query = query.where(s.c.id.in_(sorted(only)))
+    rows = conn.execute(query.group_by(s.c.name, s.c.kind).order_by(func.min(s.c.id)))
     return [(name, kind, int(n)) for name, kind, n, _first in rows]
 
 
-def _work_columns(conn: Connection, mapping: dict[int, int]) -> tuple[dict[int, str], Counter, int]:
-    """Each live work's column ("dbr" or "other"), records per column, ungrouped records."""
+def _work_columns(conn: Connection, mapping: dict[int, int],
+                  only: frozenset[int] | None = None) -> tuple[dict[int, str], Counter, int]:
+    """Each live work's column ("dbr" or "other"), records per column, ungrouped records
+    (``only``: the records of these sources; ungrouped records are counted from all)."""
     s, r = schema.sources, schema.records
     kinds: dict[int, set[str]] = {}
     per_column: Counter = Counter()
     ungrouped = 0
-    for work_id, kind in conn.execute(select(r.c.work_id, s.c.kind).join(s, r.c.source_id == s.c.id)):
+    for work_id, kind, source_id in conn.execute(
+            select(r.c.work_id, s.c.kind, s.c.id).join(s, r.c.source_id == s.c.id)):
         column = "dbr" if kind in DBR_KINDS else "other"
         if work_id is None:
             ungrouped += 1
+            continue
+        if only is not None and source_id not in only:
             continue
         per_column[column] += 1
         kinds.setdefault(mapping.get(work_id, work_id), set()).add(column)
@@ -144,13 +150,19 @@ def derive_counts(conn: Connection, *, criteria: Any = None, reviewers_per_work:
         stage_view,
     )
     from review.screening.works import live_map
+    from review.versions import previous_works, version_scope
 
     rpw = reviewers_per_work or latest_reviewers_per_work(conn) or 1
     # One pass over each log (the screening module's own views and rules), not one per count.
     mapping = live_map(conn)
-    live = sorted(w for w, lw in mapping.items() if w == lw)
-    sources = _source_records(conn)
-    columns, per_column, ungrouped = _work_columns(conn, mapping)
+    # An update (review update start) counts its own searches and new works only: a record of
+    # a work screened in an earlier version is a duplicate removed before screening.
+    scope = version_scope(conn)
+    only = scope.sources if scope is not None else None
+    earlier = previous_works(conn, mapping, scope.number) if scope is not None else set()
+    live = sorted(w for w, lw in mapping.items() if w == lw and w not in earlier)
+    sources = _source_records(conn, only)
+    columns, per_column, ungrouped = _work_columns(conn, mapping, only)
     alive = set(live)
     columns = {w: c for w, c in columns.items() if w in alive}
     ta_view = stage_view(conn, "title-abstract", mapping)
@@ -211,6 +223,8 @@ def derive_counts(conn: Connection, *, criteria: Any = None, reviewers_per_work:
     included_ids = sorted(w for w, s in ft.items() if s == "include")
     v["new_reports"] = v["total_reports"] = len(included_ids)
     v["new_studies"] = v["total_studies"] = _study_count(conn, included_ids)
+    if scope is not None:
+        _add_previous(conn, v, scope, included_ids)
     problems = _problems(conn, v, ta, ft, states, columns, ungrouped, other_kinds, ft_view, criteria)
     result = PrismaCounts(values=v, problems=problems, reviewers_per_work=rpw)
     for problem in problems:
@@ -219,6 +233,25 @@ def derive_counts(conn: Connection, *, criteria: Any = None, reviewers_per_work:
         arithmetic = check_arithmetic(result)
         result.problems.extend(arithmetic)
     return result
+
+
+def _add_previous(conn: Connection, v: dict[str, Any], scope: Any, included: list[int]) -> None:
+    """PRISMA 2020's updated-review boxes: previous studies and reports, new, and total."""
+    from review.versions import study_keys
+
+    v["update_version"] = scope.number
+    v["previous_studies"] = scope.previous_studies
+    v["previous_reports"] = scope.previous_reports
+    v["new_studies"] = len(study_keys(conn, included) - scope.previous_study_keys)
+    v["total_studies"] = scope.previous_studies + v["new_studies"]
+    v["total_reports"] = scope.previous_reports + v["new_reports"]
+
+
+def updated(counts: PrismaCounts) -> bool:
+    """Whether the counts are an updated review's: derived in an update (``review update
+    start``), or a CSV giving studies of a previous version."""
+    return "update_version" in counts.values or bool(counts.reported("previous_studies")
+                                                     and counts.n("previous_studies"))
 
 
 def _study_count(conn: Connection, included: list[int]) -> int:
@@ -331,11 +364,17 @@ def check_arithmetic(counts: PrismaCounts) -> list[Problem]:
         ("reports of included studies = reports assessed - reports excluded (both columns)",
          ["new_reports"], ["dbr_assessed", "other_assessed"], ["dbr_excluded", "other_excluded"]),
         ("studies included <= reports of included studies", ["new_studies"], [], []),
+        ("total studies = studies of the previous version + new studies", ["total_studies"],
+         ["previous_studies", "new_studies"], []),
+        ("reports of total included studies = previous reports + reports of new studies", ["total_reports"],
+         ["previous_reports", "new_reports"], []),
     ]
     found = []
     for what, left, plus, minus in checks:
         keys = [*left, *plus, *minus]
         if any(k not in counts.values or not counts.reported(k) for k in keys):
+            continue
+        if left[0].startswith("total") and not updated(counts):  # the template's 0 outside an update
             continue
         got = sum(counts.n(k) for k in left)
         expected = sum(counts.n(k) for k in plus) - sum(counts.n(k) for k in minus)

@@ -136,7 +136,7 @@ def write_csv(counts: PrismaCounts, config: PrismaConfig) -> str:
         tooltip, url = LINKS[key]
         if data == "NA" or data in ("identification", "screening", "included"):
             n: Any = 0
-        elif data in NOT_DERIVED or not counts.reported(data):
+        elif (data in NOT_DERIVED and data not in counts.values) or not counts.reported(data):
             n = "NA" if data not in LIST_FIELDS else _list_text(counts.values.get(data, []))
         elif data in LIST_FIELDS:
             n = _list_text(counts.values.get(data, []))

@@ -14,7 +14,7 @@ from typing import Any
 
 from review.errors import ConfigError
 from review.reports.prisma_config import PrismaConfig
-from review.reports.prisma_counts import PrismaCounts
+from review.reports.prisma_counts import PrismaCounts, updated
 
 FONT_SIZE = 12.5
 LINE = 16.0
@@ -24,7 +24,7 @@ FOOTNOTE_SIZE = 10.0  # the footnotes' font size (prisma.svg.j2)
 FOOTNOTE_LINE = 14.0
 LABEL_W = 28.0
 GAP = 36.0
-WIDTHS = {"dbr": 250.0, "dbr-side": 260.0, "other": 230.0, "other-side": 240.0}
+WIDTHS = {"prev": 200.0, "dbr": 250.0, "dbr-side": 260.0, "other": 230.0, "other-side": 240.0}
 HEADER_H = 40.0
 TOP = 44.0
 NBSP = "\u00a0"  # keeps "(n = 12)" on one line
@@ -114,10 +114,40 @@ def other_methods(counts: PrismaCounts, config: PrismaConfig) -> bool:
     return config.on("othstud") and (found > 0 or "othstud" in config.shown)
 
 
+def updated_review(counts: PrismaCounts, config: PrismaConfig) -> bool:
+    """Whether PRISMA 2020's template for updated reviews is drawn: when the counts know the
+    previous version's studies (``review update start``, or a CSV that gives them)."""
+    return updated(counts) and config.on("prevstud")
+
+
+#: The updated-review template's wording, where it differs (a label set in review.toml wins).
+UPDATED_WORDING = {
+    "newstud": "Identification of new studies via databases and registers",
+    "othstud": "Identification of new studies via other methods",
+    "new_studies": "New studies included in review",
+    "new_reports": "Reports of new included studies",
+}
+
+
+def _updated_config(config: PrismaConfig) -> PrismaConfig:
+    from dataclasses import replace
+
+    from review.reports.prisma_config import LABELS
+
+    labels = dict(config.labels)
+    for key, text in UPDATED_WORDING.items():
+        if labels.get(key) == LABELS[key]:
+            labels[key] = text
+    return replace(config, labels=labels)
+
+
 def build_boxes(counts: PrismaCounts, config: PrismaConfig) -> list[Box]:
     """The boxes to draw, before geometry (hidden ones left out)."""
     on = config.on
     boxes: list[Box] = []
+    updated = updated_review(counts, config)
+    if updated:
+        config = _updated_config(config)
 
     def add(box_id: str, row: int, column: str, items: list[tuple[str, bool, bool]]) -> None:
         if on(box_id) and items:
@@ -149,6 +179,9 @@ def build_boxes(counts: PrismaCounts, config: PrismaConfig) -> list[Box]:
     add("box9", 4, "dbr-side", _excluded_items(counts, config, "dbr_excluded"))
     included = [_item(counts, config, k) for k in ("new_studies", "new_reports") if on(k)]
     add("box10", 5, "dbr", included)
+    if updated:
+        add("box1", 1, "prev", [_item(counts, config, k) for k in ("previous_studies", "previous_reports") if on(k)])
+        add("box16", 6, "dbr", [_item(counts, config, k) for k in ("total_studies", "total_reports") if on(k)])
     if other_methods(counts, config):
         other = [(config.label("box11"), False, False)]
         for key, kind in (("website_results", "website_specific_results"),
@@ -203,7 +236,10 @@ def _wrap(box: Box, width: float) -> list[TextLine]:
 def layout(counts: PrismaCounts, config: PrismaConfig, *, draft: bool = False) -> Layout:
     """Place every box, wrap its text and route the arrows."""
     boxes = build_boxes(counts, config)
-    columns = ["dbr", "dbr-side"] + (["other", "other-side"] if other_methods(counts, config) else [])
+    if updated_review(counts, config):
+        config = _updated_config(config)
+    columns = (["prev"] if updated_review(counts, config) else []) + ["dbr", "dbr-side"] + (
+        ["other", "other-side"] if other_methods(counts, config) else [])
     x = LABEL_W + 16
     xs: dict[str, float] = {}
     for column in columns:
@@ -235,8 +271,9 @@ def layout(counts: PrismaCounts, config: PrismaConfig, *, draft: bool = False) -
             line.x = box.x + PAD + (12 if line.indent else 0)
             line.y = box.y + PAD + (i + 0.78) * LINE
     headers = []
-    for key, first, last in (("newstud", "dbr", "dbr-side"), ("othstud", "other", "other-side")):
-        if first in xs and (config.on(key) if key == "newstud" else other_methods(counts, config)):
+    for key, first, last in (("prevstud", "prev", "prev"), ("newstud", "dbr", "dbr-side"),
+                             ("othstud", "other", "other-side")):
+        if first in xs and (config.on(key) if key != "othstud" else other_methods(counts, config)):
             header = Box(key, 0, first, [(config.label(key), False, False)], kind="header")
             header.x, header.y = xs[first], TOP
             header.w = xs[last] + WIDTHS[last] - xs[first]
@@ -292,6 +329,9 @@ def _arrows(boxes: list[Box]) -> list[str]:
     if "box14" in by_id and "box10" in by_id:
         a, b = by_id["box14"], by_id["box10"]
         paths.append(f"M{a.cx:.1f},{a.y + a.h:.1f} V{b.cy:.1f} H{b.x + b.w + 2:.1f}")
+    if "box1" in by_id and "box16" in by_id:  # previous studies join the new ones in the total
+        a, b = by_id["box1"], by_id["box16"]
+        paths.append(f"M{a.cx:.1f},{a.y + a.h:.1f} V{b.cy:.1f} H{b.x - 2:.1f}")
     return paths + _added_arrows(boxes, by_id)
 
 
