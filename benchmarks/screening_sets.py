@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +74,8 @@ class Dataset:
     titles: list[str]
     texts: list[str]
     labels: np.ndarray
+    #: keywords / authors / journal per record where the set has them (``;`` between terms).
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -91,7 +93,8 @@ def load(name: str, column: str, cache: Path) -> Dataset:
         data.to_csv(csv_path, index=False)
     titles = data["title"].tolist()
     texts = [f"{t} {a}".strip() for t, a in zip(titles, data["abstract"], strict=True)]
-    return Dataset(name, column, csv_path, titles, texts, data["label_included"].to_numpy())
+    fields = {f: frame[f].tolist() for f in ("keywords", "authors", "journal") if f in frame.columns}
+    return Dataset(name, column, csv_path, titles, texts, data["label_included"].to_numpy(), fields)
 
 
 def find_asreview(given: str | None = None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -183,3 +184,33 @@ def test_library_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         simulate(_write(tmp_path / "x.csv", "title,label\na,2\nb,0\n"))
     assert info.value.line == 2 and info.value.field == "label"
+
+
+def test_plot_shows_elas_u4_from_the_same_start_and_the_stopping_bound(tmp_path: Path) -> None:
+    protocol = _write(tmp_path / "protocol.txt", "Nudges aimed at physicians and other healthcare professionals")
+    result = _simulate(CliRunner(), [str(SAMPLE), "--retrain-every", "10", "--model", "protocol", "--protocol",
+                                     str(protocol), "--plot", str(tmp_path / "c.svg"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "[protocol]" in result.output
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert "elas-u4, same start" in svg and "95% stopping bound" in svg
+    alone = _simulate(CliRunner(), [str(SAMPLE), "--retrain-every", "10", "--model", "elas-u4",
+                                    "--plot", str(tmp_path / "e.svg"), "--quiet"])
+    assert alone.exit_code == 0, alone.output
+    assert "same start" not in (tmp_path / "e.svg").read_text(encoding="utf-8")
+
+
+def test_stopping_bound_curve_is_a_recall_it_guarantees() -> None:
+    from review.screening.recall_plot import bound_curve
+
+    result = simulate(SAMPLE, seed=1, full=True, retrain_every=10)
+    xs, ys = bound_curve(result)
+    found = np.cumsum(result.labels_in_order)
+    assert xs and all(0.0 <= y <= 1.0 for y in ys)
+    for x, y in zip(xs, ys, strict=True):  # never above the true recall (the bound held)
+        assert y <= found[round(x * result.records) - 1] / result.relevant + 1e-9
+
+
+def test_unknown_model_exits_2() -> None:
+    result = _simulate(CliRunner(), [str(SAMPLE), "--model", "bert"])
+    assert result.exit_code == 2 and "unknown model 'bert'" in result.output

@@ -309,7 +309,7 @@ def rank_command(ctx: click.Context, stage: str | None, reviewer: str | None, to
     with settings.store.read() as conn:
         queue = ScreeningQueue(conn, stage=stage, reviewer=reviewer, criteria=settings.criteria,
                                reviewers_per_work=settings.reviewers_per_work, seed=seed,
-                               second_reviewer_first=settings.second_reviewer_first)
+                               second_reviewer_first=settings.second_reviewer_first, model=settings.model)
     ranked = queue.top(top)
     progress = queue.progress()
     estimate = progress.estimate

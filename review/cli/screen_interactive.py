@@ -150,7 +150,7 @@ def run_session(settings: Any, *, stage: str, reviewer: str, seed: int = 0) -> N
     session = ScreeningSession(
         settings.store, stage=stage, reviewer=reviewer, reviewers=settings.reviewers or None,
         reviewers_per_work=settings.reviewers_per_work, criteria=settings.criteria, seed=seed,
-        second_reviewer_first=settings.second_reviewer_first,
+        second_reviewer_first=settings.second_reviewer_first, model=settings.model,
     )
     io = KeyInput()
     width = max(min(shutil.get_terminal_size((90, 24)).columns, 100) - 2, 40)

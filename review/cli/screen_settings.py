@@ -35,8 +35,21 @@ class ScreenSettings:
                               field="screening.second_reviewer_first")
         #: With reviewers_per_work >= 2: works another reviewer screened come first.
         self.second_reviewer_first: bool = first
+        self.model = self._model(setting("screening", "model", None))
         self.criteria = self._criteria()
         self._new: list[str] = []
+
+    def _model(self, value: Any) -> str | None:
+        """``[screening] model``: a name of ``Ranker.MODELS`` (None: the default model)."""
+        if value is None:
+            return None
+        from review.screening.prioritise import Ranker  # scikit-learn is loaded only when ranking
+
+        name = Ranker.ALIASES.get(str(value), str(value))
+        if name not in Ranker.MODELS:
+            raise ConfigError(f"unknown model {value!r}; choose from {', '.join(Ranker.MODELS)}",
+                              path=self.workspace.config_path, field="screening.model")
+        return name
 
     def _criteria(self) -> Any:
         path = self.workspace.path("protocols", "criteria.yaml")

@@ -39,9 +39,16 @@ def _percent(value: float) -> str:
               help="Write simulation.json, recall_curve.csv and recall_curve.png into DIR.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the recall curve plot to FILE (.png, .svg or .pdf).")
+@click.option("--model", default=None, metavar="NAME",
+              help="The ranking model (default: the default of review screen; elas-u4 is "
+                   "ASReview's default; see docs/screening-prioritisation.md).")
+@click.option("--protocol", "protocol_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="A text file with the review question and criteria (models "
+                                 "protocol and combo).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every: int, full: bool,
-             as_json: bool, out_dir: Path | None, plot_path: Path | None, quiet: bool) -> None:
+             as_json: bool, out_dir: Path | None, plot_path: Path | None, model: str | None,
+             protocol_file: Path | None, quiet: bool) -> None:
     """Replay a labelled dataset through the prioritised ranking and measure it.
 
     LABELLED.csv has a title column, an abstract column (may be empty) and a 0/1 label
@@ -49,22 +56,29 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
     drawn with --seed, then screens one record at a time in the model's order, retraining
     after each decision. Reports recall after 10, 25 and 50% of records screened, WSS@95
     (Cohen et al. 2006), the number screened to find every relevant record and, at 10, 25
-    and 50%, the stopping bound on relevant records remaining against the truth. No
-    workspace is needed.
+    and 50%, the stopping bound on relevant records remaining against the truth. The plot
+    shows ELAS u4 (ASReview's default) from the same two records beside any other model,
+    and the recall the stopping bound guarantees. No workspace is needed.
 
     Example:
 
     \b
         review screen simulate Nagtegaal_2019.csv --seed 1 --out sim/
         review screen simulate labelled.csv --label-column label_abstract_screening --json
+        review screen simulate labelled.csv --model elas-u4 --plot curve.png
     """
     from review.screening.simulate import plot_curve, write_curve_csv
     from review.screening.simulate import simulate as run
 
+    protocol = protocol_file.read_text(encoding="utf-8", errors="replace") if protocol_file else ""
     try:
         with progress_bar("Relevant records found", quiet=quiet or as_json) as bar:
             result = run(labelled, label_column=label_column, seed=seed, retrain_every=retrain_every,
-                         full=full, progress=bar.callback)
+                         full=full, model=model, protocol=protocol, progress=bar.callback)
+        baseline = None
+        if (out_dir is not None or plot_path is not None) and not result.model.endswith("[elas-u4]"):
+            baseline = run(labelled, label_column=label_column, seed=seed, retrain_every=retrain_every,
+                           full=full, model="elas-u4", prior=result.prior)
     except InputError as e:
         raise BadInput(str(e)) from e
 
@@ -74,9 +88,9 @@ def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every:
         (out_dir / "simulation.json").write_text(json.dumps(result.to_json(), indent=2) + "\n",
                                                   encoding="utf-8")
         written += [out_dir / "simulation.json", write_curve_csv(result, out_dir / "recall_curve.csv"),
-                    plot_curve(result, out_dir / "recall_curve.png")]
+                    plot_curve(result, out_dir / "recall_curve.png", baseline)]
     if plot_path is not None:
-        written.append(plot_curve(result, plot_path))
+        written.append(plot_curve(result, plot_path, baseline))
 
     if as_json:
         click.echo(json.dumps(result.to_json()))

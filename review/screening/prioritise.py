@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from scipy import sparse
 
+from review.screening import features
 from review.screening.stopping import STOPPING_NOTE, RemainingEstimate, estimate_remaining
 
 __all__ = ["FEATURES_NAME", "STOPPING_NOTE", "Ranker", "RemainingEstimate", "keyword_scores"]
@@ -31,7 +32,7 @@ __all__ = ["FEATURES_NAME", "STOPPING_NOTE", "Ranker", "RemainingEstimate", "key
 #: The features' name, as reported by ``review screen simulate`` (see ``Ranker.description``).
 FEATURES_NAME = "tfidf(1-2gram,sublinear)"
 
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+TOKEN_PATTERN = features.TOKEN_PATTERN
 
 
 def _keyword_pattern(keyword: str) -> re.Pattern[str] | None:
@@ -95,11 +96,21 @@ class Ranker:
             the record's index in ``labels``.
         include_keywords: the protocol's include keywords, for the cold start.
         exclude_keywords: the protocol's exclude keywords, for the cold start.
-        seed: random seed of the model (the SVM's coordinate descent).
-        model: ``"svm"`` (default), ``"svm+nb"`` or ``"nb"``; see ``MODELS``.
+        seed: random seed of the model (the SVM's coordinate descent, the LSA).
+        model: one of ``MODELS`` (``"svm"`` is another name for ``"elas-u4"``); see
+            docs/screening-prioritisation.md for what each does.
+        fields: other fields per record (``keywords``, ``authors``, ``journal``: one
+            value per text, ``;`` between terms), used by the ``fields`` and ``combo`` models.
+        protocol: the review's question and criteria as text, used by the ``protocol`` and
+            ``combo`` models (one more relevant training record, and the cold start).
     """
 
-    MODELS = ("svm", "svm+nb", "nb")
+    MODELS = ("elas-u4", "fields", "lsa", "ensemble", "resample", "explore", "protocol", "combo",
+              "svm+nb", "nb")
+    ALIASES = {"svm": "elas-u4"}
+    #: What ``review screen`` and ``review screen simulate`` use unless told otherwise: the
+    #: model the leave-one-review-out rule of docs/screening-prioritisation.md chose.
+    DEFAULT_MODEL = "elas-u4"
     #: Irrelevant decisions the SVM trains on at most (keeps a retrain fast at 10,000 records).
     SVM_MAX_IRRELEVANT = 1500
     #: The SVM's regularisation and balance ratio (relevant decisions together weigh
@@ -110,6 +121,15 @@ class Ranker:
     #: Naive Bayes' smoothing and balance ratio (ASReview's "elas_u3").
     NB_ALPHA = 3.822
     NB_RATIO = 1.2
+    #: Logistic regression in the ensemble.
+    LR_C = 1.0
+    #: ``resample``: irrelevant decisions trained on per relevant one (and at least).
+    RESAMPLE_PER_RELEVANT = 10
+    RESAMPLE_MIN = 50
+    #: ``explore``: every ``EXPLORE_EVERY``-th record is the most uncertain one while fewer
+    #: than ``EXPLORE_UNTIL`` relevant records are found.
+    EXPLORE_EVERY = 10
+    EXPLORE_UNTIL = 10
 
     def __init__(
         self,
@@ -118,41 +138,52 @@ class Ranker:
         include_keywords: Sequence[str] = (),
         exclude_keywords: Sequence[str] = (),
         seed: int = 0,
-        model: str = "svm",
+        model: str | None = None,
+        fields: Mapping[str, Sequence[str]] | None = None,
+        protocol: str = "",
     ) -> None:
+        model = self.ALIASES.get(model or self.DEFAULT_MODEL, model or self.DEFAULT_MODEL)
         if model not in self.MODELS:
             raise ValueError(f"unknown model {model!r}; choose from {', '.join(self.MODELS)}")
         self.n = len(texts)
         self.seed = seed
         self.model = model
         clean = [t if isinstance(t, str) else "" for t in texts]
-        self.X = self._vectorise(clean)
+        uses_protocol = model in ("protocol", "combo") and bool(protocol.strip())
+        X = features.words(clean + [protocol] if uses_protocol else clean)
+        blocks = [X]
+        if model in ("fields", "combo") and fields:
+            blocks += [sparse.vstack([b, sparse.csr_matrix((1, b.shape[1]))]) if uses_protocol else b
+                       for b in features.field_blocks(fields, self.n)]
+        if model == "lsa" and (lsa := features.lsa_block(X, seed)) is not None:
+            blocks.append(lsa)
+        X = features.stack(blocks)
+        self.X = X[: self.n]
+        #: The protocol as a feature row (trained on as one more relevant record), or None.
+        self.protocol_row = X[self.n:] if uses_protocol else None
         self.keyword_scores = keyword_scores(clean, include_keywords, exclude_keywords)
         self._cache_key: frozenset[tuple[int, int]] | None = None
         self._cache: np.ndarray | None = None
-        # X transposed, for naive Bayes' one-product fit
-        self._XT = sparse.csr_matrix(self.X.T) if "nb" in model else None
-
-    def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        for max_df in (0.95, 1.0):  # tiny corpora: a word in every text is still a word
-            vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                                         max_df=max_df, token_pattern=TOKEN_PATTERN)
-            try:
-                return sparse.csr_matrix(vectoriser.fit_transform(texts))
-            except ValueError:  # empty vocabulary
-                continue
-        return sparse.csr_matrix((self.n, 1), dtype=np.float64)
 
     @property
     def description(self) -> str:
-        """The model in one line, e.g. ``tfidf(1-2gram,sublinear)+svm(C=0.11,balanced=20.0)``."""
-        parts = {
-            "svm": f"svm(C={self.SVM_C},balanced={self.SVM_RATIO})",
-            "nb": f"nb(alpha={self.NB_ALPHA},balanced={self.NB_RATIO})",
-        }
-        return f"{FEATURES_NAME}+" + "+".join(parts[m] for m in self.model.split("+"))
+        """The model in one line, e.g. ``tfidf(1-2gram,sublinear)+svm(C=0.11,balanced=9.8) [elas-u4]``."""
+        svm = f"svm(C={self.SVM_C},balanced={self.SVM_RATIO})"
+        nb = f"nb(alpha={self.NB_ALPHA},balanced={self.NB_RATIO})"
+        ensemble = f"{svm}+lr(C={self.LR_C},balanced={self.SVM_RATIO})+{nb}"
+        text = {
+            "elas-u4": f"{FEATURES_NAME}+{svm}",
+            "fields": f"{FEATURES_NAME}+fields(keywords,authors,journal)+{svm}",
+            "lsa": f"{FEATURES_NAME}+lsa({features.LSA_DIMENSIONS})+{svm}",
+            "ensemble": f"{FEATURES_NAME}+{ensemble}",
+            "resample": f"{FEATURES_NAME}+{svm}+resample({self.RESAMPLE_PER_RELEVANT}/relevant)",
+            "explore": f"{FEATURES_NAME}+{svm}+explore(1/{self.EXPLORE_EVERY})",
+            "protocol": f"{FEATURES_NAME}+protocol+{svm}",
+            "combo": f"{FEATURES_NAME}+fields+protocol+{ensemble}",
+            "svm+nb": f"{FEATURES_NAME}+{svm}+{nb}",
+            "nb": f"{FEATURES_NAME}+{nb}",
+        }[self.model]
+        return f"{text} [{self.model}]"
 
     # ------------------------------------------------------------------ public API
 
@@ -178,24 +209,41 @@ class Ranker:
         return self._cache.copy()
 
     def order(self, labels: Mapping[int, int]) -> list[int]:
-        """Indices of unlabelled records, most likely relevant first (ties: input order)."""
+        """Indices of unlabelled records, most likely relevant first (ties: input order).
+
+        ``explore``: while fewer than ``EXPLORE_UNTIL`` relevant records are labelled, at
+        every ``EXPLORE_EVERY``-th decision the most uncertain record comes first.
+        """
         s = self.scores(labels)
         mask = np.ones(self.n, dtype=bool)
         if labels:
             mask[np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))] = False
         pool = np.flatnonzero(mask)
-        return pool[np.argsort(-s[pool], kind="stable")].tolist()
+        ranked = pool[np.argsort(-s[pool], kind="stable")].tolist()
+        if self._exploring(labels) and ranked:
+            unsure = int(pool[np.argmin(np.abs(s[pool]))])
+            ranked.remove(unsure)
+            ranked.insert(0, unsure)
+        return ranked
 
     def next_best(self, labels: Mapping[int, int]) -> int | None:
         """The unlabelled record to screen next (what :meth:`order` puts first), or None."""
+        if len(labels) >= self.n:
+            return None
+        if self._exploring(labels):
+            return self.order(labels)[0]
         s = self.scores(labels)
         if labels:
             s[np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))] = -np.inf
-        if len(labels) >= self.n:
-            return None
         return int(np.argmax(s))
 
     # ------------------------------------------------------------------ internals
+
+    def _exploring(self, labels: Mapping[int, int]) -> bool:
+        if self.model != "explore" or len(labels) % self.EXPLORE_EVERY != 0:
+            return False
+        relevant = sum(1 for v in labels.values() if int(v) == 1)
+        return 0 < relevant < self.EXPLORE_UNTIL and relevant < len(labels)
 
     def _arrays(self, labels: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
         idx = np.fromiter((int(i) for i in labels), dtype=np.int64, count=len(labels))
@@ -211,6 +259,8 @@ class Ranker:
         kw = self.keyword_scores
         top = float(np.abs(kw).max()) if kw.size else 0.0
         score = kw / top if top > 0 else np.zeros(self.n)
+        if self.protocol_row is not None:
+            score = score + np.asarray(self.X @ self.protocol_row.T.toarray()).ravel()
         for value, sign in ((1, 1.0), (0, -1.0)):
             rows = idx[y == value]
             if rows.size:
@@ -220,40 +270,56 @@ class Ranker:
 
     def _svm_rows(self, idx: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The decisions the SVM trains on: every relevant one and at most ``SVM_MAX_IRRELEVANT``
-        irrelevant ones, those most like the relevant records (the likely support vectors:
-        an irrelevant record far from every relevant one sits outside the margin and does
-        not move the SVM). Below the cap, every decision."""
+        irrelevant ones (``resample``: 10 per relevant one, at least 50), those most like
+        the relevant records (the likely support vectors: an irrelevant record far from
+        every relevant one sits outside the margin and does not move the SVM). Below the
+        cap, every decision."""
         negatives = np.flatnonzero(y == 0)
-        if negatives.size <= self.SVM_MAX_IRRELEVANT:
-            return idx, y
         positives = np.flatnonzero(y == 1)
+        cap = self.SVM_MAX_IRRELEVANT
+        if self.model == "resample":
+            cap = min(cap, max(self.RESAMPLE_MIN, self.RESAMPLE_PER_RELEVANT * positives.size))
+        if negatives.size <= cap:
+            return idx, y
         centroid = np.asarray(self.X[idx[positives]].mean(axis=0)).ravel()
         closeness = self.X[idx[negatives]] @ centroid
-        keep = negatives[np.argsort(-closeness, kind="stable")[: self.SVM_MAX_IRRELEVANT]]
+        keep = negatives[np.argsort(-closeness, kind="stable")[:cap]]
         rows = np.sort(np.concatenate([positives, keep]))
         return idx[rows], y[rows]
 
-    def _svm_weights(self, idx: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    def _training(self, idx: np.ndarray, y: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """The training rows (capped as :meth:`_svm_rows` says) and their labels; the
+        protocol, when there is one, is one more relevant row."""
+        idx, y = self._svm_rows(idx, y)
+        X = self.X[idx]
+        if self.protocol_row is not None:
+            X = sparse.csr_matrix(sparse.vstack([X, self.protocol_row]))
+            y = np.append(y, 1)
+        return X, y
+
+    def _svm_weights(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
         """Linear SVM (squared hinge loss, ``SVM_C``, ASReview's "balanced" sample weights
         with ratio ``SVM_RATIO``)."""
         from sklearn.svm import LinearSVC
 
-        idx, y = self._svm_rows(idx, y)
         clf = LinearSVC(C=self.SVM_C, loss="squared_hinge", random_state=self.seed)
-        clf.fit(self.X[idx], y, sample_weight=_balanced_weights(y, self.SVM_RATIO))
+        clf.fit(X, y, sample_weight=_balanced_weights(y, self.SVM_RATIO))
         return clf.coef_.ravel(), float(clf.intercept_[0])
 
-    def _nb_weights(self, idx: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    def _lr_weights(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """Logistic regression (liblinear, ``LR_C``, balanced weights with ``SVM_RATIO``)."""
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=self.LR_C, solver="liblinear", random_state=self.seed)
+        clf.fit(X, y, sample_weight=_balanced_weights(y, self.SVM_RATIO))
+        return clf.coef_.ravel(), float(clf.intercept_[0])
+
+    def _nb_weights(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
         """Multinomial naive Bayes (alpha 3.822, balanced weights with ratio 1.2: ASReview's
         "elas_u3" settings) as log-odds weights; the fit is one sparse product."""
-        alpha = self.NB_ALPHA
         w = _balanced_weights(y, self.NB_RATIO)
-        by_class = np.zeros((self.n, 2))
-        by_class[idx, 0] = w * (y == 0)
-        by_class[idx, 1] = w * (y == 1)
-        if self._XT is None:
-            self._XT = sparse.csr_matrix(self.X.T)
-        counts = np.asarray(self._XT @ by_class) + alpha  # features x 2
+        by_class = np.column_stack([w * (y == 0), w * (y == 1)])
+        counts = np.asarray(X.T @ by_class) + self.NB_ALPHA  # features x 2
         log_prob = np.log(counts) - np.log(counts.sum(axis=0))
         prior = np.log(by_class.sum(axis=0))
         return log_prob[:, 1] - log_prob[:, 0], float(prior[1] - prior[0])
@@ -261,14 +327,19 @@ class Ranker:
     def _fit_score(self, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Fit on the decisions ``(idx, y)`` and score every record.
 
-        ``svm+nb`` adds the two models' scores after scaling each to mean 0 and standard
-        deviation 1 over all records, so neither dominates by its scale.
+        Several models (``ensemble``, ``combo``, ``svm+nb``) add their scores after scaling
+        each to mean 0 and standard deviation 1 over all records, so none dominates by its
+        scale. Naive Bayes always sees every decision (its fit is one product).
         """
+        fits = {"ensemble": ("svm", "lr", "nb"), "combo": ("svm", "lr", "nb"),
+                "svm+nb": ("svm", "nb"), "nb": ("nb",)}.get(self.model, ("svm",))
+        X, yt = self._training(idx, y)
         parts = []
-        if self.model in ("svm", "svm+nb"):
-            parts.append(self._svm_weights(idx, y))
-        if self.model in ("nb", "svm+nb"):
-            parts.append(self._nb_weights(idx, y))
+        for fit in fits:
+            if fit == "nb":
+                parts.append(self._nb_weights(self.X[idx], y))
+            else:
+                parts.append((self._svm_weights if fit == "svm" else self._lr_weights)(X, yt))
         weights = np.column_stack([w for w, _ in parts])
         raw = np.asarray(self.X @ weights) + np.array([b for _, b in parts])
         if raw.shape[1] == 1:

@@ -113,6 +113,8 @@ class ScreeningQueue:
         seed: random seed for the model.
         second_reviewer_first: with two or more reviewers per work, offer works another
             reviewer has screened first (review.toml ``[screening] second_reviewer_first``).
+        model: the ranking model (review.toml ``[screening] model``, a name of
+            ``Ranker.MODELS``; None: ``Ranker.DEFAULT_MODEL``).
 
     Raises:
         InputError: there are no works yet (run ``review dedup`` first), or a bad stage.
@@ -128,6 +130,7 @@ class ScreeningQueue:
         criteria: Criteria | None = None,
         seed: int = 0,
         second_reviewer_first: bool = True,
+        model: str | None = None,
     ) -> None:
         check_stage(stage)
         require_works(conn)
@@ -143,6 +146,11 @@ class ScreeningQueue:
         )
         self.seed = seed
         self.second_reviewer_first = second_reviewer_first
+        #: The ranking model (``[screening] model``; None: ``Ranker.DEFAULT_MODEL``).
+        self.model = model
+        #: The protocol as text (its title and inclusion criteria), for the ``protocol`` model.
+        self.protocol = " ".join([criteria.title, *(c.text for c in criteria.criteria if c.kind == "include")]
+                                 ) if criteria else ""
         # Kept up to date by replaying new rows (decisions are append-only).
         self.view = StageView(stage, mapping)
         self.first = StageView("title-abstract", mapping) if stage == "full-text" else None
@@ -237,7 +245,8 @@ class ScreeningQueue:
             return
         include, exclude = self.keywords
         self.ranker = Ranker([self.works[w].text for w in ids], include_keywords=include,
-                             exclude_keywords=exclude, seed=self.seed)
+                             exclude_keywords=exclude, seed=self.seed, model=self.model,
+                             protocol=self.protocol)
 
     def order(self) -> list[int]:
         """Work ids still to screen, most likely relevant first (works waiting for this

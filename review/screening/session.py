@@ -43,6 +43,7 @@ class ScreeningSession:
         actor: who is at the keyboard, for the audit trail (default: the reviewer).
         second_reviewer_first: with two or more reviewers per work, works another reviewer
             has screened come first (see :class:`~review.screening.queue.ScreeningQueue`).
+        model: the ranking model (``[screening] model``; None: the default).
 
     Raises:
         InputError: unknown stage or reviewer; no works yet (run ``review dedup`` first).
@@ -60,6 +61,7 @@ class ScreeningSession:
         seed: int = 0,
         actor: str | None = None,
         second_reviewer_first: bool = True,
+        model: str | None = None,
     ) -> None:
         self.store = store
         self.stage = check_stage(stage)
@@ -74,6 +76,7 @@ class ScreeningSession:
             self.queue = ScreeningQueue(
                 conn, stage=stage, reviewer=self.reviewer, reviewers_per_work=reviewers_per_work,
                 criteria=criteria, seed=seed, second_reviewer_first=second_reviewer_first,
+                model=model,
             )
 
     def _refresh(self) -> None:

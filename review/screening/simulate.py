@@ -36,6 +36,10 @@ import numpy as np
 
 from review.errors import InputError
 from review.screening.prioritise import Ranker
+from review.screening.recall_plot import plot_curve
+
+__all__ = ["LabelledSet", "SimulationResult", "draw_prior", "load_labelled", "plot_curve", "recall_at",
+           "screened_to_recall", "simulate", "write_curve_csv", "wss"]
 
 #: Label columns tried, in order, when none is given.
 LABEL_COLUMNS = ("label_included", "label", "included")
@@ -118,6 +122,13 @@ class LabelledSet:
     titles: list[str]
     texts: list[str]
     labels: np.ndarray
+    #: Other fields the ``fields`` model reads, where the file has them (see ``FIELD_COLUMNS``).
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+#: Field -> the columns it is read from (first present), for the ``fields`` model.
+FIELD_COLUMNS = {"keywords": ("keywords", "mesh", "mesh_terms"), "authors": ("authors", "author"),
+                 "journal": ("journal", "secondary_title", "source_title")}
 
 
 def _row_lines(text: str, sep: str) -> list[int]:
@@ -221,7 +232,9 @@ def load_labelled(path: str | Path, label_column: str | None = None) -> Labelled
     titles = frame[title_col].astype(str).tolist()
     abstracts = frame[abstract_col].astype(str).tolist() if abstract_col else [""] * len(titles)
     texts = [f"{t} {a}".strip() for t, a in zip(titles, abstracts, strict=True)]
-    return LabelledSet(path, label_col, titles, texts, labels)
+    fields = {name: frame[col].astype(str).tolist() for name, names in FIELD_COLUMNS.items()
+              if (col := next((c for n in names if (c := _find_column(columns, n))), None))}
+    return LabelledSet(path, label_col, titles, texts, labels, fields)
 
 
 # --------------------------------------------------------------------------- simulation
@@ -317,7 +330,8 @@ def simulate(
     retrain_every: int = 1,
     full: bool = False,
     prior: Sequence[int] | None = None,
-    model: str = "svm",
+    model: str | None = None,
+    protocol: str = "",
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Replay a labelled CSV through :class:`Ranker`, one record at a time.
@@ -331,7 +345,9 @@ def simulate(
             in between, the next records come from the last order.
         full: screen every record instead of stopping when all relevant ones are found.
         prior: the two starting record indices (0-based data rows) instead of drawing them.
-        model: the ranker's model (see ``Ranker.MODELS``).
+        model: the ranker's model (see ``Ranker.MODELS``; default ``Ranker.DEFAULT_MODEL``).
+        protocol: the review's question and criteria as text (read by the ``protocol``
+            and ``combo`` models).
         progress: called as ``progress(relevant_found, relevant)`` after each record.
 
     Raises:
@@ -343,7 +359,10 @@ def simulate(
     labels = data.labels
     n, relevant = len(labels), int(labels.sum())
     start = time.perf_counter()
-    ranker = Ranker(data.texts, seed=seed, model=model)
+    try:
+        ranker = Ranker(data.texts, seed=seed, model=model, fields=data.fields, protocol=protocol)
+    except ValueError as e:
+        raise InputError(str(e), field="model") from e
     first = list(prior) if prior is not None else draw_prior(labels, seed)
     decided: dict[int, int] = {}
     order: list[int] = []
@@ -397,39 +416,4 @@ def write_curve_csv(result: SimulationResult, path: str | Path) -> Path:
         writer.writeheader()
         for row in rows:
             writer.writerow({k: (f"{v:.6f}" if isinstance(v, float) else v) for k, v in row.items()})
-    return path
-
-
-def plot_curve(result: SimulationResult, path: str | Path) -> Path:
-    """Plot recall against share of records screened (PNG, SVG or PDF by suffix)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = result.curve()
-    x = [0.0] + [r["fraction_screened"] for r in rows]
-    y = [0.0] + [r["recall"] for r in rows]
-    if x[-1] < 1.0:  # every relevant record found: recall stays 1 to the end
-        x.append(1.0)
-        y.append(y[-1])
-    fig = Figure(figsize=(6.4, 4.4))
-    ax = fig.add_subplot()
-    ax.plot(x, y, label="prioritised order", color="#1f5fa8")
-    ax.plot([0, 1], [0, 1], linestyle="--", color="#888888", label="random order")
-    ax.axhline(0.95, color="#c0504d", linewidth=0.8, linestyle=":", label="95% recall")
-    if result.screened_to_95 is not None:
-        ax.axvline(result.screened_to_95 / result.records, color="#c0504d", linewidth=0.8)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("share of records screened")
-    ax.set_ylabel("recall (relevant records found)")
-    ax.set_title(f"{Path(result.path).name}: WSS@95 = {result.wss_at_95:.3f}, "
-                 f"recall@10% = {result.recall[0.10]:.3f}", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, bbox_inches="tight")  # a long file name in the title is never cut
     return path

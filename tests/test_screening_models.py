@@ -1,0 +1,115 @@
+"""The named ranking models (issue 21): selectable, deterministic, and the documented default."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from screening_support import setup_screening
+
+from review.screening.prioritise import Ranker
+from review.screening.simulate import simulate
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "screening" / "Nagtegaal_2019_sample.csv"
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screening-prioritisation.md"
+
+
+def _sample(n: int = 120) -> tuple[list[str], np.ndarray]:
+    with SAMPLE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))[:n]
+    return [f"{r['title']} {r['abstract']}" for r in rows], np.array([int(r["label_included"]) for r in rows])
+
+
+def _labels(y: np.ndarray, k: int = 30) -> dict[int, int]:
+    """The first k records' labels, with one relevant and one irrelevant among them."""
+    first_relevant = int(np.flatnonzero(y == 1)[0])
+    picks = [first_relevant, *[i for i in range(k) if i != first_relevant]]
+    return {i: int(y[i]) for i in picks}
+
+
+@pytest.mark.parametrize("model", Ranker.MODELS)
+def test_every_named_model_ranks_deterministically(model: str) -> None:
+    texts, y = _sample()
+    fields = {"keywords": ["nudge; default" if v else "surgery" for v in y], "authors": ["A, B"] * len(y)}
+    labels = _labels(y)
+    first = Ranker(texts, model=model, seed=3, fields=fields, protocol="nudging physicians").order(labels)
+    again = Ranker(texts, model=model, seed=3, fields=fields, protocol="nudging physicians").order(
+        dict(reversed(list(labels.items()))))  # the same decisions in another order
+    assert first == again
+    assert sorted(first) == sorted(set(range(len(texts))) - set(labels))
+    assert Ranker(texts, model=model).description.endswith(f"[{model}]")
+
+
+def test_svm_is_another_name_for_elas_u4_and_unknown_names_are_refused() -> None:
+    texts, y = _sample(60)
+    assert Ranker(texts, model="svm").model == "elas-u4"
+    assert Ranker(texts, model="svm").order(_labels(y)) == Ranker(texts, model="elas-u4").order(_labels(y))
+    with pytest.raises(ValueError, match="unknown model 'bert'"):
+        Ranker(texts, model="bert")
+
+
+def test_fields_model_reads_keywords() -> None:
+    texts = ["trial of drug a", "trial of drug b", "trial of drug c", "trial of drug d"]
+    fields = {"keywords": ["Hypertension; Enalapril", "Asthma", "Hypertension; Enalapril", "Asthma"]}
+    labels = {0: 1, 1: 0}
+    with_fields = Ranker(texts, model="fields", fields=fields).scores(labels)
+    assert with_fields[2] > with_fields[3]  # shares the relevant record's keywords
+    plain = Ranker(texts, model="elas-u4", fields=fields).scores(labels)
+    assert plain[2] == pytest.approx(plain[3])  # ELAS u4 ignores them
+
+
+def test_protocol_model_cold_start_ranks_the_record_like_the_protocol_first() -> None:
+    texts = ["hospital parking policy", "default options nudge physicians prescribing", "cafeteria menu"]
+    assert Ranker(texts, model="protocol", protocol="nudge physicians").order({})[0] == 1
+    assert Ranker(texts, model="elas-u4", protocol="nudge physicians").order({}) == [0, 1, 2]
+
+
+def test_explore_puts_the_most_uncertain_record_first_every_tenth_decision() -> None:
+    texts, y = _sample()
+    labels = _labels(y, 20)
+    ranker = Ranker(texts, model="explore")
+    scores = ranker.scores(labels)
+    pool = [i for i in range(len(texts)) if i not in labels]
+    assert ranker.order(labels)[0] == min(pool, key=lambda i: abs(scores[i]))
+    assert ranker.next_best(labels) == ranker.order(labels)[0]
+    labels[pool[0]] = int(y[pool[0]])  # 21 decisions: no exploring
+    assert ranker.order(labels) == Ranker(texts, model="elas-u4").order(labels)
+
+
+def test_default_model_is_the_one_the_docs_say_the_rule_chose() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    stated = re.search(r"<!-- default-model: ([\w+-]+) -->", text)
+    assert stated is not None, "docs/screening-prioritisation.md must state the default model"
+    assert stated.group(1) == Ranker.DEFAULT_MODEL
+    assert Ranker(["a b", "c d"]).model == Ranker.DEFAULT_MODEL
+    result = simulate(SAMPLE, seed=0, retrain_every=25)
+    assert result.model.endswith(f"[{Ranker.DEFAULT_MODEL}]")
+
+
+def test_simulate_named_model_from_the_same_start(tmp_path: Path) -> None:
+    ours = simulate(SAMPLE, seed=2, retrain_every=25, model="lsa")
+    base = simulate(SAMPLE, seed=2, retrain_every=25, model="elas-u4")
+    assert ours.prior == base.prior and ours.model.endswith("[lsa]")
+    assert simulate(SAMPLE, seed=2, retrain_every=25, model="lsa").order == ours.order
+
+
+def test_screening_model_setting_is_used_and_checked(workspace, cli) -> None:
+    setup_screening(workspace)
+    config = workspace.config_path
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[screening]\n", '[screening]\nmodel = "elas-u4"\n', 1), encoding="utf-8")
+    default = cli("screen", "rank", "--top", "14", "--json")
+    assert default.exit_code == 0, default.output
+    config.write_text(text.replace("[screening]\n", '[screening]\nmodel = "protocol"\n', 1), encoding="utf-8")
+    chosen = cli("screen", "rank", "--top", "14", "--json")
+    assert chosen.exit_code == 0, chosen.output
+    scores = [[row["score"] for row in json.loads(r.output)["top"]] for r in (default, chosen)]
+    assert scores[0] != scores[1]  # the protocol's text moves the cold start
+    config.write_text(text.replace("[screening]\n", '[screening]\nmodel = "bert"\n', 1), encoding="utf-8")
+    bad = cli("screen", "rank")
+    assert bad.exit_code == 2
+    assert "screening.model" in bad.output and "unknown model 'bert'" in bad.output
