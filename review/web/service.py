@@ -29,9 +29,9 @@ from review.screening.decisions import (
     record_decision,
     report_files,
     resolve,
-    reviewer_decisions,
 )
 from review.screening.session import ScreeningSession
+from review.screening.view import StageView
 from review.screening.works import family, load_works
 from review.store import Store, schema
 from review.web.accounts import User
@@ -192,20 +192,19 @@ class WebState:
         Raises:
             NotFound: no such work.
         """
+        w = schema.works
         with self.store.read() as conn:
-            works = load_works(conn, [work_id])
-            if work_id not in works:
+            row = conn.execute(select(w.c.id, w.c.title, w.c.authors, w.c.year, w.c.journal, w.c.abstract,
+                                      w.c.doi, w.c.keywords).where(w.c.id == work_id)).first()
+            if row is None:
                 raise NotFound(f"there is no work {work_id}", field="work")
-            w = works[work_id]
-            keywords = conn.execute(select(schema.works.c.keywords)
-                                    .where(schema.works.c.id == work_id)).scalar_one_or_none()
-            mine = {stage: reviewer_decisions_for(conn, stage, user.name, work_id) for stage in STAGES}
-            files = report_files(conn, dict.fromkeys(family(conn, work_id), work_id), family(conn, work_id))
-        status, file = files.get(work_id, ("pending", None))
+            ids = family(conn, work_id)
+            mine = {stage: own_decision(conn, stage, user.name, work_id, ids) for stage in STAGES}
+            status, file = report_files(conn, dict.fromkeys(ids, work_id), ids).get(work_id, ("pending", None))
         return {
-            "id": w.id, "title": w.title, "authors": w.authors, "year": w.year, "journal": w.journal,
-            "abstract": w.abstract, "doi": w.doi, "keywords": _keywords(keywords),
-            "fulltext": {"status": status, "file": file},
+            "id": row.id, "title": row.title or "(no title)", "authors": _authors(row.authors),
+            "year": row.year, "journal": row.journal, "abstract": row.abstract, "doi": row.doi,
+            "keywords": _keywords(row.keywords), "fulltext": {"status": status, "file": file},
             "my_decisions": {stage: d for stage, d in mine.items() if d is not None},
         }
 
@@ -259,12 +258,30 @@ class WebState:
         return path
 
 
-def reviewer_decisions_for(conn: Any, stage: str, reviewer: str, work_id: int) -> dict[str, Any] | None:
-    """``reviewer``'s own current decision on one work at ``stage``, or None."""
-    mine = reviewer_decisions(conn, stage, reviewer).get(work_id)
+def own_decision(conn: Any, stage: str, reviewer: str, work_id: int, ids: list[int]) -> dict[str, Any] | None:
+    """``reviewer``'s own current decision on one work (``ids``: it and the works merged
+    into it) at ``stage``, or None; nobody else's rows are read."""
+    view = StageView(stage, dict.fromkeys(ids, work_id)).load(conn, works=ids, reviewer=reviewer)
+    mine = view.by_work.get(work_id, {}).get(reviewer)
     if mine is None:
         return None
     return {"decision": mine.decision, "reason": mine.reason, "note": mine.note, "id": mine.id}
+
+
+def _authors(raw: Any) -> list[str]:
+    """Author names as "Family, Given" from the works table's JSON list."""
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    except ValueError:
+        return [str(raw)]
+    names = []
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, dict):
+            family_name, given = item.get("family") or "", item.get("given") or ""
+            names.append(f"{family_name}, {given}".strip(", ") if given else family_name)
+        else:
+            names.append(str(item))
+    return [name for name in names if name]
 
 
 def require_lead(user: User) -> None:
