@@ -132,7 +132,7 @@ def test_project_coded_elsewhere_becomes_one_fragment_per_coder(cli, workspace, 
     result = cli("extract", "import", str(foreign_project(tmp_path / "nvivo.qdpx", text, start, end)))
     assert result.exit_code == 0, result.output
     assert "2 new" in result.output
-    assert "neither C/M/O nor a theory, not imported: 'Interesting' (1)" in result.output
+    assert "neither C/M/O nor a theory, kept as labels (Codes: ... in the note): 'Interesting' (1)" in result.output
     alice, bob = state(workspace)[2]
     assert alice["coder"] == "alice" and bob["coder"] == "bob"
     assert alice["quote"] == "I didn’t have to pretend in there." and alice["work_id"] == ids["md"]
@@ -148,7 +148,7 @@ def test_project_coded_elsewhere_becomes_one_fragment_per_coder(cli, workspace, 
     ("wrong-root", "project.qde:2: not a REFI-QDA project: the root element is"),
     ("out-of-range", "project.qde:18: startPosition: selection 5-9999 is outside the source's"),
     ("unknown-code", "CodeRef: unknown code"),
-    ("no-report", "report: source 'unknown.txt': no included report matches it"),
+    ("no-report", "source: 'unknown.txt' matches no included report; map it with --map 'unknown.txt=WORK_ID'"),
     ("absent-quote", "quote: not found in texts/report-anderson.md"),
     ("codebook", "a REFI-QDA codebook (.qdc) holds codes but no coded passages"),
 ])

@@ -89,14 +89,21 @@ def add_command(state: State, report: str, quote: str, theories: tuple[str, ...]
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--allow-unverified", is_flag=True,
               help="Keep quotes not found in their full text, marked verified = no.")
+@click.option("--map", "maps", multiple=True, metavar="SOURCE=REPORT",
+              help=".qdpx: the project's source SOURCE is the included report REPORT (work id); "
+                   "repeatable, or a two-column sheet (source, report).")
+@click.option("--coder-map", "coder_maps", multiple=True, metavar="USER=REVIEWER",
+              help=".qdpx: the project's user USER is the reviewer REVIEWER; repeatable, or a two-column sheet.")
 @click.option("--actor", help="Who is importing (default: $REVIEW_ACTOR or login name).")
 @pass_state
-def import_command(state: State, file: Path, allow_unverified: bool, actor: str | None) -> None:
+def import_command(state: State, file: Path, allow_unverified: bool, maps: tuple[str, ...],
+                   coder_maps: tuple[str, ...], actor: str | None) -> None:
     """Import fragments from a sheet (CSV or XLSX) or a REFI-QDA project (.qdpx).
 
     All or nothing: every row is checked (report, quote found in the full text, theories,
     levels) before anything is written. A row without fragment_id that matches a fragment
-    of the same report, quote, location and coder is that fragment.
+    of the same report, quote, location and coder is that fragment. A project's sources
+    that match no included report are all listed, each with how to --map it.
 
     Example:
 
@@ -104,6 +111,7 @@ def import_command(state: State, file: Path, allow_unverified: bool, actor: str 
         # in the bundled example
         review extract import extraction/fragments.csv
         review extract import coded-in-nvivo.qdpx --allow-unverified
+        review extract import nvivo.qdpx --map "videos_10_selected=12" --coder-map "Jane Doe=JM"
     """
     from review.extraction.sheet import SheetError, import_fragments
 
@@ -113,8 +121,10 @@ def import_command(state: State, file: Path, allow_unverified: bool, actor: str 
     try:
         if file.suffix.lower() in (".qdpx", ".qdc"):
             from review.extraction.qdpx import import_qdpx
+            from review.extraction.qdpx_read import read_map
 
-            result = import_qdpx(workspace.store(), file, **options)
+            result = import_qdpx(workspace.store(), file, source_map=read_map(maps, field="--map"),
+                                 coder_map=read_map(coder_maps, field="--coder-map"), **options)
         else:
             result = import_fragments(workspace.store(), file, **options)
     except SheetError as exc:

@@ -8,6 +8,16 @@ itself takes the quote as the value) and the theory links (a code named by a the
 line, else the source whose name or description names an included report (work id, file
 name of its full text, citation or title). The rows then go through the same checks as a
 sheet: all or nothing, ``FILE/project.qde:LINE: column: what is wrong``.
+
+A real project (NVivo, ATLAS.ti, MAXQDA) names its sources as its authors did: ``source_map``
+(``--map SOURCE=REPORT``) says which report each is; every source left unmapped is listed,
+each with its line. ``coder_map`` (``--coder-map USER=REVIEWER``) does the same for the
+project's users. Codes that are neither C/M/O nor a theory are kept as the fragment's labels
+(``Codes: a; b`` in its note). Sources are read from ``sources/`` or NVivo's ``Sources/``.
+
+A project is untrusted input: member paths that leave the archive, members that inflate past
+:data:`MAX_MEMBER` bytes (read in bounded chunks, never whole), and a ``<!DOCTYPE>`` (entity
+expansion) in project.qde are refused with one line; nothing is ever extracted to disk.
 """
 
 from __future__ import annotations
@@ -22,12 +32,15 @@ from typing import Any
 from review.errors import FormatError, InputError
 from review.extraction.model import DIRECTIONS
 from review.extraction.quotes import canonical
-from review.extraction.sheet import ImportResult, import_rows
+from review.extraction.sheet import ImportResult, Problem, SheetError, import_rows
 from review.extraction.verify import known_theories
 from review.included import included_reports
 from review.store import Store
 
 NS = "{urn:QDA-XML:project:1.0}"
+#: The most a member of the archive may inflate to (project.qde or one source's text).
+MAX_MEMBER = 64 * 1024 * 1024
+LABELS_PREFIX = "Codes: "
 _GROUPS = (("context", "context"), ("resource", "mechanism_resource"), ("reasoning", "mechanism_reasoning"),
            ("response", "mechanism_reasoning"), ("mechanism", "mechanism_reasoning"), ("outcome", "outcome"))
 _DIRECTION = re.compile(r"^(\S+?)[\s:_-]+(" + "|".join(DIRECTIONS) + r")$", re.I)
@@ -61,6 +74,11 @@ def _group_of(name: str) -> str | None:
     return None
 
 
+def _safe_name(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return not (name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts)
+
+
 class _Project:
     def __init__(self, path: Path, theories: set[str]) -> None:
         self.path = path
@@ -70,13 +88,25 @@ class _Project:
             self.archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise FormatError(f"not a REFI-QDA project: a .qdpx is a zip archive ({exc})", path=path) from exc
+        unsafe = [n for n in self.archive.namelist() if not _safe_name(n)]
+        if unsafe:
+            raise FormatError(f"refused: member {unsafe[0]!r} has a path that leaves the archive", path=path)
+        big = [i for i in self.archive.infolist() if i.file_size > MAX_MEMBER]
+        if big:
+            raise FormatError(f"refused: {big[0].filename} inflates to {big[0].file_size:,} bytes (at most "
+                              f"{MAX_MEMBER:,})", path=path)
+        self.members = {n.lower(): n for n in self.archive.namelist()}
         if "project.qde" not in self.archive.namelist():
             raise FormatError("not a REFI-QDA project: no project.qde in the archive", path=path)
         from lxml import etree
 
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        data = self.read("project.qde")
+        if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data:
+            raise FormatError("refused: project.qde declares a DTD or entities (<!DOCTYPE>, <!ENTITY>); "
+                              "REFI-QDA projects have none", path=self.where, line=1)
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         try:
-            self.root = etree.fromstring(self.archive.read("project.qde"), parser)
+            self.root = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
             raise FormatError(f"not a REFI-QDA project: project.qde is not XML ({exc.msg})",
                               path=self.where, line=exc.lineno) from exc
@@ -90,6 +120,21 @@ class _Project:
         for codes in self.root.iter(f"{NS}Codes"):
             for code in codes.findall(f"{NS}Code"):
                 self._code(code, None)
+
+    def read(self, member: str) -> bytes:
+        """A member's bytes, read in chunks and refused past :data:`MAX_MEMBER`."""
+        info = self.archive.getinfo(member)
+        if info.file_size > MAX_MEMBER:
+            raise FormatError(f"refused: {member} inflates to {info.file_size:,} bytes (at most "
+                              f"{MAX_MEMBER:,})", path=self.path)
+        chunks, size = [], 0
+        with self.archive.open(info) as handle:
+            while chunk := handle.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_MEMBER:
+                    raise FormatError(f"refused: {member} inflates past {MAX_MEMBER:,} bytes", path=self.path)
+                chunks.append(chunk)
+        return b"".join(chunks)
 
     def fail(self, element: Any, field: str, message: str) -> InputError:
         return InputError(message, path=self.where, line=element.sourceline, field=field)
@@ -123,9 +168,11 @@ class _Project:
         if not target:
             raise self.fail(source, "plainTextPath", "a TextSource with neither plainTextPath nor PlainTextContent")
         name = target.split("internal://", 1)[1] if target.startswith("internal://") else target
-        for member in (f"sources/{name}", name):
-            if member in self.archive.namelist():
-                return self.archive.read(member).decode("utf-8-sig").replace("\r\n", "\n")
+        if not _safe_name(name):
+            raise self.fail(source, "plainTextPath", f"refused: {target} leaves the archive")
+        for member in (f"sources/{name}", name):  # QualCoder writes sources/, NVivo Sources/
+            if member.lower() in self.members:
+                return self.read(self.members[member.lower()]).decode("utf-8-sig").replace("\r\n", "\n")
         raise self.fail(source, "plainTextPath", f"{target} is not in the archive")
 
 
@@ -143,12 +190,15 @@ def _text_sources(project: _Project) -> list[Any]:
     return found
 
 
-def _report_of_source(source: Any, described: dict[str, str], reports: list[Any]) -> str | None:
+def _report_of_source(source: Any, described: dict[str, str], reports: list[Any],
+                      source_map: dict[str, str]) -> str | None:
+    name = (source.get("name") or "").strip()
+    if name in source_map:
+        return source_map[name]
     if described.get("quotes of report"):
         return described["quotes of report"]
     if described.get("report"):
         return described["report"]
-    name = (source.get("name") or "").strip()
     stem = Path(name).stem.lower()
     for report in reports:
         keys = {str(report.work_id), report.citation.lower(), (report.title or "").lower()}
@@ -159,12 +209,47 @@ def _report_of_source(source: Any, described: dict[str, str], reports: list[Any]
     return None
 
 
-def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tuple[int, dict[str, str]]]:
+def _check_maps(project: _Project, reports: list[Any], source_map: dict[str, str],
+                coder_map: dict[str, str]) -> list[Problem]:
+    """Every way the maps and the project's sources fail to meet, one problem each."""
+    problems = []
+    names = {(s.get("name") or "").strip(): s for s in _text_sources(project)}
+    known = {str(r.work_id) for r in reports}
+    for name, report in source_map.items():
+        if name not in names:
+            problems.append(Problem(str(project.path), None, "--map",
+                                    f"no source named {name!r} in the project (it has: {', '.join(sorted(names))})"))
+        if report not in known:
+            problems.append(Problem(str(project.path), None, "--map",
+                                    f"{report!r} is not an included report's work id (see review extract reports)"))
+    users = set(project.users.values())
+    problems += [Problem(str(project.path), None, "--coder-map", f"no user named {user!r} in the project "
+                         f"(it has: {', '.join(sorted(u for u in users if u))})")
+                 for user in coder_map if user not in users]
+    for name, source in names.items():
+        selections = source.findall(f"{NS}PlainTextSelection")
+        if name in source_map or all(parse_description(sel.findtext(f"{NS}Description")).get("report")
+                                     for sel in selections):
+            continue
+        described = parse_description(source.findtext(f"{NS}Description"))
+        if _report_of_source(source, described, reports, {}) is None:
+            problems.append(Problem(project.where, source.sourceline, "source",
+                                    f"{name!r} matches no included report; map it with --map '{name}=WORK_ID' "
+                                    "(or a two-column sheet source,report)"))
+    return problems
+
+
+def _rows(project: _Project, store: Store, reviewers_per_work: int, source_map: dict[str, str] | None = None,
+          coder_map: dict[str, str] | None = None) -> list[tuple[int, dict[str, str]]]:
     from review.errors import NotFound
     from review.extraction.fragments import get_fragment
 
+    source_map, coder_map = source_map or {}, coder_map or {}
     with store.read() as conn:
         reports = included_reports(conn, reviewers_per_work=reviewers_per_work)
+        problems = _check_maps(project, reports, source_map, coder_map)
+        if problems:
+            raise SheetError(problems)
         rows: list[tuple[int, dict[str, str]]] = []
         for source in _text_sources(project):
             selections = source.findall(f"{NS}PlainTextSelection")
@@ -172,7 +257,7 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
                 continue
             text = project.source_text(source)
             described = parse_description(source.findtext(f"{NS}Description"))
-            source_report = _report_of_source(source, described, reports)
+            source_report = _report_of_source(source, described, reports, source_map)
             for sel in selections:
                 try:
                     start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
@@ -194,7 +279,8 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
                 for coding in codings:
                     user = project.users.get(((coding.get("creatingUser") if coding is not None else "") or "").upper())
                     coder = user or default_user or ""
-                    cell = per_coder.setdefault(coder, {"links": [], "cmo": {}})
+                    coder = coder_map.get(coder, coder)
+                    cell = per_coder.setdefault(coder, {"links": [], "cmo": {}, "labels": []})
                     if coding is None:
                         continue
                     for ref in coding.findall(f"{NS}CodeRef"):
@@ -205,6 +291,8 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
                             cell["links"].append(value)
                         elif kind == "other":
                             project.ignored[value] = project.ignored.get(value, 0) + 1
+                            if value not in cell["labels"]:
+                                cell["labels"].append(value)
                         elif kind == "cmo":
                             cell["cmo"].setdefault(value[0], []).append(value[1] or " ".join(selected.split()))
                 fragment_id = info.get("fragment_id") or ""
@@ -220,7 +308,8 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
                            "quote": quote, "coder": coder,
                            "theories": ";".join(f"{t}:{d}" for t, d in cell["links"]),
                            "text": info.get("text") or (described.get("text") if described.get("text") else ""),
-                           "note": info.get("note") or info.get("memo") or "", "char_start": str(start)}
+                           "note": _with_labels(info.get("note") or info.get("memo") or "", cell["labels"]),
+                           "char_start": str(start)}
                     for key in ("location", "relevance", "relevance_note", "rigour", "rigour_note", "evidence"):
                         row[key] = info.get(key, "")
                     for field_name, values in cell["cmo"].items():
@@ -229,9 +318,51 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int) -> list[tupl
     return rows
 
 
+def _with_labels(note: str, labels: list[str]) -> str:
+    """The note with the project's other codes as a last ``Codes: a; b`` line."""
+    if not labels:
+        return note
+    line = LABELS_PREFIX + "; ".join(label.replace(";", ",") for label in labels)
+    return f"{note}\n{line}" if note else line
+
+
+def labels_of(note: str | None) -> list[str]:
+    """The codes a note's ``Codes: a; b`` line keeps (what :func:`_with_labels` wrote)."""
+    for line in (note or "").splitlines():
+        if line.startswith(LABELS_PREFIX):
+            return [part.strip() for part in line[len(LABELS_PREFIX):].split(";") if part.strip()]
+    return []
+
+
+def read_map(items: list[str] | tuple[str, ...], *, field: str) -> dict[str, str]:
+    """``NAME=VALUE`` items, or a CSV/XLSX sheet whose first two columns are name and value."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        if "=" not in item and Path(item).is_file():
+            from review.extraction.sheetio import read_sheet
+
+            _header, rows = read_sheet(Path(item))
+            for line, row in rows:
+                values = list(row.values())
+                if len(values) < 2 or not str(values[0]).strip() or not str(values[1]).strip():
+                    raise InputError("each row needs a name and what it maps to", path=item, line=line, field=field)
+                mapping[str(values[0]).strip()] = str(values[1]).strip()
+            continue
+        name, sep, value = item.rpartition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(f"expected NAME=VALUE or a two-column sheet, got {item!r}", field=field)
+        mapping[name.strip()] = value.strip()
+    return mapping
+
+
 def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unverified: bool = False,
-                coders: list[str] | None = None, reviewers_per_work: int = 1) -> ImportResult:
+                coders: list[str] | None = None, reviewers_per_work: int = 1,
+                source_map: dict[str, str] | None = None, coder_map: dict[str, str] | None = None) -> ImportResult:
     """Import the coding in a REFI-QDA project, all or nothing.
+
+    Args:
+        source_map: source name in the project -> the included report's work id.
+        coder_map: user name in the project -> the reviewer here.
 
     Raises:
         FormatError: not a valid project (not a zip, no project.qde, not XML, wrong root).
@@ -245,12 +376,13 @@ def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unver
     with store.read() as conn:
         theories = known_theories(conn)
     project = _Project(path, theories)
-    rows = _rows(project, store, reviewers_per_work)
+    rows = _rows(project, store, reviewers_per_work, source_map, coder_map)
     result = import_rows(store, project.where, rows, root=root, actor=actor, allow_unverified=allow_unverified,
                          coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
     if project.ignored:
         shown = ", ".join(f"{name!r} ({n})" for name, n in sorted(project.ignored.items()))
-        result.notes.append(f"codings with codes that are neither C/M/O nor a theory, not imported: {shown}")
+        result.notes.append(f"codes that are neither C/M/O nor a theory, kept as labels (Codes: ... in the "
+                            f"note): {shown}")
     others = sum(len(list(project.root.iter(f"{NS}{kind}")))
                  for kind in ("PictureSelection", "AudioSelection", "VideoSelection", "PDFSelection"))
     if others:

@@ -1,0 +1,105 @@
+"""REFI-QDA projects as NVivo writes them (Sources/, its own source and user names, its own
+codebook), untrusted projects refused, and our export valid against the official REFI-QDA
+project schema (tests/data/exchange/refi-qda/Project-mrt2019.xsd, MIT, REFI)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from extraction_support import extraction_workspace
+from lxml import etree
+from sqlalchemy import select
+from test_extract_qdpx import FOREIGN, coded, sheet_row_unverified  # noqa: F401  (fixture)
+
+from review.extraction.tables import fragments
+
+XSD = Path(__file__).parent / "data" / "exchange" / "refi-qda" / "Project-mrt2019.xsd"
+TEXT = "Findings. I didn’t have to pretend in there. Everyone knew what it was like, so I could finally be honest."
+
+
+def nvivo_project(path: Path, *, qde: str | None = None, extra: dict[str, bytes] | None = None) -> Path:
+    """As NVivo 12 exports: texts under Sources/ (capital S), sources and users by their own names."""
+    start = TEXT.index("I didn’t")
+    end = TEXT.index("honest") + len("honest")
+    body = (FOREIGN.replace("{start}", str(start)).replace("{end}", str(end))
+            .replace('name="report-anderson.md"', 'name="videos_10_selected"')
+            .replace('name="alice"', 'name="Jane Doe"').replace('name="bob"', 'name="B. Smith"'))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", qde if qde is not None else body)
+        archive.writestr("Sources/anderson.txt", TEXT.encode("utf-8"))
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def _count(workspace) -> int:
+    with workspace.store().read() as conn:
+        return len(conn.execute(select(fragments.c.id)).all())
+
+
+def test_nvivo_project_imports_with_source_and_coder_maps(cli, workspace, tmp_path: Path) -> None:
+    ids = extraction_workspace(workspace)
+    project = nvivo_project(tmp_path / "nvivo.qdpx")
+    refused = cli("extract", "import", str(project), "--allow-unverified")
+    assert refused.exit_code == 2
+    assert ("source: 'videos_10_selected' matches no included report; map it with "
+            "--map 'videos_10_selected=WORK_ID'") in refused.output
+    sheet = tmp_path / "sources.csv"
+    sheet.write_text(f"source,report\nvideos_10_selected,{ids['md']}\n", encoding="utf-8")
+    result = cli("extract", "import", str(project), "--map", str(sheet), "--coder-map", "Jane Doe=alice",
+                 "--coder-map", "B. Smith=bob")
+    assert result.exit_code == 0, result.output
+    with workspace.store().read() as conn:
+        rows = conn.execute(select(fragments)).mappings().all()
+    assert sorted(r["coder"] for r in rows) == ["alice", "bob"]
+    assert all(r["work_id"] == ids["md"] for r in rows)
+    bob = next(r for r in rows if r["coder"] == "bob")
+    assert "Codes: Interesting" in (bob["note"] or "")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--map", "no such source=1"], "--map: no source named 'no such source' in the project"),
+    (["--map", "videos_10_selected=999"], "--map: '999' is not an included report's work id"),
+    (["--coder-map", "Nobody=alice"], "--coder-map: no user named 'Nobody' in the project"),
+])
+def test_a_map_naming_what_is_not_there_is_refused(cli, workspace, tmp_path: Path, args, message) -> None:
+    extraction_workspace(workspace)
+    project = nvivo_project(tmp_path / "nvivo.qdpx")
+    result = cli("extract", "import", str(project), *args)
+    assert result.exit_code == 2 and f"{project}: {message}" in result.output, result.output
+    assert _count(workspace) == 0
+
+
+def test_untrusted_projects_are_refused_with_one_line(cli, workspace, tmp_path: Path) -> None:
+    extraction_workspace(workspace)
+    escape = nvivo_project(tmp_path / "escape.qdpx", extra={"../../outside.txt": b"x"})
+    result = cli("extract", "import", str(escape))
+    assert result.exit_code == 2 and "has a path that leaves the archive" in result.output
+    bomb = tmp_path / "bomb.qdpx"
+    nvivo_project(bomb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("Sources/big.txt", "w", force_zip64=True) as handle:
+        for _ in range(70):
+            handle.write(b"\0" * (1 << 20))
+    assert bomb.stat().st_size < 1_000_000
+    result = cli("extract", "import", str(bomb), "--map", "videos_10_selected=1")
+    assert result.exit_code == 2 and "refused: Sources/big.txt inflates to" in result.output
+    laughs = ('<?xml version="1.0"?>\n<!DOCTYPE Project [<!ENTITY a "aaaaaaaaaa">'
+              '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+              '<Project xmlns="urn:QDA-XML:project:1.0" name="&b;"/>')
+    result = cli("extract", "import", str(nvivo_project(tmp_path / "laughs.qdpx", qde=laughs)))
+    assert result.exit_code == 2 and "refused: project.qde declares a DTD or entities" in result.output
+    assert len([line for line in result.output.splitlines() if line.strip()]) == 1
+    assert _count(workspace) == 0 and not (tmp_path.parent / "outside.txt").exists()
+
+
+def test_our_project_round_trip_validates_against_the_refi_qda_schema(cli, workspace, coded, tmp_path) -> None:  # noqa: F811
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    project = tmp_path / "coding.qdpx"
+    assert cli("extract", "export", "--output", str(project)).exit_code == 0
+    with zipfile.ZipFile(project) as archive:
+        document = etree.fromstring(archive.read("project.qde"))
+    assert schema.validate(document), schema.error_log
+    assert "0 new, 0 changed, 5 unchanged" in cli("extract", "import", str(project)).output
