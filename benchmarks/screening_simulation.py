@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from screening_descriptions import DESCRIPTIONS  # noqa: E402
 from screening_sets import SETS, asreview_run, cache_dir, find_asreview, load  # noqa: E402
 
 from review.screening.prioritise import Ranker  # noqa: E402
@@ -41,7 +42,9 @@ from review.screening.simulate import draw_prior, recall_at, screened_to_recall,
 from review.screening.stopping import estimate_remaining  # noqa: E402
 
 CHECKPOINTS = tuple(round(0.1 * i, 1) for i in range(1, 10))
-TOOLS = ("ours", "asreview")
+#: "ours" is the chosen model; "asreview" ASReview 3.0.8's runs (cached or run); "elas-u4" our
+#: faithful ELAS u4 from the same starts (when ours is another model, or with --baseline).
+TOOLS = ("ours", "asreview", "elas-u4")
 
 
 def metrics(order: list[int], labels: np.ndarray) -> dict[str, float | int | None]:
@@ -117,15 +120,28 @@ def report(all_runs: list[dict]) -> None:
         worst = int(np.argmin(m["w"]))
         line += f" {m['w'][worst]:.3f} ({keys[worst]}) | {min(m['r']):.3f} | | |"
     print(line)
-    if len(tools) == 2:
-        dw = [o - a for o, a in zip(means["ours"]["w"], means["asreview"]["w"], strict=True)]
-        dr = [o - a for o, a in zip(means["ours"]["r"], means["asreview"]["r"], strict=True)]
-        print(f"\nours - asreview, per set: WSS@95 {' '.join(f'{d:+.3f}' for d in dw)}; "
+    for other in tools[1:]:
+        dw = [o - a for o, a in zip(means["ours"]["w"], means[other]["w"], strict=True)]
+        dr = [o - a for o, a in zip(means["ours"]["r"], means[other]["r"], strict=True)]
+        print(f"\nours - {other}, per set: WSS@95 {' '.join(f'{d:+.3f}' for d in dw)}; "
               f"recall@10% {' '.join(f'{d:+.3f}' for d in dr)}")
-        print(f"WSS@95 at least asreview's on {sum(d >= 0 for d in dw)} of {len(dw)} sets; "
+        print(f"WSS@95 at least {other}'s on {sum(d >= 0 for d in dw)} of {len(dw)} sets; "
               f"largest shortfall {min(dw):+.3f} ({keys[int(np.argmin(dw))]}); "
               f"mean {statistics.mean(dw):+.3f}; recall@10% mean {statistics.mean(dr):+.3f}")
+    per_seed(runs, tools)
     calibration_table(all_runs)
+
+
+def per_seed(runs: list[dict], tools: list[str]) -> None:
+    """WSS@95 and recall@10% per set and seed, ours beside the others from the same start."""
+    if len(tools) < 2:
+        return
+    print("\nper set and seed (same two starting records):\n")
+    print("| set | seed | prior | " + " | ".join(f"WSS@95 {t} | recall@10% {t}" for t in tools) + " |")
+    print("| --- | ---: | --- |" + " ---: | ---: |" * len(tools))
+    for r in runs:
+        cells = " | ".join(f"{r[t]['wss_at_95']:.3f} | {r[t]['recall_at_10pct']:.3f}" for t in tools)
+        print(f"| {r['set']} | {r['seed']} | {r.get('prior', '')} | {cells} |")
 
 
 def calibration_table(runs: list[dict]) -> None:
@@ -223,19 +239,19 @@ def plot(runs: list[dict], path: Path) -> None:
     cols = 5
     rows_n = (len(keys) + cols - 1) // cols
     fig = Figure(figsize=(3.2 * cols, 2.9 * rows_n))
-    colours = {"ours": "#1f5fa8", "asreview": "#d9822b"}
+    colours = {"ours": "#1f5fa8", "asreview": "#d9822b", "elas-u4": "#d9822b"}
     for k, key in enumerate(keys):
         ax = fig.add_subplot(rows_n, cols, k + 1)
         for r in (r for r in runs if r["set"] == key):
-            for tool in ("asreview", "ours"):  # ours drawn thin over ASReview's wide line
+            for tool in ("asreview", "elas-u4", "ours"):  # ours drawn thin over ELAS u4's wide line
                 if f"order_{tool}" not in r:
                     continue
                 labels = np.array(r["labels"])
                 found = np.cumsum(labels[r[f"order_{tool}"]])
                 x = np.r_[0, np.arange(1, found.size + 1), r["records"]] / r["records"]
                 y = np.r_[0, found, found[-1]] / r["relevant"]
-                ax.plot(x, y, color=colours[tool], linewidth=2.6 if tool == "asreview" else 0.9,
-                        alpha=0.45 if tool == "asreview" else 0.9,
+                ax.plot(x, y, color=colours[tool], linewidth=0.9 if tool == "ours" else 2.6,
+                        alpha=0.9 if tool == "ours" else 0.45,
                         label=tool if r["seed"] == min(rr["seed"] for rr in runs) else None)
         ax.plot([0, 1], [0, 1], linestyle="--", color="#999999", linewidth=0.7)
         ax.axhline(0.95, color="#c0504d", linewidth=0.6, linestyle=":")
@@ -251,11 +267,23 @@ def plot(runs: list[dict], path: Path) -> None:
         if k == 0:
             ax.legend(fontsize=7, loc="lower right")
         ax.grid(alpha=0.3)
-    fig.suptitle("Recall against share of records screened: ours (thin blue) over ASReview ELAS u4 "
-                 "(wide orange), every seed; where the orders agree the lines coincide", fontsize=10)
+    fig.suptitle("Recall against share of records screened: ours (thin blue) over ELAS u4 from the same "
+                 "start (wide orange), every seed; where the orders agree the lines coincide", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
+
+
+def candidates(path: Path, cache: Path) -> None:
+    """The leave-one-review-out table of every candidate (benchmarks/screening_model_search.py)."""
+    import screening_model_search as search
+
+    path = cache / "model_search-0.1.json" if str(path) == "-" else path
+    results = json.loads(path.read_text(encoding="utf-8"))
+    speed_path = cache / "ranking_speed.json"
+    speed = json.loads(speed_path.read_text(encoding="utf-8")) if speed_path.exists() else {}
+    keys = [name for name, _ in SETS]
+    search.report(results, keys, [v for v in search.VARIANTS if v in results], speed)
 
 
 def main() -> None:
@@ -270,9 +298,20 @@ def main() -> None:
     parser.add_argument("--all-cached", action="store_true",
                         help="with --report: calibrate on every cached ASReview run, ours or not")
     parser.add_argument("--resume", action="store_true", help="keep the runs already in --json, do the rest")
+    parser.add_argument("--model", default=Ranker.DEFAULT_MODEL, choices=Ranker.MODELS,
+                        help="our model (default: the default of review screen)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also replay our ELAS u4 from the same starts (always, when --model is another)")
+    parser.add_argument("--retrain-every", type=int, default=1, help="ours and our ELAS u4 (1: like ASReview)")
+    parser.add_argument("--candidates", type=Path, nargs="?", const=Path("-"), default=None,
+                        help="print the leave-one-review-out table of every candidate from the model "
+                             "search's results (default CACHE/model_search-0.1.json), run nothing")
     parser.add_argument("--report", type=Path, nargs="+", default=None,
                         help="re-print saved --json files (runs of several are merged), run nothing")
     args = parser.parse_args()
+    if args.candidates is not None:
+        candidates(args.candidates, cache_dir(args.cache))
+        return
     if args.report:
         merged = [run for path in args.report for run in json.loads(path.read_text(encoding="utf-8"))]
         runs = list({(r["set"], r["seed"]): r for r in reversed(merged)}.values())[::-1]  # first of each
@@ -286,8 +325,10 @@ def main() -> None:
 
     cache = cache_dir(args.cache)
     exe = None if args.no_asreview else find_asreview(args.asreview)
-    model = Ranker(["a b"]).description
-    print(f"ours: {model}; asreview: {'at ' + exe if exe else 'cached runs only'}")
+    model = Ranker(["a b"], model=args.model).description
+    baseline = args.baseline or args.model != "elas-u4"
+    print(f"ours: {model}; asreview: {'at ' + exe if exe else 'cached runs only'}"
+          f"{'; our elas-u4 from the same starts' if baseline else ''}; retrain every {args.retrain_every}")
     runs: list[dict] = []
     if args.resume and args.json_out and args.json_out.exists():
         runs = json.loads(args.json_out.read_text(encoding="utf-8"))
@@ -301,12 +342,19 @@ def main() -> None:
             continue
         prior = draw_prior(data.labels, seed)
         t0 = time.perf_counter()
-        ours = simulate(data.csv, seed=seed, prior=prior)
+        ours = simulate(data.csv, seed=seed, prior=prior, model=args.model, retrain_every=args.retrain_every,
+                        protocol=DESCRIPTIONS[name])
         run = {"set": data.key, "seed": seed, "prior": prior, "records": len(data.labels),
                "relevant": int(data.labels.sum()), "model": model,
                "labels": data.labels.astype(int).tolist(), "order_ours": ours.order,
                "ours": {**metrics(ours.order, data.labels), "seconds": time.perf_counter() - t0},
                "calibration_ours": calibration(ours.order, data.labels)}
+        if baseline:
+            t0 = time.perf_counter()
+            base = simulate(data.csv, seed=seed, prior=prior, model="elas-u4", retrain_every=args.retrain_every)
+            run["order_elas-u4"] = base.order
+            run["elas-u4"] = {**metrics(base.order, data.labels), "seconds": time.perf_counter() - t0}
+            run["calibration_elas-u4"] = calibration(base.order, data.labels)
         theirs = asreview_run(data, seed, cache, exe)
         if theirs is not None:
             run["order_asreview"] = theirs["order"]
@@ -314,8 +362,9 @@ def main() -> None:
             run["calibration_asreview"] = calibration(theirs["order"], data.labels)
         runs.append(run)
         line = f"{data.key} seed {seed}: ours WSS@95 {run['ours']['wss_at_95']:.3f}"
-        if "asreview" in run:
-            line += f", asreview {run['asreview']['wss_at_95']:.3f}"
+        for other in ("elas-u4", "asreview"):
+            if other in run:
+                line += f", {other} {run[other]['wss_at_95']:.3f}"
         print(line, flush=True)
         if args.json_out:  # after every run: a long benchmark stopped early keeps what it did
             args.json_out.write_text(json.dumps(runs) + "\n", encoding="utf-8")
