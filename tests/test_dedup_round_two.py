@@ -267,3 +267,10 @@ def test_the_year_as_a_supplement_page_is_no_page() -> None:
 def test_a_year_typed_wrongly_under_the_same_citation_is_queued() -> None:
     no_doi = {**ARTICLE, "doi": None}
     assert queued(no_doi, {**no_doi, "year": "2001"}) == [(0, 1)]
+
+
+def test_two_items_by_one_editor_on_one_page_are_not_one_citation() -> None:
+    editorial = {"title": "Guest editorial: introduction to the special section", "authors": ["Shiraishi, E."],
+                 "year": "2004", "journal": "American Journal of Surgical Pathology", "volume": "28", "issue": "1",
+                 "pages": "138-140"}
+    assert groups(editorial, {**editorial, "title": "Book reviews", "pages": "138-139"}) == []

@@ -255,6 +255,7 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     issue = _equal_or_missing(_take(keys.issue, left), _take(keys.issue, right))
     pf, pl = np.asarray(keys.page, dtype=object), np.asarray(keys.page_last, dtype=object)
     both_ranges = (pl[left] != "") & (pl[right] != "")
+    same_range = both_ranges & (pl[left] == pl[right]) & (pf[left] == pf[right])
     pages = np.fromiter((pages_agree(pf[a], pl[a], pf[b], pl[b]) for a, b in zip(left.tolist(), right.tolist(), strict=True)),
                         dtype=np.int8, count=len(left))
     vol, iss = np.asarray(keys.volume, dtype=object), np.asarray(keys.issue, dtype=object)
@@ -299,7 +300,7 @@ def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndar
     la, lb = _take(keys.language, left), _take(keys.language, right)
     na, nb = _take(keys.notice, left), _take(keys.notice, right)
     return {
-        "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges,
+        "authors": authors, "first_author": first, "single_author": single, "both_ranges": both_ranges, "same_range": same_range,
         "adjacent_pages": adjacent, "year_gap": year_gap, "volume": volume, "issue": issue,
         "pages": pages, "journal": journal, "abstract": abstract,
         "notice": na != nb,

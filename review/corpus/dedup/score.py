@@ -130,9 +130,10 @@ def title_elsewhere(f: dict[str, np.ndarray]) -> np.ndarray:
     same_abstract = ((f["abstract"] >= 95) & (f["first_author"] == 1) & (f["year_gap"] == 0) & (f["journal"] != 0)
                      & (f["pages"] != 0) & (f["doi"] != 0) & placed)
     # or the whole citation: the same authors, year, journal, volume, issue and page range
-    # (not a meeting abstract, which can share a page with others)
+    # to the last page (not a meeting abstract, which can share a page with others; two
+    # items by one editor on one page end on different pages)
     same_citation = ((f["first_author"] == 1) & (f["authors"] >= 90) & (f["year_gap"] == 0) & (f["journal"] == 1)
-                     & (f["volume"] == 1) & (f["issue"] != 0) & (f["pages"] == 1) & f["both_ranges"]
+                     & (f["volume"] == 1) & (f["issue"] != 0) & f["same_range"]
                      & (f["doi"] != 0) & (f["pmid"] != 0) & ~f["either_conference"])
     return np.where(same_citation & f["has_title"], 2, np.where(same_abstract & f["has_title"], 1, 0))
 
@@ -188,10 +189,9 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     # when the full citation agrees, a person decides (see decide); else two identifiers, two works
     dois_differ = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
     # rule ``notice-label``: a type label alone never separates an otherwise identical citation
-    label_only = f["notice_typed"] & (f["title"] >= 95) & (f["pages"] != 0) & (
-        (f["doi"] == 1) | (f["pmid"] == 1)
-        | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] != 0) & (f["journal"] != 0)
-           & (f["doi"] != 0) & (f["pmid"] != 0)))
+    # (the other guards still judge the citation: pages, years, DOIs)
+    label_only = (f["notice_typed"] & ((f["title"] >= 95) | f["contained"])
+                  & ((f["first_author"] == 1) | (f["doi"] == 1) | (f["pmid"] == 1)))
     return [
         ("cochrane_versions", settings.cochrane_versions, f["cochrane_versions"]),
         ("notices", settings.notices, f["notice"] & ~label_only),
