@@ -11,6 +11,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from review.cli import main
@@ -49,10 +50,11 @@ def test_users_add_list_passwd_token_remove(example_copy: Path, runner) -> None:
     assert gone.exit_code == 2 and "no user" in gone.output
 
 
-def test_serve_prints_its_url_binds_localhost_and_stops_on_sigterm(example_copy: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_prints_its_url_binds_localhost_and_stops_on_sigterm(example_copy: Path, workers: str) -> None:
     env = {**os.environ, "REVIEW_ACTOR": "tester"}
     command = [sys.executable, "-c", "from review.cli import main; main()", "-C", str(example_copy), "serve",
-               "--port", "0"]
+               "--port", "0", "--workers", workers]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as process:
         try:
             line = process.stdout.readline()

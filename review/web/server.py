@@ -53,14 +53,10 @@ def run(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8000, work
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     say(f"Serving {workspace.title} at http://{shown}:{port}/ (Ctrl-C or SIGTERM stops it)")
-    if workers > 1:
+    if workers > 1:  # each worker process builds its own app (see app_from_environment)
         os.environ[WORKSPACE_ENV] = str(workspace.root)
-        config = uvicorn.Config("review.web.server:app_from_environment", factory=True, workers=workers,
-                                log_level="warning", proxy_headers=False)
-        from uvicorn.supervisors import Multiprocess
-
-        server = uvicorn.Server(config)
-        Multiprocess(config, target=server.run, sockets=[sock]).run()
+        uvicorn.run("review.web.server:app_from_environment", factory=True, workers=workers,
+                    fd=sock.fileno(), log_level="warning", proxy_headers=False)
         return
     config = uvicorn.Config(app, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
