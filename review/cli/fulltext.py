@@ -39,7 +39,7 @@ def fulltext_group() -> None:
         # in the bundled example
         review fulltext sought --all
         review fulltext retrieved 12 --file reports/pdfs/smith2019.pdf
-        review fulltext not-retrieved 17 --reason "thesis embargoed; author did not reply"
+        review fulltext not-retrieved 70 --reason "thesis embargoed; author did not reply"
         review fulltext counts
     """
 
@@ -138,7 +138,7 @@ def not_retrieved_command(state: State, work: int, reason: str, note: str | None
 
     \b
         # in the bundled example
-        review fulltext not-retrieved 17 --reason "conference abstract only; no full report"
+        review fulltext not-retrieved 70 --reason "conference abstract only; no full report"
     """
     workspace = state.workspace()
     with workspace.store().transaction() as conn:
