@@ -274,3 +274,9 @@ def test_two_items_by_one_editor_on_one_page_are_not_one_citation() -> None:
                  "year": "2004", "journal": "American Journal of Surgical Pathology", "volume": "28", "issue": "1",
                  "pages": "138-140"}
     assert groups(editorial, {**editorial, "title": "Book reviews", "pages": "138-139"}) == []
+
+
+def test_cochrane_versions_as_one_work_also_by_review_number() -> None:
+    newer = {**COCHRANE, "year": "2012", "issue": "9", "doi": None, "authors": ["Gillespie, L. D.", "Robertson, M."]}
+    assert groups(COCHRANE, newer) == []
+    assert groups(COCHRANE, newer, settings=DedupSettings(cochrane_versions="ignore")) == [[0, 1]]

@@ -73,6 +73,18 @@ def cochrane_versions(a: np.ndarray, b: np.ndarray, doi: np.ndarray) -> np.ndarr
     return out
 
 
+_CD_NUMBER = re.compile(r"^cd\d{6}$")
+
+
+def cochrane_number(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The same Cochrane review number where the pages go ("CD007146"): one review, perhaps
+    two of its versions."""
+    out = np.zeros(len(a), dtype=bool)
+    for k in np.flatnonzero(a == b).tolist():
+        out[k] = bool(a[k]) and a[k][:2] == "cd" and bool(_CD_NUMBER.match(a[k]))
+    return out
+
+
 def _doi_compare(a: np.ndarray, b: np.ndarray, relevant: np.ndarray) -> np.ndarray:
     out = _equal_or_missing(a, b)
     for k in np.flatnonzero((out == 0) & relevant):
@@ -230,7 +242,8 @@ def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     contained[mid] = _contained(ta[mid], tb[mid], title[mid])
     numbers = _numbers_differ(ta, tb, has_title & (title >= 85) & (title < 99.5) & ~contained)
     return {"title": title, "has_title": has_title, "contained": contained, "doi": doi, "pmid": pmid,
-            "numbers_differ": numbers, "cochrane_versions": cochrane_versions(da, db, doi)}
+            "numbers_differ": numbers, "cochrane_versions": cochrane_versions(da, db, doi),
+            "cochrane_number": cochrane_number(_take(keys.page, left), _take(keys.page, right))}
 
 
 def detail(keys: RecordKeys, left: np.ndarray, right: np.ndarray, title: np.ndarray) -> dict[str, np.ndarray]:

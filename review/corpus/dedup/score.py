@@ -210,9 +210,13 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
 
 
 def versions_as_one(f: dict[str, np.ndarray], settings: DedupSettings) -> None:
-    """With ``cochrane_versions = "ignore"``, two versions of a review have one DOI."""
+    """With ``cochrane_versions = "ignore"``, two versions of a review have one DOI (also when
+    one copy lost its DOI but gives the review number as its pages)."""
     if settings.cochrane_versions == "ignore":
-        f["doi"] = np.where(f["cochrane_versions"], 1, f["doi"]).astype(np.int8)
+        # one review: the same DOI but for the version, or the same review number (CD007146)
+        # where one copy lost its DOI
+        one = f["cochrane_versions"] | (f["cochrane_number"] & (f["doi"] != 0))
+        f["doi"] = np.where(one, 1, f["doi"]).astype(np.int8)
         f["cochrane_versions"] = np.zeros(len(f["doi"]), dtype=bool)
 
 
