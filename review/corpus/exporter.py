@@ -227,6 +227,16 @@ def _put(entry: dict[str, Any], key: str, value: Any) -> None:
         entry[key] = str(value)
 
 
+#: LaTeX's special characters in a text field, written so that BibTeX (and our reader) give
+#: them back as characters: "--" would be read as an en dash, "%" would start a comment.
+_BIBTEX_SPECIAL = re.compile(r"-(?=-)|[&%$#_]")
+
+
+def bibtex_text(value: str) -> str:
+    """A text field's value as BibTeX: special characters escaped, "--" kept as two hyphens."""
+    return _BIBTEX_SPECIAL.sub(lambda m: "-{}" if m.group() == "-" else "\\" + m.group(), value)
+
+
 def to_bibtex(rows: list[dict[str, Any]]) -> str:
     library = bibtexparser.Library()
     used: set[str] = set()
@@ -239,31 +249,32 @@ def to_bibtex(rows: list[dict[str, Any]]) -> str:
         used.add(key)
         fields: list[Field] = []
 
-        def add(name: str, value: Any, fields: list[Field] = fields) -> None:
+        def add(name: str, value: Any, fields: list[Field] = fields, text: bool = False) -> None:
             if value not in (None, ""):
-                fields.append(Field(name, str(value)))
+                fields.append(Field(name, bibtex_text(str(value)) if text else str(value)))
 
-        add("title", row["title"])
+        add("title", row["title"], text=True)
         add("author", " and ".join(
             f"{a['family']}, {a['given']}" if a.get("given") else "{" + a["family"] + "}"
             for a in row["authors_list"]))
         add("year", row["year"])
         entry_type = _BIB_TYPES.get(row["type"] or "", "misc")
-        add("journal" if entry_type == "article" else "booktitle", row["journal"])
+        add("journal" if entry_type == "article" else "booktitle", row["journal"], text=True)
+        add("shortjournal", row["journal_abbrev"], text=True)
         add("volume", row["volume"])
         add("number", row["issue"])
         add("pages", (row["pages"] or "").replace("-", "--") or None)
         add("doi", row["doi"])
         add("pmid", row["pmid"])
-        add("abstract", row["abstract"])
-        add("keywords", "; ".join(row["keywords_list"]) or None)
+        add("abstract", row["abstract"], text=True)
+        add("keywords", "; ".join(row["keywords_list"]) or None, text=True)
         add("language", row["language"])
         add("issn", row["issn"])
         add("isbn", row["isbn"])
         add("url", row["url"])
-        add("publisher", row["publisher"])
+        add("publisher", row["publisher"], text=True)
         if row["type"] in _SUBTYPES:
-            add("note", _SUBTYPES[row["type"]])
+            add("type", _SUBTYPES[row["type"]])  # as Scopus and Web of Science write it
         library.add(Entry(entry_type, key, fields))
     return bibtexparser.write_string(library)
 
