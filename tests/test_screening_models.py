@@ -113,3 +113,25 @@ def test_screening_model_setting_is_used_and_checked(workspace, cli) -> None:
     bad = cli("screen", "rank")
     assert bad.exit_code == 2
     assert "screening.model" in bad.output and "unknown model 'bert'" in bad.output
+
+
+def test_fields_model_in_the_queue_reads_the_works_keywords_authors_and_journal(workspace, tmp_path) -> None:
+    from screening_support import works_from_records
+
+    from review.corpus import import_files
+    from review.screening.queue import ScreeningQueue
+
+    ris = tmp_path / "three.ris"
+    ris.write_text("".join(
+        f"TY  - JOUR\nTI  - Study {i} of prescribing\nAU  - Smith, J\nJO  - Journal {i}\n"
+        f"KW  - Nudge\nKW  - Topic {i}\nAB  - An abstract about trial {i}.\nER  - \n\n" for i in range(3)),
+        encoding="utf-8")
+    import_files(workspace.store(), [ris], actor="tester", source="three")
+    works_from_records(workspace)
+    with workspace.store().read() as conn:
+        queue = ScreeningQueue(conn, stage="title-abstract", model="fields")
+        plain = ScreeningQueue(conn, stage="title-abstract")
+    assert sorted(queue.work_keywords.values()) == ["Nudge; Topic 0", "Nudge; Topic 1", "Nudge; Topic 2"]
+    assert not plain.work_keywords
+    assert queue.ranker is not None and plain.ranker is not None and queue.ranker.model == "fields"
+    assert queue.ranker.X.shape[1] > plain.ranker.X.shape[1]  # the fields' blocks beside the words

@@ -151,6 +151,8 @@ class ScreeningQueue:
         #: The protocol as text (its title and inclusion criteria), for the ``protocol`` model.
         self.protocol = " ".join([criteria.title, *(c.text for c in criteria.criteria if c.kind == "include")]
                                  ) if criteria else ""
+        #: Keywords per work (``;`` between them), read only for the models that use fields.
+        self.work_keywords = _keywords(conn, self.live) if model in ("fields", "combo") else {}
         # Kept up to date by replaying new rows (decisions are append-only).
         self.view = StageView(stage, mapping)
         self.first = StageView("title-abstract", mapping) if stage == "full-text" else None
@@ -244,9 +246,12 @@ class ScreeningQueue:
             self.ranker = None
             return
         include, exclude = self.keywords
+        fields = {"keywords": [self.work_keywords.get(w, "") for w in ids],
+                  "authors": ["; ".join(self.works[w].authors) for w in ids],
+                  "journal": [self.works[w].journal or "" for w in ids]}
         self.ranker = Ranker([self.works[w].text for w in ids], include_keywords=include,
                              exclude_keywords=exclude, seed=self.seed, model=self.model,
-                             protocol=self.protocol)
+                             protocol=self.protocol, fields=fields)
 
     def order(self) -> list[int]:
         """Work ids still to screen, most likely relevant first (works waiting for this
@@ -342,3 +347,18 @@ def next_work(
     order = queue.order()
     chosen = next((w for w in order if w not in skip), order[0] if order else None)
     return (queue.item(chosen) if chosen is not None else None), queue.progress()
+
+
+def _keywords(conn: Connection, ids: list[int]) -> dict[int, str]:
+    """Work id -> its keywords joined by ``;`` (the works' JSON lists)."""
+    import json
+
+    from review.store import schema
+
+    wanted = set(ids)
+    found: dict[int, str] = {}
+    for row in conn.execute(select(schema.works.c.id, schema.works.c.keywords)):
+        if row.id in wanted and row.keywords:
+            value = json.loads(row.keywords) if isinstance(row.keywords, str) else row.keywords
+            found[row.id] = "; ".join(str(k) for k in value) if isinstance(value, list) else str(value)
+    return found
