@@ -206,14 +206,21 @@ _WORK = streaming._work
 
 
 def _slow_work(task):  # module level: the pool passes it to the workers by name
-    time.sleep(0.03)
+    """A worker that finishes nothing until this process has parsed a piece itself (the flag
+    file the patched ``_here`` writes): the pieces parsed here no longer depend on timing."""
+    flag = Path(os.environ["REVIEW_TEST_HERE_FLAG"])
+    deadline = time.monotonic() + 60
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
     return _WORK(task)
 
 
 @pytest.mark.parametrize("kind", ["ris", "bibtex"])
 @pytest.mark.parametrize("broken", [False, True])
-def test_pieces_parsed_here_while_workers_are_busy(monkeypatch: pytest.MonkeyPatch, kind: str,
-                                                   broken: bool) -> None:
+def test_pieces_parsed_here_while_workers_are_busy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                   kind: str, broken: bool) -> None:
+    flag = tmp_path / "parsed-here"
+    monkeypatch.setenv("REVIEW_TEST_HERE_FLAG", str(flag))
     rng = random.Random(8)
     text = (_ris_file if kind == "ris" else _bibtex_file)(rng, 120)
     if broken:
@@ -222,7 +229,16 @@ def test_pieces_parsed_here_while_workers_are_busy(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(streaming, "_work", _slow_work)
     here = []
     parse_here = streaming._here
-    monkeypatch.setattr(streaming, "_here", lambda *args: here.append(args[2]) or parse_here(*args))
+
+
+    def parsed_here(*args):  # type: ignore[no-untyped-def]
+        here.append(args[2])
+        try:
+            return parse_here(*args)
+        finally:
+            flag.touch()
+
+    monkeypatch.setattr(streaming, "_here", parsed_here)
     importer = formats.get(kind)
     assert _pieces(importer, text, 1) == _whole(importer, text)
     assert here  # some pieces were parsed in this process, not by the worker
