@@ -103,15 +103,15 @@ def import_command(state: State, file: Path, allow_unverified: bool, maps: tuple
     All or nothing: every row is checked (report, quote found in the full text, theories,
     levels) before anything is written. A row without fragment_id that matches a fragment
     of the same report, quote, location and coder is that fragment. A project's sources
-    that match no included report are all listed, each with how to --map it.
+    that match no included report are all listed, each with how to --map it, e.g.
+    `--map "videos_10_selected=12" --coder-map "Jane Doe=JM"` (docs/moving-in-and-out.md).
 
     Example:
 
     \b
         # in the bundled example
         review extract import extraction/fragments.csv
-        review extract import coded-in-nvivo.qdpx --allow-unverified
-        review extract import nvivo.qdpx --map "videos_10_selected=12" --coder-map "Jane Doe=JM"
+        review extract import coded-in-nvivo.qdpx --allow-unverified --coder-map "JM=JM"
     """
     from review.extraction.sheet import SheetError, import_fragments
 
