@@ -191,7 +191,7 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     # rule ``notice-label``: a type label alone never separates an otherwise identical citation
     # (the other guards still judge the citation: pages, years, DOIs)
     label_only = (f["notice_typed"] & ((f["title"] >= 95) | f["contained"])
-                  & ((f["first_author"] == 1) | (f["doi"] == 1) | (f["pmid"] == 1)))
+                  & ((f["first_author"] == 1) | (f["authors"] >= 95) | (f["doi"] == 1) | (f["pmid"] == 1)))
     return [
         ("cochrane_versions", settings.cochrane_versions, f["cochrane_versions"]),
         ("notices", settings.notices, f["notice"] & ~label_only),
