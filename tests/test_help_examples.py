@@ -185,6 +185,8 @@ BROUGHT: dict[str, Callable[[Path, Path], None]] = {
     "labelled.csv": _copy(SCREENING / "Nagtegaal_2019_sample.csv"),
     "colleague-changes.csv": _made_by("theories", "export", "--output", "{}"),
     "searches/psycinfo.txt": _query,
+    # a full text with a real reference list (the Mind & McPin report among the seeds)
+    "fulltexts/mind2019.md": _copy(REPO.parent / "shared" / "seeds" / "004_0a4429cc13a1016f.txt"),
 }
 #: Options whose value a command writes (never brought beforehand).
 OUTPUTS = ("--output", "-o", "--out", "--to")

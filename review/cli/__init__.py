@@ -44,6 +44,7 @@ def _register() -> None:
     # Plain imports: a missing or broken command module fails at once, in every test.
     from review.cli import appraise  # noqa: I001 - one line per module keeps parallel edits apart
     from review.cli import archive
+    from review.cli import citations
     from review.cli import corpus_cmds
     from review.cli import criteria
     from review.cli import dedup
@@ -75,6 +76,7 @@ def _register() -> None:
         report,
         run,
         update,
+        citations,
         serve,
         users,
         archive,  # after corpus_cmds: adds `export all` to its export group

@@ -24,9 +24,8 @@ def update_group(ctx: click.Context, state: State, as_json: bool) -> None:
     Example:
 
     \b
+        # in the bundled example
         review update start "2026 update"
-        review import ~/exports/medline-2026.ris --source "MEDLINE 2026" --searched 2026-03-01
-        review dedup && review screen --reviewer JM
         review update --json
     """
     if ctx.invoked_subcommand is not None:
@@ -64,7 +63,9 @@ def start_cmd(state: State, label: str, actor: str | None) -> None:
     \b
         # in the bundled example
         review update start "2026 update"
-        review import ~/exports/cinahl-2026.ris --source "CINAHL 2026" --searched 2026-03-01
+        review import wos-1001-2000.txt --source "Web of Science 2026" --searched 2026-03-01
+        review sources
+        review status
     """
     started = update_start(state.workspace(), label, actor=current_actor(actor))
     click.echo(f"Closed version {started.closed} ({started.closed_label}): {started.previous_studies} studies "
