@@ -167,3 +167,22 @@ def update_summary(conn: Connection) -> dict[str, Any] | None:
     return {"version": scope.number, "label": scope.label, "sources": len(scope.sources), "records": records,
             "already_screened": already, "new_works": len(new),
             "previous_studies": scope.previous_studies, "previous_reports": scope.previous_reports}
+
+
+def version_labels_of_works(conn: Connection) -> dict[int, str] | None:
+    """Each live work's version label (the version of its earliest record), or None while the
+    review has one version: tables use it to show which documents are new in an update."""
+    from review.screening.works import live_map
+
+    labels = {v["number"]: v["label"] for v in list_versions(conn)}
+    if len(labels) == 1:
+        return None
+    versions = source_versions(conn)
+    mapping = live_map(conn)
+    r = schema.records
+    earliest: dict[int, int] = {}
+    for work_id, source_id in conn.execute(select(r.c.work_id, r.c.source_id).where(r.c.work_id.is_not(None))):
+        work = mapping.get(work_id, work_id)
+        number = versions.get(source_id, 1)
+        earliest[work] = min(earliest.get(work, number), number)
+    return {work: labels.get(number, str(number)) for work, number in earliest.items()}

@@ -122,6 +122,14 @@ def test_update_counts_an_overlapping_export_as_prisma_2020_updated_review(
                  "Reports of total included studies (n = 30)"):
         assert text in words, text
 
+    # The documents table says which version found each included document.
+    _run(root, "report", "tables", "--format", "csv", "--out", str(tmp_path / "tables"))
+    with (tmp_path / "tables" / "table-documents.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 30
+    assert [row["Version"] for row in rows].count("2026 update") == 1
+    assert [row["Version"] for row in rows].count("original review") == 29
+
     # A living review: the next update carries the totals over, and the audit trail has them.
     out = _run(root, "update", "start", "2027 update")
     assert "23 studies included (30 reports)" in out

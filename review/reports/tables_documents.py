@@ -46,8 +46,9 @@ def _study_key(data: ReviewData, work_id: int) -> str | None:
 def documents_table(data: ReviewData) -> Table:
     """Included documents grouped by study (seed 001, Table 2), as "Author (year)"."""
     unit = data.unit.capitalize()
+    versions = _versions(data)  # after `review update start`: which version found each document
     table = Table("documents", f"Included documents grouped by {data.unit}",
-                  ["Document", "Title", "Type"], group_label=unit,
+                  ["Document", "Title", "Type"] + (["Version"] if versions else []), group_label=unit,
                   empty="No documents included yet: include reports at full text (review screen --stage full-text).")
     order: list[tuple[Any, ...]] = []
     positions = {str(get(s, "key")): (get(s, "position") or 0, i) for i, s in enumerate(data.studies or [])}
@@ -57,13 +58,24 @@ def documents_table(data: ReviewData) -> Table:
         order.append((where, report.year or 0, data.citation(report.work_id), report.work_id, key, report))
     for _where, _year, citation, _work, key, report in sorted(order, key=lambda t: t[:4]):
         group = data.study_label(key) if key is not None else f"Not grouped into a {data.unit}"
-        table.add(citation, report.title, document_type(report.type), group=group)
+        version = [versions.get(report.work_id, "-")] if versions else []
+        table.add(citation, report.title, document_type(report.type), *version, group=group)
     studies = len({_study_key(data, r.work_id) or f"r{r.work_id}" for r in data.reports})
     if data.reports:
         table.notes.append(f"{len(data.reports)} documents, {studies} {data.unit_plural}"
                            + ("" if data.studies else f" (each document counted as its own {data.unit}: "
                               "no grouping recorded; see review studies)") + ".")
     return table
+
+
+def _versions(data: ReviewData) -> dict[int, str] | None:
+    """Each included document's version label, or None while the review has one version."""
+    if data.workspace is None:
+        return None
+    from review.versions import version_labels_of_works
+
+    with data.workspace.store().read() as conn:
+        return version_labels_of_works(conn)
 
 
 def _field_value(data: ReviewData, study: Any, names: tuple[str, ...]) -> str | None:
