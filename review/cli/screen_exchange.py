@@ -14,6 +14,7 @@ from review.errors import InputError
 from review.screening import exchange
 from review.screening.decisions import STAGES
 from review.screening.exchange_formats import COVIDENCE_LISTS
+from review.screening.exchange_rayyan import export_rayyan
 from review.screening.wording import count
 from review.workspace import current_actor
 
@@ -112,11 +113,13 @@ def import_decisions(ctx: click.Context, file: Path, stage: str | None, reviewer
 
 
 @click.command("export")
-@click.option("--stage", type=click.Choice(STAGES), help="Only this stage (default: both).")
+@click.option("--stage", type=click.Choice(STAGES), help="Only this stage (default: both; rayyan needs one).")
+@click.option("--format", "fmt", type=click.Choice(("ours", "rayyan")), default="ours", show_default=True,
+              help="ours: one row per decision; rayyan: one row per work, Rayyan's CSV columns.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write ('-' for standard output).")
 @click.pass_context
-def export_decisions(ctx: click.Context, stage: str | None, output: Path) -> None:
+def export_decisions(ctx: click.Context, stage: str | None, fmt: str, output: Path) -> None:
     """Export every current decision: all reviewers, resolutions, reasons and notes.
 
     One row per decision (tidy CSV): decision_id, stage, work_id, reviewer, kind
@@ -124,20 +127,34 @@ def export_decisions(ctx: click.Context, stage: str | None, output: Path) -> Non
     created_at, record_ids, source_ids, title, doi, year. `review screen import` reads it
     back (--format ours).
 
+    --format rayyan writes one row per work screened at --stage, in the columns of Rayyan's
+    CSV export (key, title, year, ..., authors, ..., abstract, notes, doi, keywords,
+    pubmed_id, pmc_id), each reviewer's decision in the notes as Rayyan writes them
+    (RAYYAN-INCLUSION: {"SA"=>"Included"} | RAYYAN-EXCLUSION-REASONS: ... | USER-NOTES: ...).
+    Upload it to Rayyan, or read it back with `review screen import --format rayyan`.
+
     Example:
 
     \b
         # in the bundled example
         review screen export --output extraction/decisions.csv
         review screen export --stage full-text -o - | csvlook
+        review screen export --stage title-abstract --format rayyan -o to-rayyan.csv
     """
     stage = _stage(ctx, stage)
     settings = ScreenSettings(ctx.find_object(State))
+
+    def write(target: Path) -> int:
+        if fmt == "rayyan":
+            return export_rayyan(settings.store, target, stage=stage, criteria=settings.criteria)
+        return exchange.export_decisions(settings.store, target, stage=stage, criteria=settings.criteria)
+
     if str(output) == "-":
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "decisions.csv"
-            exchange.export_decisions(settings.store, target, stage=stage, criteria=settings.criteria)
+            write(target)
             sys.stdout.write(target.read_text(encoding="utf-8"))
         return
-    written = exchange.export_decisions(settings.store, output, stage=stage, criteria=settings.criteria)
-    click.echo(f"Wrote {count(written, 'decision')} to {output}", err=True)
+    written = write(output)
+    what = count(written, "work") if fmt == "rayyan" else count(written, "decision")
+    click.echo(f"Wrote {what} to {output}", err=True)

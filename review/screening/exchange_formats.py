@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,9 +232,10 @@ def _read_ours(path: Path, rows: list[tuple[int, dict[str, str]]], stage: str, r
 _RAYYAN_SECTION = re.compile(
     r"(RAYYAN-INCLUSION|RAYYAN-LABELS|RAYYAN-EXCLUSION-REASONS|USER-NOTES)\s*:\s*", re.I)
 _PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*=>\s*"((?:[^"\\]|\\.)*)"')
-_USER_NOTES = re.compile(r'"((?:[^"\\]|\\.)*)"\s*=>\s*\[(.*?)\]', re.S)
+_USER_NOTES = re.compile(r'"((?:[^"\\]|\\.)*)"\s*=>\s*\[((?:\s*"(?:[^"\\]|\\.)*"\s*,?)*)\s*\]', re.S)
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 EXCLUSION_LABEL = "__EXR__"
+_OUR_KEY = re.compile(r"review-(\d+)")
 
 
 @dataclass
@@ -245,6 +247,14 @@ class RayyanNotes:
     reasons: list[str] = field(default_factory=list)
     reasons_raw: str | None = None
     user_notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _unescape(text: str) -> str:
+    """A string Ruby's ``inspect`` escaped (``\\"``, ``\\n``, ...), as it was."""
+    try:
+        return json.loads(f'"{text}"')
+    except ValueError:
+        return text.replace('\\"', '"')
 
 
 def parse_rayyan_notes(text: str) -> RayyanNotes:
@@ -260,14 +270,14 @@ def parse_rayyan_notes(text: str) -> RayyanNotes:
         body = text[hit.end():end].strip().rstrip("|").strip()
         name = hit.group(1).upper()
         if name == "RAYYAN-INCLUSION":
-            found.decisions = {k: v for k, v in _PAIR.findall(body)}
+            found.decisions = {_unescape(k): _unescape(v) for k, v in _PAIR.findall(body)}
         elif name == "RAYYAN-LABELS":
             found.labels = [p.strip() for p in body.split(",") if p.strip()]
         elif name == "RAYYAN-EXCLUSION-REASONS":
             found.reasons_raw = body or None
             found.reasons = [p.strip() for p in body.split(",") if p.strip()]
         else:
-            found.user_notes = {who: [n.replace('\\"', '"') for n in _QUOTED.findall(items)]
+            found.user_notes = {_unescape(who): [_unescape(n) for n in _QUOTED.findall(items)]
                                 for who, items in _USER_NOTES.findall(body)}
     exr = [label[len(EXCLUSION_LABEL):].strip() for label in found.labels if label.startswith(EXCLUSION_LABEL)]
     if exr:
@@ -286,6 +296,9 @@ def _read_rayyan(path: Path, rows: list[tuple[int, dict[str, str]]], reviewer: s
         item = ExchangeRow(line, refs=[_cell(r, "key")] if _cell(r, "key") else [],
                            doi=_cell(r, "doi") or None, pmid=_cell(r, "pubmed_id") or None,
                            title=_cell(r, "title") or None)
+        ours = _OUR_KEY.fullmatch(_cell(r, "key"))
+        if ours:  # review screen export --format rayyan: our work id (checked against DOI and title)
+            item.work_id = int(ours.group(1))
         said = info.decisions.get(chosen)
         if said is None:
             item.skip = f"records without a decision by {chosen}"
