@@ -4,6 +4,7 @@ project schema (tests/data/exchange/refi-qda/Project-mrt2019.xsd, MIT, REFI)."""
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from lxml import etree
 from sqlalchemy import select
 from test_extract_qdpx import FOREIGN, coded, sheet_row_unverified  # noqa: F401  (fixture)
 
+from review.extraction.labels import labels_by_fragment
+from review.extraction.sheet import CONTRACT_COLUMNS
 from review.extraction.tables import fragments
 
 XSD = Path(__file__).parent / "data" / "exchange" / "refi-qda" / "Project-mrt2019.xsd"
@@ -56,7 +59,68 @@ def test_nvivo_project_imports_with_source_and_coder_maps(cli, workspace, tmp_pa
     assert sorted(r["coder"] for r in rows) == ["alice", "bob"]
     assert all(r["work_id"] == ids["md"] for r in rows)
     bob = next(r for r in rows if r["coder"] == "bob")
-    assert "Codes: Interesting" in (bob["note"] or "")
+    assert bob["note"] == "a memo written in NVivo"
+    with workspace.store().read() as conn:
+        labels = labels_by_fragment(conn)
+    assert labels[bob["id"]] == ["Interesting"]
+    assert "kept as the fragments' labels: 'Interesting' (1)" in result.output
+
+
+def _nvivo_imported(cli, workspace, tmp_path: Path) -> Path:
+    ids = extraction_workspace(workspace)
+    project = nvivo_project(tmp_path / "nvivo.qdpx")
+    result = cli("extract", "import", str(project), "--map", f"videos_10_selected={ids['md']}",
+                 "--coder-map", "Jane Doe=alice", "--coder-map", "B. Smith=bob")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_the_projects_own_codes_go_out_again_as_codes(cli, workspace, tmp_path: Path) -> None:
+    _nvivo_imported(cli, workspace, tmp_path)
+    out = tmp_path / "coding.qdpx"
+    assert cli("extract", "export", "--output", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        document = etree.fromstring(archive.read("project.qde"))
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(document), schema.error_log
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    group = document.find(".//q:Code[@name='Codes from the project']", ns)
+    assert [c.get("name") for c in group.findall("q:Code", ns)] == ["Interesting"]
+    code = group.find("q:Code", ns).get("guid")
+    users = {u.get("guid"): u.get("name") for u in document.iter("{urn:QDA-XML:project:1.0}User")}
+    coded_by = {users[c.get("creatingUser")] for c in document.iter("{urn:QDA-XML:project:1.0}Coding")
+                if c.find("q:CodeRef", ns).get("targetGUID") == code}
+    assert coded_by == {"bob"}
+    again = cli("extract", "import", str(out))
+    assert again.exit_code == 0 and "0 new, 0 changed, 2 unchanged" in again.output, again.output
+
+
+def test_labels_travel_in_the_sheet_after_the_contract_columns(cli, workspace, tmp_path: Path) -> None:
+    _nvivo_imported(cli, workspace, tmp_path)
+    sheet = tmp_path / "fragments.csv"
+    assert cli("extract", "export", "--output", str(sheet)).exit_code == 0
+    with sheet.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    assert header[:len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS) and "labels" in header
+    assert sorted(r["labels"] for r in rows) == ["", "Interesting"]
+    for row in rows:
+        if row["labels"]:
+            row["labels"] = "Interesting; trust; distrust"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = cli("extract", "import", str(sheet))
+    assert result.exit_code == 0 and "0 new, 1 changed, 1 unchanged" in result.output, result.output
+    without = tmp_path / "without-labels.csv"
+    with without.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[c for c in header if c != "labels"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert "0 new, 0 changed, 2 unchanged" in cli("extract", "import", str(without)).output
+    with workspace.store().read() as conn:
+        assert sorted(labels_by_fragment(conn).values()) == [["Interesting", "trust", "distrust"]]
 
 
 @pytest.mark.parametrize(("args", "message"), [

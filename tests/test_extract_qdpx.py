@@ -132,7 +132,7 @@ def test_project_coded_elsewhere_becomes_one_fragment_per_coder(cli, workspace, 
     result = cli("extract", "import", str(foreign_project(tmp_path / "nvivo.qdpx", text, start, end)))
     assert result.exit_code == 0, result.output
     assert "2 new" in result.output
-    assert "neither C/M/O nor a theory, kept as labels (Codes: ... in the note): 'Interesting' (1)" in result.output
+    assert "neither C/M/O nor a theory, kept as the fragments' labels: 'Interesting' (1)" in result.output
     alice, bob = state(workspace)[2]
     assert alice["coder"] == "alice" and bob["coder"] == "bob"
     assert alice["quote"] == "I didn’t have to pretend in there." and alice["work_id"] == ids["md"]

@@ -9,14 +9,16 @@ the sources under ``sources/``. What we write:
   and ``Outcome``, each with one child code per value coded (e.g. Context > "isolated after
   birth"); ``Programme theories`` with one code per theory (``T1: label``) whose children
   ``T1 supports``, ``T1 refutes`` and ``T1 refines`` carry the direction (coding with the
-  theory code itself means supports).
+  theory code itself means supports); ``Codes from the project`` with one code per fragment
+  label (the codes of an imported project that are neither C/M/O nor a theory), so a QDA
+  project's own codebook comes back.
 - **Sources**: one ``TextSource`` per text the quotes were verified against (a report's full
   text, or a secondary text), as UTF-8 plain text with ``\\n`` line breaks (a PDF's extracted
   text, pages separated by form feeds); quotes without a text go in one source per report
   holding the quotes themselves. Each fragment is a ``PlainTextSelection`` whose
   ``Description`` carries ``key: value`` lines (fragment_id, report, location, relevance,
   rigour, their notes, evidence, note, and the quote as typed when it differs from the
-  selected text), coded with its C/M/O value codes and theory codes by its coder.
+  selected text), coded with its C/M/O value codes, theory codes and label codes by its coder.
 
 **Offsets**: ``startPosition``/``endPosition`` count Unicode code points (not UTF-16 units,
 not bytes) from 0 in the source's plain text, end exclusive, with a line break counted as
@@ -39,8 +41,9 @@ from sqlalchemy.engine import Connection
 
 from review.errors import InputError
 from review.extraction.fragments import current_fragments
+from review.extraction.labels import labels_by_fragment
 from review.extraction.model import CMO_FIELDS, DIRECTIONS, Fragment
-from review.extraction.qdpx_read import import_qdpx
+from review.extraction.qdpx_read import import_qdpx, labels_of
 from review.extraction.texts import TextCache
 from review.included import included_reports
 from review.store import Store, now
@@ -50,6 +53,7 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 GROUPS = {"context": "Context", "mechanism_resource": "Mechanism - resource",
           "mechanism_reasoning": "Mechanism - reasoning", "outcome": "Outcome"}
 THEORY_GROUP = "Programme theories"
+LABEL_GROUP = "Codes from the project"
 DESCRIBED = ("fragment_id", "report", "location", "relevance", "relevance_note", "rigour", "rigour_note",
              "evidence", "text", "note", "quote")
 _NAMESPACE = uuid.UUID("6f1b1a0e-8a43-4c3e-9d55-2f0c1f6b7a10")
@@ -84,12 +88,14 @@ class _Codebook:
     def __init__(self, theories: list[tuple[str, str]]) -> None:
         self.values: dict[str, list[str]] = {name: [] for name in CMO_FIELDS}
         self.theories = theories
+        self.labels: list[str] = []
 
-    def add(self, fragment: Fragment) -> None:
+    def add(self, fragment: Fragment, labels: list[str]) -> None:
         for name in CMO_FIELDS:
             value = getattr(fragment, name)
             if value and value not in self.values[name]:
                 self.values[name].append(value)
+        self.labels += [label for label in labels if label not in self.labels]
 
     def xml(self) -> str:
         out = ["<CodeBook><Codes>"]
@@ -103,7 +109,12 @@ class _Codebook:
             out += [f"<Code {_attr(guid=guid('theory', theory, d), name=f'{theory} {d}', isCodable='true')}/>"
                     for d in DIRECTIONS]
             out.append("</Code>")
-        out.append("</Code></Codes></CodeBook>")
+        out.append("</Code>")
+        if self.labels:
+            out.append(f"<Code {_attr(guid=guid('group', 'labels'), name=LABEL_GROUP, isCodable='false')}>")
+            out += [f"<Code {_attr(guid=guid('label', v), name=v, isCodable='true')}/>" for v in self.labels]
+            out.append("</Code>")
+        out.append("</Codes></CodeBook>")
         return "".join(out)
 
 
@@ -119,9 +130,10 @@ def _theories(conn: Connection) -> list[tuple[str, str]]:
 
 
 def _selection(fragment: Fragment, start: int, end: int, selected: str, users: dict[str, str],
-               own: str | None) -> str:
+               own: str | None, labels: list[str]) -> str:
     codes = [guid(name, getattr(fragment, name)) for name in CMO_FIELDS if getattr(fragment, name)]
     codes += [guid("theory", t) if d == "supports" else guid("theory", t, d) for t, d in fragment.links]
+    codes += [guid("label", label) for label in labels]
     info = {name: getattr(fragment, name) for name in ("location", "relevance", "relevance_note", "rigour",
                                                         "rigour_note", "evidence", "note")}
     info.update(fragment_id=fragment.id, report=fragment.work_id,
@@ -146,8 +158,11 @@ def export_qdpx(store: Store, path: Path, *, root: Path, title: str = "review", 
         items = current_fragments(conn)
         reports = {r.work_id: r for r in included_reports(conn, reviewers_per_work=reviewers_per_work)}
         book = _Codebook(_theories(conn))
+        stored_labels = labels_by_fragment(conn)
+    # Fragments imported before labels were stored keep them in a "Codes: a; b" note line.
+    labels = {item.id: stored_labels.get(item.id) or labels_of(item.note) for item in items}
     for item in items:
-        book.add(item)
+        book.add(item, labels[item.id])
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".qdc":
         path.write_text(f'<?xml version="1.0" encoding="utf-8"?>\n'
@@ -180,7 +195,7 @@ def export_qdpx(store: Store, path: Path, *, root: Path, title: str = "review", 
         source_guid = guid("text", stored)
         files[f"sources/{source_guid}.txt"] = text
         sels = "".join(_selection(f, s, e, text[s:e], users,
-                                  reports[f.work_id].fulltext if f.work_id in reports else None)
+                                  reports[f.work_id].fulltext if f.work_id in reports else None, labels[f.id])
                        for f, s, e in entries)
         sources.append(f"<TextSource {_attr(guid=source_guid, name=Path(stored).name, plainTextPath=f'internal://{source_guid}.txt')}>"
                        f"<Description>{escape(f'text: {stored}')}</Description>{sels}</TextSource>")
@@ -194,7 +209,7 @@ def export_qdpx(store: Store, path: Path, *, root: Path, title: str = "review", 
         source_guid = guid("quotes", work_id)
         files[f"sources/{source_guid}.txt"] = text
         citation = reports[work_id].citation if work_id in reports else f"report {work_id}"
-        sels = "".join(_selection(f, s, e, text[s:e], users, None) for f, s, e in offsets)
+        sels = "".join(_selection(f, s, e, text[s:e], users, None, labels[f.id]) for f, s, e in offsets)
         sources.append(f"<TextSource {_attr(guid=source_guid, name=f'Quotes without a full text: {citation}', plainTextPath=f'internal://{source_guid}.txt')}>"
                        f"<Description>{escape(f'quotes of report: {work_id}')}</Description>{sels}</TextSource>")
     # The schema wants at least one User and one source inside those elements: leave them out when empty.

@@ -13,7 +13,8 @@ A real project (NVivo, ATLAS.ti, MAXQDA) names its sources as its authors did: `
 (``--map SOURCE=REPORT``) says which report each is; every source left unmapped is listed,
 each with its line. ``coder_map`` (``--coder-map USER=REVIEWER``) does the same for the
 project's users. Codes that are neither C/M/O nor a theory are kept as the fragment's labels
-(``Codes: a; b`` in its note). Sources are read from ``sources/`` or NVivo's ``Sources/``.
+(:mod:`review.extraction.labels`; the sheet's ``labels`` column), and written back as codes on
+export. Sources are read from ``sources/`` or NVivo's ``Sources/``.
 
 A project is untrusted input: member paths that leave the archive, members that inflate past
 :data:`MAX_MEMBER` bytes (read in bounded chunks, never whole), and a ``<!DOCTYPE>`` (entity
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from review.errors import FormatError, InputError
+from review.extraction.labels import format_labels
 from review.extraction.model import DIRECTIONS
 from review.extraction.quotes import canonical
 from review.extraction.sheet import ImportResult, Problem, SheetError, import_rows
@@ -308,7 +310,8 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int, source_map: 
                            "quote": quote, "coder": coder,
                            "theories": ";".join(f"{t}:{d}" for t, d in cell["links"]),
                            "text": info.get("text") or (described.get("text") if described.get("text") else ""),
-                           "note": _with_labels(info.get("note") or info.get("memo") or "", cell["labels"]),
+                           "note": info.get("note") or info.get("memo") or "",
+                           "labels": format_labels(cell["labels"]),
                            "char_start": str(start)}
                     for key in ("location", "relevance", "relevance_note", "rigour", "rigour_note", "evidence"):
                         row[key] = info.get(key, "")
@@ -318,16 +321,8 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int, source_map: 
     return rows
 
 
-def _with_labels(note: str, labels: list[str]) -> str:
-    """The note with the project's other codes as a last ``Codes: a; b`` line."""
-    if not labels:
-        return note
-    line = LABELS_PREFIX + "; ".join(label.replace(";", ",") for label in labels)
-    return f"{note}\n{line}" if note else line
-
-
 def labels_of(note: str | None) -> list[str]:
-    """The codes a note's ``Codes: a; b`` line keeps (what :func:`_with_labels` wrote)."""
+    """The codes a note's ``Codes: a; b`` line keeps (what imports before fragment labels wrote)."""
     for line in (note or "").splitlines():
         if line.startswith(LABELS_PREFIX):
             return [part.strip() for part in line[len(LABELS_PREFIX):].split(";") if part.strip()]
@@ -381,8 +376,7 @@ def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unver
                          coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
     if project.ignored:
         shown = ", ".join(f"{name!r} ({n})" for name, n in sorted(project.ignored.items()))
-        result.notes.append(f"codes that are neither C/M/O nor a theory, kept as labels (Codes: ... in the "
-                            f"note): {shown}")
+        result.notes.append(f"codes that are neither C/M/O nor a theory, kept as the fragments' labels: {shown}")
     others = sum(len(list(project.root.iter(f"{NS}{kind}")))
                  for kind in ("PictureSelection", "AudioSelection", "VideoSelection", "PDFSelection"))
     if others:

@@ -1,8 +1,10 @@
 """``review extract export`` and ``review extract import``: the fragment sheet both ways.
 
 The sheet's first columns are DESIGN.md's contract, then ``evidence, text, relevance_note,
-rigour_note, note``; the export adds columns the import ignores (``page``, ``char_start``,
-``char_end``, ``citation``, ``mmat``, ``partial``), for reading and sorting.
+rigour_note, note, labels`` (``labels``: a QDA project's other codes, ``a; b``; a sheet
+without the column leaves the fragments' labels as they are); the export adds columns the
+import ignores (``page``, ``char_start``, ``char_end``, ``citation``, ``mmat``, ``partial``),
+for reading and sorting.
 
 Import reads protocols/theories.yaml (and the theory-changes log) first, so a theory just
 written there is known. Import is all or nothing: every row is validated and its quote verified first; any problem
@@ -28,6 +30,7 @@ from review.extraction.fragments import (
     get_fragment,
     save_fragment,
 )
+from review.extraction.labels import format_labels, labels_by_fragment, parse_labels, set_labels
 from review.extraction.model import Fragment, format_theories, is_partial
 from review.extraction.sheetio import read_sheet, write_sheet
 from review.extraction.verify import Checker
@@ -36,7 +39,7 @@ from review.synthesis.current import check_removed_theories, theories_current
 
 CONTRACT_COLUMNS = ("fragment_id", "report", "quote", "location", "context", "mechanism_resource",
                     "mechanism_reasoning", "outcome", "theories", "relevance", "rigour", "coder", "verified")
-SHEET_COLUMNS = (*CONTRACT_COLUMNS, "evidence", "text", "relevance_note", "rigour_note", "note")
+SHEET_COLUMNS = (*CONTRACT_COLUMNS, "evidence", "text", "relevance_note", "rigour_note", "note", "labels")
 INFO_COLUMNS = ("page", "char_start", "char_end", "citation", "mmat", "partial")
 EXPORT_COLUMNS = (*SHEET_COLUMNS, *INFO_COLUMNS)
 REQUIRED = ("report", "quote")
@@ -106,7 +109,8 @@ def mmat_summary(profile: dict[str, Any] | None) -> str:
     return f"{label}{counts} ({status})" if status else f"{label}{counts}"
 
 
-def fragment_row(fragment: Fragment, own_text: str | None, citation: str, mmat: str) -> dict[str, Any]:
+def fragment_row(fragment: Fragment, own_text: str | None, citation: str, mmat: str,
+                 labels: list[str] | None = None) -> dict[str, Any]:
     """A fragment as a sheet row."""
     text = fragment.text_path if fragment.text_path and fragment.text_path != own_text else ""
     return {
@@ -120,6 +124,7 @@ def fragment_row(fragment: Fragment, own_text: str | None, citation: str, mmat: 
         "rigour_note": fragment.rigour_note, "note": fragment.note, "page": fragment.page,
         "char_start": fragment.char_start, "char_end": fragment.char_end, "citation": citation,
         "mmat": mmat, "partial": "yes" if is_partial(fragment) else "no",
+        "labels": format_labels(labels or []),
     }
 
 
@@ -136,11 +141,13 @@ def export_fragments(store: Store, path: Path, *, report: int | None = None,
         items = current_fragments(conn, report=report)
         reports = {r.work_id: r for r in included_reports(conn, reviewers_per_work=reviewers_per_work)}
         profiles = mmat_profiles(conn)
+        labels = labels_by_fragment(conn)
     rows = []
     for item in items:
         info = reports.get(item.work_id)
         rows.append(fragment_row(item, info.fulltext if info else None,
-                                 info.citation if info else "", mmat_summary(profiles.get(item.work_id))))
+                                 info.citation if info else "", mmat_summary(profiles.get(item.work_id)),
+                                 labels.get(item.id)))
     write_sheet(path, EXPORT_COLUMNS, rows, wide=("quote", "context", "mechanism_resource",
                                                   "mechanism_reasoning", "outcome", "note"))
     return len(rows)
@@ -223,18 +230,22 @@ def import_rows(store: Store, path: str, rows: list[tuple[int, dict[str, str]]],
         model = theories_current(conn, root, actor=actor, check_removed=False)
         checker = Checker(conn, root, coders=coders, default_coder=actor, allow_unverified=allow_unverified,
                           reviewers_per_work=reviewers_per_work, cache=cache)
-        plan: list[tuple[int | None, FragmentValues]] = []
+        plan: list[tuple[int | None, FragmentValues, list[str] | None]] = []
         problems: list[Problem] = []
         keys: dict[tuple, int] = {}
         for line, row in rows:
             try:
-                plan.append(_plan_row(conn, checker, row, keys, line))
+                fragment_id, values = _plan_row(conn, checker, row, keys, line)
+                plan.append((fragment_id, values, parse_labels(row["labels"]) if "labels" in row else None))
             except InputError as exc:
                 problems.append(Problem(path, line, exc.field, exc.message))
         if problems:
             raise SheetError(problems)
-        for fragment_id, values in plan:
+        for fragment_id, values, labels in plan:
             saved, action = save_fragment(conn, values, actor=actor, fragment_id=fragment_id, origin=origin)
+            if labels is not None and set_labels(conn, saved, labels, actor=actor, origin=origin) \
+                    and action == "unchanged":
+                action = "updated"
             getattr(result, action).append(saved)
             if values.verified != "yes":
                 result.unverified.append(saved)

@@ -50,3 +50,12 @@ fragment_theories = Table(
     Column("direction", String(10), nullable=False),  # supports | refutes | refines
     UniqueConstraint("fragment_id", "theory_id"),
 )
+
+fragment_labels = Table(
+    "fragment_labels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fragment_id", Integer, ForeignKey("fragments.id"), nullable=False, index=True),
+    Column("label", Text, nullable=False),  # a code of a QDA project's codebook that is not C/M/O or a theory
+    UniqueConstraint("fragment_id", "label"),
+)
