@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Also choose the merge threshold by leave-one-set-out cross-validation.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     args = parser.parse_args(argv)
-    cv: dict[tuple[str, float], list[float]] = {}
+    cv: dict[tuple[str, float], list[Score]] = {}
     python = None if args.no_bib_dedupe else bib_dedupe_python(args.bib_dedupe_python)
     lines = ["| set | damage | tool | precision | recall | F1 | wrongly merged | missed |",
              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             data = damaged(rows, kind, args.rate, args.seed)
             record(name, kind, "review", score(ours(data, key), truth, 0.0))
             for threshold in THRESHOLDS if args.cv else ():
-                cv.setdefault((name, threshold), []).append(score(ours(data, key, threshold), truth, 0.0).f1)
+                cv.setdefault((name, threshold), []).append(score(ours(data, key, threshold), truth, 0.0))
             theirs = bib_dedupe(python, data, key, args.cache)
             if theirs is not None:
                 record(name, kind, "bib-dedupe", score(theirs, truth, 0.0))
@@ -529,17 +529,35 @@ def main(argv: list[str] | None = None) -> int:
                   f"mean F1 {statistics.mean(f['f1'] for f in mine):.4f}; "
                   f"worst F1 {worst['f1']:.4f} ({worst['set']}, {worst['damage']}); "
                   f"worst precision {worst_p['precision']:.4f} ({worst_p['set']}, {worst_p['damage']})")
+    classes = [k for k in args.classes if k not in STRESS]
+    if classes:
+        print("\nPer damage class over the sets: mean F1, worst F1 (set), worst precision.\n")
+        print("| damage | review mean F1 | review worst F1 | review worst P | bib-dedupe mean F1 |"
+              " bib-dedupe worst F1 | bib-dedupe worst P |\n| --- | ---: | --- | ---: | ---: | --- | ---: |")
+        for kind in classes:
+            cells = []
+            for tool in ("review", "bib-dedupe"):
+                mine = [f for f in figures if f["tool"] == tool and f["damage"] == kind and f["set"] in SETS]
+                if not mine:
+                    cells.append("- | - | -")
+                    continue
+                worst = min(mine, key=lambda f: f["f1"])
+                cells.append(f"{statistics.mean(f['f1'] for f in mine):.4f} | {worst['f1']:.4f} ({worst['set']}) | "
+                             f"{min(f['precision'] for f in mine):.4f}")
+            print(f"| {kind} | {' | '.join(cells)} |")
     if cv:
         print("\nLeave-one-set-out: the threshold with the best mean F1 (clean and damaged) on the other sets,")
         print("and the held-out set's mean F1 at that threshold and at the default.\n")
-        print("| held-out set | chosen threshold | F1 at chosen | F1 at default |\n| --- | ---: | ---: | ---: |")
+        print("| held-out set | chosen threshold | F1 at chosen | F1 at default | worst precision at chosen |"
+              " worst precision at default |\n| --- | ---: | ---: | ---: | ---: | ---: |")
         names = sorted({n for n, _ in cv})
         default = DedupSettings().threshold
         for held in names:
             others = [n for n in names if n != held]
-            best = max(THRESHOLDS, key=lambda t: (statistics.mean(f for n in others for f in cv[(n, t)]), t == default))
-            print(f"| {held} | {best} | {statistics.mean(cv[(held, best)]):.4f} | "
-                  f"{statistics.mean(cv[(held, default)]):.4f} |")
+            best = max(THRESHOLDS, key=lambda t: (statistics.mean(s.f1 for n in others for s in cv[(n, t)]), t == default))
+            print(f"| {held} | {best} | {statistics.mean(s.f1 for s in cv[(held, best)]):.4f} | "
+                  f"{statistics.mean(s.f1 for s in cv[(held, default)]):.4f} | "
+                  f"{min(s.precision for s in cv[(held, best)]):.4f} | {min(s.precision for s in cv[(held, default)]):.4f} |")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0
