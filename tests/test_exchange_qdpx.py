@@ -167,3 +167,48 @@ def test_our_project_round_trip_validates_against_the_refi_qda_schema(cli, works
         document = etree.fromstring(archive.read("project.qde"))
     assert schema.validate(document), schema.error_log
     assert "0 new, 0 changed, 5 unchanged" in cli("extract", "import", str(project)).output
+
+
+def _rewritten(project: Path, old: str, new: str) -> Path:
+    with zipfile.ZipFile(project) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["project.qde"] = members["project.qde"].decode("utf-8").replace(old, new, 1).encode("utf-8")
+    with zipfile.ZipFile(project, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return project
+
+
+def test_a_report_without_full_text_keeps_the_projects_copy_of_the_source(cli, workspace, tmp_path: Path) -> None:
+    ids = extraction_workspace(workspace)
+    copies = workspace.root / "extraction" / "texts" / "qdpx"
+    maps = ["--map", f"videos_10_selected={ids['none']}", "--coder-map", "Jane Doe=alice", "--coder-map", "B. Smith=bob"]
+    bad = _rewritten(nvivo_project(tmp_path / "bad.qdpx"), "a memo written in NVivo", "relevance: extreme")
+    refused = cli("extract", "import", str(bad), *maps)
+    assert refused.exit_code == 2 and "relevance" in refused.output, refused.output
+    assert not copies.exists()  # nothing left behind
+    project = nvivo_project(tmp_path / "nvivo.qdpx")
+    result = cli("extract", "import", str(project), *maps)
+    assert result.exit_code == 0, result.output
+    assert "2 quote(s) of reports without a full text verified against the project's copy" in result.output
+    kept = list(copies.glob("*.txt"))
+    assert len(kept) == 1 and kept[0].name.startswith("videos_10_selected-")
+    assert kept[0].read_text(encoding="utf-8") == TEXT
+    with workspace.store().read() as conn:
+        rows = conn.execute(select(fragments)).mappings().all()
+    assert {(r["verified"], r["evidence"], r["text_path"]) for r in rows} == {
+        ("yes", "primary", f"extraction/texts/qdpx/{kept[0].name}")}
+    assert {r["char_start"] for r in rows} == {TEXT.index("I didn’t")}
+    again = cli("extract", "import", str(project), *maps)
+    assert "0 new, 0 changed, 2 unchanged" in again.output and list(copies.glob("*.txt")) == kept
+
+
+def test_a_report_with_its_own_full_text_is_checked_against_it_not_the_copy(cli, workspace, tmp_path: Path) -> None:
+    ids = extraction_workspace(workspace)
+    project = nvivo_project(tmp_path / "nvivo.qdpx")
+    result = cli("extract", "import", str(project), "--map", f"videos_10_selected={ids['md']}")
+    assert result.exit_code == 0, result.output
+    with workspace.store().read() as conn:
+        paths = {r.text_path for r in conn.execute(select(fragments.c.text_path))}
+    assert paths == {"texts/report-anderson.md"}
+    assert not (workspace.root / "extraction" / "texts" / "qdpx").exists()

@@ -14,7 +14,9 @@ A real project (NVivo, ATLAS.ti, MAXQDA) names its sources as its authors did: `
 each with its line. ``coder_map`` (``--coder-map USER=REVIEWER``) does the same for the
 project's users. Codes that are neither C/M/O nor a theory are kept as the fragment's labels
 (:mod:`review.extraction.labels`; the sheet's ``labels`` column), and written back as codes on
-export. Sources are read from ``sources/`` or NVivo's ``Sources/``.
+export. Sources are read from ``sources/`` or NVivo's ``Sources/``. Quotes are verified
+against the report's own full text; a report without one keeps the project's copy of the
+source (see :class:`_Copies`).
 
 A project is untrusted input: member paths that leave the archive, members that inflate past
 :data:`MAX_MEMBER` bytes (read in bounded chunks, never whole), and a ``<!DOCTYPE>`` (entity
@@ -24,6 +26,7 @@ expansion) in project.qde are refused with one line; nothing is ever extracted t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import zipfile
@@ -43,6 +46,8 @@ NS = "{urn:QDA-XML:project:1.0}"
 #: The most a member of the archive may inflate to (project.qde or one source's text).
 MAX_MEMBER = 64 * 1024 * 1024
 LABELS_PREFIX = "Codes: "
+#: Where the project's copies of its sources are kept (relative to the workspace).
+COPIES = "extraction/texts/qdpx"
 _GROUPS = (("context", "context"), ("resource", "mechanism_resource"), ("reasoning", "mechanism_reasoning"),
            ("response", "mechanism_reasoning"), ("mechanism", "mechanism_reasoning"), ("outcome", "outcome"))
 _DIRECTION = re.compile(r"^(\S+?)[\s:_-]+(" + "|".join(DIRECTIONS) + r")$", re.I)
@@ -241,14 +246,58 @@ def _check_maps(project: _Project, reports: list[Any], source_map: dict[str, str
     return problems
 
 
+class _Copies:
+    """The project's copies of its sources, kept as the texts of reports that have none.
+
+    A report's own full text wins: it is the text the review retrieved, appraised and cites
+    (with its pages), and checking a quote against it catches a source mapped to the wrong
+    report or a different version of the text. Checking a quote against the project's copy
+    would prove nothing (the quote was cut from it), so that copy is used only for a report
+    with no full text of its own: kept in the workspace under :data:`COPIES` (named after the
+    source and its content's hash, so importing again writes nothing new), the fragments
+    point to it, and ``review extract verify`` can check them against it later.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.own: dict[str, str | None] = {}
+        self.wanted: dict[str, str] = {}  # stored path -> text
+        self.used = 0  # quotes stored with a copy
+
+    def text_for(self, report: str, source_name: str, text: str) -> str | None:
+        """The stored path of the copy for a quote of ``report``, or None when it has its own text."""
+        if self.own.get(report):
+            return None
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source_name).stem).strip("-.")[:60] or "source"
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+        stored = f"{COPIES}/{slug}-{digest}.txt"
+        self.wanted[stored] = text
+        self.used += 1
+        return stored
+
+    def write(self) -> list[Path]:
+        """Write the copies not yet in the workspace; returns those written (to undo)."""
+        written = []
+        for stored, text in self.wanted.items():
+            path = self.root / stored
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8", newline="")
+                written.append(path)
+        return written
+
+
 def _rows(project: _Project, store: Store, reviewers_per_work: int, source_map: dict[str, str] | None = None,
-          coder_map: dict[str, str] | None = None) -> list[tuple[int, dict[str, str]]]:
+          coder_map: dict[str, str] | None = None,
+          copies: _Copies | None = None) -> list[tuple[int, dict[str, str]]]:
     from review.errors import NotFound
     from review.extraction.fragments import get_fragment
 
     source_map, coder_map = source_map or {}, coder_map or {}
     with store.read() as conn:
         reports = included_reports(conn, reviewers_per_work=reviewers_per_work)
+        if copies is not None:
+            copies.own = {str(r.work_id): r.fulltext for r in reports}
         problems = _check_maps(project, reports, source_map, coder_map)
         if problems:
             raise SheetError(problems)
@@ -317,6 +366,12 @@ def _rows(project: _Project, store: Store, reviewers_per_work: int, source_map: 
                         row[key] = info.get(key, "")
                     for field_name, values in cell["cmo"].items():
                         row[field_name] = "; ".join(dict.fromkeys(values))
+                    # Our own export names the text in descriptions; its "quotes without a full
+                    # text" sources are the quotes themselves, never a text to verify them against.
+                    if copies is not None and not row["text"] and not described.get("quotes of report"):
+                        stored = copies.text_for(str(report), source.get("name") or "", text)
+                        if stored:
+                            row["text"], row["evidence"] = stored, row["evidence"] or "primary"
                     rows.append((sel.sourceline, row))
     return rows
 
@@ -371,9 +426,22 @@ def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unver
     with store.read() as conn:
         theories = known_theories(conn)
     project = _Project(path, theories)
-    rows = _rows(project, store, reviewers_per_work, source_map, coder_map)
-    result = import_rows(store, project.where, rows, root=root, actor=actor, allow_unverified=allow_unverified,
-                         coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
+    copies = _Copies(root)
+    rows = _rows(project, store, reviewers_per_work, source_map, coder_map, copies)
+    written = copies.write()
+    try:
+        result = import_rows(store, project.where, rows, root=root, actor=actor, allow_unverified=allow_unverified,
+                             coders=coders, reviewers_per_work=reviewers_per_work, origin="qdpx")
+    except BaseException:
+        for copy in written:  # nothing written when nothing is imported
+            copy.unlink(missing_ok=True)
+        if written:
+            with contextlib.suppress(OSError):
+                (root / COPIES).rmdir()  # only when empty: other copies stay
+        raise
+    if copies.used:
+        result.notes.append(f"{copies.used} quote(s) of reports without a full text verified against the "
+                            f"project's copy of their source, kept under {COPIES}/")
     if project.ignored:
         shown = ", ".join(f"{name!r} ({n})" for name, n in sorted(project.ignored.items()))
         result.notes.append(f"codes that are neither C/M/O nor a theory, kept as the fragments' labels: {shown}")
