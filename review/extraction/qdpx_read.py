@@ -16,7 +16,7 @@ project's users. Codes that are neither C/M/O nor a theory are kept as the fragm
 (:mod:`review.extraction.labels`; the sheet's ``labels`` column), and written back as codes on
 export. Sources are read from ``sources/`` or NVivo's ``Sources/``. Quotes are verified
 against the report's own full text; a report without one keeps the project's copy of the
-source (see :class:`_Copies`).
+source (:mod:`review.extraction.qdpx_copies`).
 
 A project is untrusted input: member paths that leave the archive, members that inflate past
 :data:`MAX_MEMBER` bytes (read in bounded chunks, never whole), and a ``<!DOCTYPE>`` (entity
@@ -26,7 +26,6 @@ expansion) in project.qde are refused with one line; nothing is ever extracted t
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 import zipfile
@@ -36,6 +35,7 @@ from typing import Any
 from review.errors import FormatError, InputError
 from review.extraction.labels import format_labels
 from review.extraction.model import DIRECTIONS
+from review.extraction.qdpx_copies import COPIES, SourceCopies
 from review.extraction.quotes import canonical
 from review.extraction.sheet import ImportResult, Problem, SheetError, import_rows
 from review.extraction.verify import known_theories
@@ -46,8 +46,6 @@ NS = "{urn:QDA-XML:project:1.0}"
 #: The most a member of the archive may inflate to (project.qde or one source's text).
 MAX_MEMBER = 64 * 1024 * 1024
 LABELS_PREFIX = "Codes: "
-#: Where the project's copies of its sources are kept (relative to the workspace).
-COPIES = "extraction/texts/qdpx"
 _GROUPS = (("context", "context"), ("resource", "mechanism_resource"), ("reasoning", "mechanism_reasoning"),
            ("response", "mechanism_reasoning"), ("mechanism", "mechanism_reasoning"), ("outcome", "outcome"))
 _DIRECTION = re.compile(r"^(\S+?)[\s:_-]+(" + "|".join(DIRECTIONS) + r")$", re.I)
@@ -246,50 +244,9 @@ def _check_maps(project: _Project, reports: list[Any], source_map: dict[str, str
     return problems
 
 
-class _Copies:
-    """The project's copies of its sources, kept as the texts of reports that have none.
-
-    A report's own full text wins: it is the text the review retrieved, appraised and cites
-    (with its pages), and checking a quote against it catches a source mapped to the wrong
-    report or a different version of the text. Checking a quote against the project's copy
-    would prove nothing (the quote was cut from it), so that copy is used only for a report
-    with no full text of its own: kept in the workspace under :data:`COPIES` (named after the
-    source and its content's hash, so importing again writes nothing new), the fragments
-    point to it, and ``review extract verify`` can check them against it later.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.own: dict[str, str | None] = {}
-        self.wanted: dict[str, str] = {}  # stored path -> text
-        self.used = 0  # quotes stored with a copy
-
-    def text_for(self, report: str, source_name: str, text: str) -> str | None:
-        """The stored path of the copy for a quote of ``report``, or None when it has its own text."""
-        if self.own.get(report):
-            return None
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source_name).stem).strip("-.")[:60] or "source"
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-        stored = f"{COPIES}/{slug}-{digest}.txt"
-        self.wanted[stored] = text
-        self.used += 1
-        return stored
-
-    def write(self) -> list[Path]:
-        """Write the copies not yet in the workspace; returns those written (to undo)."""
-        written = []
-        for stored, text in self.wanted.items():
-            path = self.root / stored
-            if not path.is_file():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8", newline="")
-                written.append(path)
-        return written
-
-
 def _rows(project: _Project, store: Store, reviewers_per_work: int, source_map: dict[str, str] | None = None,
           coder_map: dict[str, str] | None = None,
-          copies: _Copies | None = None) -> list[tuple[int, dict[str, str]]]:
+          copies: SourceCopies | None = None) -> list[tuple[int, dict[str, str]]]:
     from review.errors import NotFound
     from review.extraction.fragments import get_fragment
 
@@ -426,7 +383,7 @@ def import_qdpx(store: Store, path: Path, *, root: Path, actor: str, allow_unver
     with store.read() as conn:
         theories = known_theories(conn)
     project = _Project(path, theories)
-    copies = _Copies(root)
+    copies = SourceCopies(root)
     rows = _rows(project, store, reviewers_per_work, source_map, coder_map, copies)
     written = copies.write()
     try:
