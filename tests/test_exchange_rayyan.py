@@ -125,3 +125,40 @@ def test_rayyan_export_needs_a_stage(cli, from_rayyan, tmp_path) -> None:
     result = cli("screen", "export", "--format", "rayyan", "--output", str(out))
     assert result.exit_code == 2
     assert "--stage" in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("stage", ["title-abstract", "full-text"])
+def test_every_decision_of_the_worked_example_is_in_the_notes(runner, example_copy, tmp_path, stage) -> None:
+    from review.cli import main
+
+    def run(*args: str):
+        result = runner.invoke(main, ["-C", str(example_copy), *args], env={"REVIEW_ACTOR": "tester"})
+        assert result.exit_code == 0, result.output
+        return result
+
+    ours, rayyan = tmp_path / "ours.csv", tmp_path / "rayyan.csv"
+    run("screen", "export", "--stage", stage, "--output", str(ours))
+    run("screen", "export", "--stage", stage, "--format", "rayyan", "--output", str(rayyan))
+    words = {"include": "Included", "exclude": "Excluded", "maybe": "Maybe"}
+    want = {(row["work_id"], row["reviewer"]): words[row["decision"]]
+            for row in _rows(ours) if row["kind"] == "decision"}
+    rows = _rows(rayyan)
+    keys = [row["key"] for row in rows]
+    assert len(keys) == len(set(keys)) and want
+    store = Store.open(f"sqlite:///{example_copy / 'review.db'}")
+    try:
+        from review.screening.exchange import WorkIndex
+        from review.screening.exchange_formats import ExchangeRow
+
+        with store.read() as conn:
+            index = WorkIndex(conn)
+            got = {}
+            for line, row in enumerate(rows, start=2):
+                work, why = index.match(ExchangeRow(line, refs=[row["key"]], doi=row["doi"] or None,
+                                                    title=row["title"] or None))
+                assert work is not None, (row["key"], why)
+                for reviewer, word in parse_rayyan_notes(row["notes"]).decisions.items():
+                    got[(str(work), reviewer)] = word
+    finally:
+        store.close()
+    assert got == want
