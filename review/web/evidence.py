@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from review.web import appraising, coding
+from review.web import appraising, coding, outputs, theories_pages
 
-ROUTES = [*coding.ROUTES, *appraising.ROUTES]
+ROUTES = [*coding.ROUTES, *appraising.ROUTES, *theories_pages.ROUTES, *outputs.ROUTES]
