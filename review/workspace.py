@@ -51,13 +51,25 @@ class Workspace:
 
     @property
     def db_url(self) -> str:
-        url = str(self.config.get("database", {}).get("url", DEFAULT_DB_URL))
+        return self.resolve_url(str(self.config.get("database", {}).get("url", DEFAULT_DB_URL)))
+
+    def resolve_url(self, url: str) -> str:
+        """A database URL with a relative SQLite file made absolute (relative to the workspace)."""
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith("sqlite:////"):
             relative = url[len(prefix) :]
             if relative and relative != ":memory:" and not Path(relative).is_absolute():
                 return prefix + str((self.root / relative).resolve())
         return url
+
+    def set_database_url(self, url: str) -> None:
+        """Write ``url`` as review.toml's [database] url (comments kept); the next open uses it."""
+        document = tomlkit.parse(self.config_path.read_text(encoding="utf-8"))
+        database = document.setdefault("database", tomlkit.table())
+        database["url"] = url
+        self.config_path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        self.config = tomllib.loads(self.config_path.read_text(encoding="utf-8"))
+        self.close()
 
     def setting(self, section: str, key: str, default: Any = None) -> Any:
         """A value from review.toml, e.g. ``setting("screening", "reviewers_per_work", 1)``."""

@@ -9,6 +9,11 @@ Also the suite's settings (see docs/reliability.md, "Tests that can be trusted")
 - Hypothesis profiles: ``dev`` (default) and ``ci`` (derandomised, no deadline, no example
   database), chosen by ``HYPOTHESIS_PROFILE``; Hypothesis keeps its files in the system's
   temporary folder, never in the repository.
+- Both backends: ``REVIEW_TEST_POSTGRES_URL`` names a PostgreSQL server (a role that may
+  create databases); the tests of PostgreSQL itself then run (fixture ``postgres_url``: a new
+  database per test). With ``REVIEW_TEST_BACKEND=postgresql`` too, every workspace of the suite
+  lives on that server instead of in an SQLite file (tests/postgres_support.py); tests marked
+  ``sqlite_only`` (or listed in ``SQLITE_ONLY``) are left out of that run and listed.
 - The order seed of pytest-randomly is printed at the end of every run: rerun one order with
   ``-p randomly -p "randomly" --randomly-seed=N``, or a fixed order with ``-p no:randomly``.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -29,6 +35,11 @@ from review.workspace import Workspace
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
+# Subprocesses of tests (pytester's, the CLI's) import tests.postgres_support from here too.
+os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(filter(None, [str(REPO), *os.environ.get("PYTHONPATH", "").split(os.pathsep)])))
+
+from tests import postgres_support  # noqa: E402 - needs the line above in pytester's copy of this file
+
 DATA = TESTS / "data"
 #: The read-only real data beside the repository (../shared/data).
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -44,6 +55,48 @@ settings.register_profile("dev", settings.get_profile("default"))
 settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "dev")
+
+#: Test files that stay on SQLite in the PostgreSQL run, and why (or mark a test ``sqlite_only``).
+SQLITE_ONLY: dict[str, str] = {
+}
+
+if postgres_support.on_postgres():
+    postgres_support.install()
+    _site = str(TESTS / "postgres_site")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [_site, os.environ.get("PYTHONPATH")]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): runs on SQLite only (the PostgreSQL run leaves it out)")
+    if os.environ.get(postgres_support.BACKEND_ENV) and not postgres_support.on_postgres():
+        raise pytest.UsageError(f"{postgres_support.BACKEND_ENV} is set but {postgres_support.SERVER_ENV} "
+                                "is not: give the PostgreSQL server's URL")
+
+
+def _sqlite_only_reason(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("sqlite_only")
+    if marker is not None:
+        return str(marker.args[0] if marker.args else marker.kwargs.get("reason", "SQLite only"))
+    return SQLITE_ONLY.get(item.nodeid.split("::", 1)[0].removeprefix("tests/"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, leave out the SQLite-only tests (listed at the end, never silently)."""
+    if not postgres_support.on_postgres():
+        return
+    kept, left = [], []
+    for item in items:
+        (left if _sqlite_only_reason(item) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        config._review_sqlite_only = {item.nodeid: _sqlite_only_reason(item) for item in left}  # type: ignore[attr-defined]
+        items[:] = kept
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if postgres_support.on_postgres():
+        for name in postgres_support.suite_databases():
+            postgres_support.drop(name)
 
 
 def _no_skips() -> bool:
@@ -70,6 +123,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     """Under ``REVIEW_NO_SKIPS``, the service tests not run; the random order's seed."""
+    left = getattr(config, "_review_sqlite_only", {})
+    if left:
+        terminalreporter.write_line(f"on SQLite only ({len(left)} tests left out of this PostgreSQL run):")
+        for reason, count in sorted(Counter(left.values()).items()):
+            terminalreporter.write_line(f"  {count:4d}  {reason}")
     if _no_skips():
         for report in terminalreporter.stats.get("skipped", []):
             terminalreporter.write_line(f"not run: {report.nodeid}: {_skip_reason(report)}")
@@ -81,6 +139,30 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _actor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REVIEW_ACTOR", "tester")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_databases() -> None:
+    """On PostgreSQL, drop the databases a test made (its workspaces') when it ends."""
+    if not postgres_support.on_postgres():
+        yield
+        return
+    before = postgres_support.suite_databases()
+    yield
+    for name in postgres_support.suite_databases() - before:
+        postgres_support.drop(name)
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """A new, empty PostgreSQL database for this test (dropped after it); skips without a server."""
+    if not postgres_support.server_url():
+        pytest.skip(f"set {postgres_support.SERVER_ENV}=postgresql+psycopg://USER:PASSWORD@HOST/DB "
+                    "(a role that may create databases) to run it")
+    name = postgres_support.PREFIX + "x" + os.urandom(8).hex()
+    postgres_support.create(name)
+    yield postgres_support.database_url(name)
+    postgres_support.drop(name)
 
 
 @pytest.fixture

@@ -18,8 +18,10 @@ from review.workspace import Workspace
 def backup_command(state: State, file: Path) -> None:
     """Write a consistent copy of the database to FILE, even while others work.
 
-    Uses SQLite's online backup API: the copy is a snapshot of one moment, checked with
-    SQLite's integrity check before it is given its name. Never overwrites a file.
+    SQLite: the online backup API copies a snapshot of one moment, checked with SQLite's
+    integrity check before it is given its name. PostgreSQL: pg_dump's custom format
+    (restore with pg_restore), checked with pg_restore --list; without a pg_dump as new as
+    the server, the CSV archive of `review export all` in the folder FILE. Never overwrites.
 
     Example:
 
@@ -28,7 +30,8 @@ def backup_command(state: State, file: Path) -> None:
         review backup backups/review-2026-12-03.db
     """
     target = backup(state.workspace().store(), file)
-    click.echo(f"Backed up the database to {target}")
+    kind = " (an archive: restore with `review import-archive`)" if target.is_dir() else ""
+    click.echo(f"Backed up the database to {target}{kind}")
 
 
 @click.command("all")

@@ -18,11 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import create_engine, event, insert, inspect, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from review.errors import ReviewError
+from review.errors import InputError
 from review.store import schema
+from review.store.connection import cannot_connect, masked, no_driver, not_a_review
 from review.store.migrations import all_migrations
 
 __all__ = ["Store", "now", "schema"]
@@ -50,11 +52,19 @@ class Store:
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
-        """Open the database at ``url`` and bring its schema up to date."""
+        """Open the database at ``url`` and bring its schema up to date.
+
+        Raises:
+            InputError: the database cannot be reached or opened, holds something other than a
+                review, or was written by a newer version of review (nothing written then).
+        """
         kwargs: dict[str, Any] = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}
-        engine = create_engine(url, **kwargs)
+        try:
+            engine = create_engine(url, **kwargs)
+        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+            raise no_driver(url, exc) from exc
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -69,9 +79,35 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         store = cls(engine)
+        store.check()
         if migrate:
-            store.migrate()
+            try:
+                store.migrate()
+            except BaseException:
+                engine.dispose()  # no connection left open behind a refusal
+                raise
         return store
+
+    @property
+    def url(self) -> str:
+        """The database's URL, password masked (for messages)."""
+        return masked(self.engine.url.render_as_string(hide_password=False))
+
+    def check(self) -> None:
+        """Connect once: a review's database (or an empty one) answers, anything else is refused.
+
+        Raises:
+            InputError: unreachable, refused, or a database holding other tables.
+        """
+        try:
+            with self.engine.connect() as conn:
+                tables = inspect(conn).get_table_names()
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise cannot_connect(exc, self.engine.url.render_as_string(hide_password=False)) from exc
+        if tables and schema.migrations.name not in tables:
+            self.engine.dispose()
+            raise not_a_review(self.url, tables)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -101,16 +137,22 @@ class Store:
         return max(applied) if applied else 0
 
     def migrate(self) -> list[int]:
-        """Apply every pending migration, each atomically with its bookkeeping row."""
-        with self.engine.begin() as conn:
-            schema.migrations.create(conn, checkfirst=True)
+        """Apply every pending migration, each atomically with its bookkeeping row.
+
+        Raises:
+            InputError: the database was written by a newer version of review (schema
+                versions this one does not know); nothing is written then.
+        """
         done = self.applied_versions()
         known = {m.version for m in all_migrations()}
         newer = sorted(done - known)
         if newer:
-            raise ReviewError(
+            raise InputError(
                 f"this database was written by a newer version of review (schema {max(done)}; this "
-                f"version knows up to {max(known)}): upgrade review (pip install -U review) to open it")
+                f"version knows up to {max(known)}); nothing was written: upgrade review "
+                "(pip install -U review) to open it", path=self.url)
+        with self.engine.begin() as conn:
+            schema.migrations.create(conn, checkfirst=True)
         applied: list[int] = []
         for migration in all_migrations():
             if migration.version in done:

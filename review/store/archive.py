@@ -56,18 +56,28 @@ class ArchiveSummary:
 
 
 def backup(store: Store, path: str | Path) -> Path:
-    """Write a consistent copy of the (SQLite) database to ``path``.
+    """Write a consistent copy of the database to ``path``.
+
+    SQLite: a copy of the file (online backup API). PostgreSQL: a pg_dump custom-format file
+    (restore with pg_restore) when pg_dump is installed and not older than the server, else
+    the archive of :func:`export_all` in the folder ``path``.
 
     Raises:
-        ReviewError: the database is not SQLite, or ``path`` exists.
+        ReviewError: ``path`` exists, or the copy did not check out.
     """
     target = Path(path)
-    if store.engine.dialect.name != "sqlite":
-        raise ReviewError("`review backup` copies SQLite databases; on PostgreSQL use pg_dump, or "
-                          "`review export all DIR` (restored by `review import-archive DIR --to NEW`)")
     if target.exists():
         raise ReviewError(f"{target} exists; choose a new file name (a backup never overwrites)")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if store.engine.dialect.name != "sqlite":
+        from review.store.pg_dump import pg_dump_to, pg_dump_usable
+
+        program = pg_dump_usable(store.engine) if store.engine.dialect.name == "postgresql" else None
+        if program is None:
+            export_all(store, target)
+            verify_archive(store, target)
+            return target
+        return pg_dump_to(store.engine, program, target, list(row_counts(store)))
     partial = target.with_name(target.name + ".partial")
     raw = store.engine.raw_connection()
     try:
@@ -324,4 +334,23 @@ def restore_archive(store: Store, directory: str | Path) -> ArchiveSummary:
             if rows:
                 conn.execute(insert(table), rows)
             counts[table.name] = len(rows)
+        _advance_sequences(conn, meta)
     return ArchiveSummary(folder, version, counts)
+
+
+def _advance_sequences(conn: Connection, meta: MetaData) -> None:
+    """On PostgreSQL, move each id sequence past the ids just restored (the next insert's id).
+
+    Rows restored with their ids leave a serial column's sequence where it was; without this,
+    the first new row after a restore would collide with restored row 1.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in meta.sorted_tables:
+        for column in table.primary_key.columns:
+            sequence = conn.execute(select(func.pg_get_serial_sequence(table.name, column.name))).scalar()
+            if sequence is None:
+                continue
+            highest = conn.execute(select(func.max(column))).scalar()
+            if highest is not None:
+                conn.execute(select(func.setval(sequence, highest)))

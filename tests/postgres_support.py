@@ -1,0 +1,148 @@
+"""The whole suite on PostgreSQL: each SQLite workspace database becomes its own PostgreSQL one.
+
+With ``REVIEW_TEST_POSTGRES_URL`` naming a server (a role allowed to create databases) and
+``REVIEW_TEST_BACKEND=postgresql``, :func:`install` makes every SQLite file URL a workspace or
+a test opens (``sqlite:////tmp/.../ws/review.db``) mean a database of that server named after
+the file's path (``rt<pid>_<hash>``), created on first use. Nothing else changes: the tests build
+workspaces exactly as on SQLite, so every test that touches the database runs on both.
+
+The mapping is installed in the pytest process by tests/conftest.py and in every Python
+subprocess a test starts (CLI processes of the concurrency tests) through
+tests/postgres_site/sitecustomize.py, which conftest puts on ``PYTHONPATH``: the same path
+gives the same database in every process. conftest drops the databases a test made when it
+ends, and every one of the session's databases when the session ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+#: The server to test on: postgresql+psycopg://USER:PASSWORD@HOST[:PORT]/DATABASE.
+SERVER_ENV = "REVIEW_TEST_POSTGRES_URL"
+#: ``postgresql``: every workspace database of the suite lives on that server.
+BACKEND_ENV = "REVIEW_TEST_BACKEND"
+#: How the names of this session's databases begin: ``rt_`` and the pytest process's id, so
+#: that two test sessions on one server never drop each other's (subprocesses inherit it).
+PREFIX = os.environ.setdefault("REVIEW_TEST_DB_PREFIX", f"rt{os.getpid()}_")
+
+_admin: Any = None
+
+
+def server_url() -> str | None:
+    return os.environ.get(SERVER_ENV) or None
+
+
+def on_postgres() -> bool:
+    """True when this run puts every workspace on PostgreSQL."""
+    return os.environ.get(BACKEND_ENV, "").lower() in ("postgresql", "postgres") and bool(server_url())
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def admin():
+    """One autocommit connection to the server's database, for CREATE/DROP DATABASE."""
+    global _admin
+    if _admin is None or _admin.closed:
+        import psycopg
+
+        _admin = psycopg.connect(_libpq(str(server_url())), autocommit=True)
+    return _admin
+
+
+def database_url(name: str) -> str:
+    """The server URL with its database replaced by ``name``."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(str(server_url())).set(database=name).render_as_string(hide_password=False)
+
+
+def database_name(path: str | Path) -> str:
+    return PREFIX + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:20]
+
+
+def exists(name: str) -> bool:
+    return admin().execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def create(name: str, *, template: str | None = None) -> None:
+    """CREATE DATABASE ``name`` (from ``template``), unless another process just made it."""
+    import psycopg
+    from psycopg import sql
+
+    if exists(name):
+        return
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        admin().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()", (template,))
+        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+    with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+        admin().execute(statement)
+
+
+def drop(name: str) -> None:
+    from psycopg import sql
+
+    admin().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def suite_databases() -> set[str]:
+    rows = admin().execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (PREFIX,))
+    return {name for (name,) in rows}
+
+
+#: What the stand-in file at an SQLite path holds: this line, then its database's name.
+MARK = "review test database on PostgreSQL: "
+
+
+def mapped(url: str) -> str:
+    """The PostgreSQL URL standing for an SQLite file URL; other URLs unchanged.
+
+    A small stand-in file at the SQLite path names the database, so that the file system
+    still tells the story the tests expect: a workspace copied with ``shutil.copytree`` gets
+    a copy of the database (CREATE DATABASE ... TEMPLATE), a deleted file a new empty one.
+    A real SQLite file (one a test put there) stays on SQLite.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return url
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    if not str(path) or str(path) == ":memory:" or not path.parent.is_dir():
+        return url
+    name = database_name(path)
+    try:
+        held = path.read_bytes()[:200] if path.is_file() else None
+    except OSError:
+        return url
+    if held is not None and not held.startswith(MARK.encode()):
+        return url  # a real SQLite database (or not one at all): SQLite says what it is
+    source = held.decode()[len(MARK):].strip() if held else None
+    if source != name or not exists(name):
+        drop(name)
+        create(name, template=source if source and source != name and exists(source) else None)
+        path.write_text(MARK + name + "\n", encoding="utf-8")
+    return database_url(name)
+
+
+def install() -> None:
+    """Map SQLite file URLs to PostgreSQL in ``Store.open`` and ``Workspace.db_url``."""
+    from review.store import Store
+    from review.workspace import Workspace
+
+    if getattr(Store.open, "_postgres_mapped", False):
+        return
+    original_open = Store.open.__func__
+    original_url = Workspace.db_url.fget
+
+    def open_mapped(cls, url: str, *args: Any, **kwargs: Any):
+        return original_open(cls, mapped(url), *args, **kwargs)
+
+    open_mapped._postgres_mapped = True  # type: ignore[attr-defined]
+    Store.open = classmethod(open_mapped)  # type: ignore[method-assign,assignment]
+    Workspace.db_url = property(lambda self: mapped(original_url(self)))  # type: ignore[method-assign,assignment]
