@@ -30,14 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
-    "peer support perinatal mental health mothers depression anxiety postnatal antenatal "
-    "community volunteer intervention qualitative randomised trial outcomes wellbeing women "
-    "pregnancy infant parenting loneliness stigma services midwife health visitor group "
-    "telephone evaluation feasibility acceptability realist review mechanism context"
-).split()
-SURNAMES = "Smith Jones McLeish Ayers McCourt Redshaw Dennis Leger Letourneau Shorey Chan Kumar Nguyen Müller García Østergaard".split()
-GIVEN = "Anna Ben Carla David Eve Fatima George Hana Ivan Julia Kofi Lena".split()
+WORDS = ["peer", "support", "perinatal", "mental", "health", "mothers", "depression", "anxiety", "postnatal", "antenatal", "community", "volunteer", "intervention", "qualitative", "randomised", "trial", "outcomes", "wellbeing", "women", "pregnancy", "infant", "parenting", "loneliness", "stigma", "services", "midwife", "health", "visitor", "group", "telephone", "evaluation", "feasibility", "acceptability", "realist", "review", "mechanism", "context"]
+SURNAMES = ["Smith", "Jones", "McLeish", "Ayers", "McCourt", "Redshaw", "Dennis", "Leger", "Letourneau", "Shorey", "Chan", "Kumar", "Nguyen", "Müller", "García", "Østergaard"]
+GIVEN = ["Anna", "Ben", "Carla", "David", "Eve", "Fatima", "George", "Hana", "Ivan", "Julia", "Kofi", "Lena"]
 JOURNALS = [("BMC Pregnancy and Childbirth", "BMC Pregnancy Childbirth"),
             ("Journal of Reproductive and Infant Psychology", "J Reprod Infant Psychol"),
             ("Midwifery", "Midwifery"), ("Archives of Women's Mental Health", "Arch Womens Ment Health")]
