@@ -83,6 +83,18 @@ def test_bibtex_escaped_characters_are_kept(tmp_path: Path) -> None:
     assert records[0]["title"] == "Costs of 50% and $5 & more"
 
 
+def test_bibtex_escaped_braces_are_characters_and_grouping_braces_markup(tmp_path: Path) -> None:
+    text = "@article{c,\n  title = {The set \\{a, b\\} in {COVID}-19 and {\\em vivo}},\n}\n"
+    records, _ = _read(tmp_path, text, name="x.bib")
+    assert records[0]["title"] == "The set {a, b} in COVID-19 and vivo"
+
+
+def test_braces_in_other_formats_are_kept(tmp_path: Path) -> None:
+    text = "TY  - JOUR\nTI  - The set {a, b} of sizes\nER  - \n"
+    records, _ = _read(tmp_path, text, name="x.ris")
+    assert records[0]["title"] == "The set {a, b} of sizes"
+
+
 def test_bibtex_pmid_in_a_note_and_full_journal_name(tmp_path: Path) -> None:
     text = ("@article{d,\n  title = {T},\n  journal = {J. Foo},\n  fjournal = {Journal of Foo},\n"
             "  note = {{PMID:} 23439512},\n}\n")

@@ -17,7 +17,7 @@ from review.corpus import normalise as n
         ("  Peer   support\n in pregnancy ", "Peer support in pregnancy"),
         ("Risk &amp;lt;5% &amp; more", "Risk <5% & more"),
         ("<i>In vitro</i> results<sup>2</sup>", "In vitro results2"),
-        ("A {DNA} study", "A DNA study"),
+        ("A {DNA} study", "A {DNA} study"),  # braces are characters; BibTeX's grouping goes with its LaTeX
         ("Cafe\u0301", "Café"),  # NFC
         ("\u00a0non-breaking\u2009spaces ", "non-breaking spaces"),
         (["two", "parts"], "two parts"),

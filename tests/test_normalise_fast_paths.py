@@ -24,8 +24,6 @@ def _clean_text(value: Any) -> str | None:
             text = html.unescape(text)
     if "<" in text:
         text = n._TAG.sub("", text)
-    if "{" in text and "\\" not in text:
-        text = text.replace("{", "").replace("}", "")
     if text.isascii():
         if ("  " in text or "\n" in text or "\t" in text or "\r" in text
                 or "\x0b" in text or "\x0c" in text or text[:1] == " " or text[-1:] == " "):

@@ -64,7 +64,7 @@ def clean_text(value: Any) -> str | None:
         return None
     text = value if type(value) is str else _flatten(value)
     if (  # the usual case: nothing to do
-        text.isascii() and "&" not in text and "<" not in text and "{" not in text
+        text.isascii() and "&" not in text and "<" not in text
         and "\n" not in text and "\t" not in text and "\r" not in text and "\x0b" not in text
         and "\x0c" not in text and text[:1] != " " and text[-1:] != " "
         and _DOUBLE_SPACE.search(text) is None  # faster than `"  " in text`
@@ -75,8 +75,6 @@ def clean_text(value: Any) -> str | None:
             text = html.unescape(text)
     if "<" in text:
         text = _TAG.sub("", text)
-    if "{" in text and "\\" not in text:
-        text = text.replace("{", "").replace("}", "")
     if text.isascii():
         if (
             "  " in text or "\n" in text or "\t" in text or "\r" in text

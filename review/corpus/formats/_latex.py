@@ -38,6 +38,7 @@ _STYLE = re.compile(
 )
 _MATH = re.compile(r"(?<!\\)\$")
 _DOLLAR = "\ue024"  # an escaped \$ while maths markers are dropped (a private-use character)
+_LBRACE, _RBRACE = "\ue07b", "\ue07d"  # escaped \{ \} while grouping braces are dropped
 _BRACED_LETTER = re.compile(r"\{([^\W\d_])\}")
 
 
@@ -53,7 +54,8 @@ def decode_latex(value: Any) -> Any:
     """``value`` with LaTeX markup turned into Unicode (lists item by item)."""
     if isinstance(value, list):
         return [decode_latex(v) for v in value]
-    if not isinstance(value, str) or ("\\" not in value and "--" not in value and "$" not in value):
+    if not isinstance(value, str) or ("\\" not in value and "--" not in value and "$" not in value
+                                      and "{" not in value and "}" not in value):
         return value
     text = value
     if "--" in text:
@@ -63,6 +65,8 @@ def decode_latex(value: Any) -> Any:
         text = _LETTER_ACCENT.sub(_accent, text)
         if "\\$" in text:  # an escaped dollar is a character, not the start of maths
             text = text.replace("\\$", _DOLLAR)
+        if "\\{" in text or "\\}" in text:  # escaped braces are characters, grouping braces markup
+            text = text.replace("\\{", _LBRACE).replace("\\}", _RBRACE)
         text = _ESCAPED.sub(r"\1", text)
         text = _STYLE.sub("", text)
         text = _NAMED.sub(lambda m: _LETTERS[m.group(1)], text)
@@ -73,8 +77,10 @@ def decode_latex(value: Any) -> Any:
         text = _MATH.sub("", text)
     if "\\" in text:
         text = _fallback(text)
-    if _DOLLAR in text:
-        text = text.replace(_DOLLAR, "$")
+    if "{" in text or "}" in text:  # grouping ("{COVID}-19", "-{}-"): markup, not text
+        text = text.replace("{", "").replace("}", "")
+    if _DOLLAR in text or _LBRACE in text or _RBRACE in text:
+        text = text.replace(_DOLLAR, "$").replace(_LBRACE, "{").replace(_RBRACE, "}")
     return text
 
 
