@@ -50,6 +50,7 @@ def _register() -> None:
     from review.cli import dedup
     from review.cli import extract
     from review.cli import fulltext
+    from review.cli import log
     from review.cli import migrate
     from review.cli import report
     from review.cli import run
@@ -80,6 +81,7 @@ def _register() -> None:
         citations,
         serve,
         users,
+        log,
         migrate,
         archive,  # after corpus_cmds: adds `export all` to its export group
     ]
