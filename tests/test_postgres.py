@@ -224,8 +224,7 @@ def test_migrate_to_postgres_and_back_keeps_every_row_and_the_reports(example_co
         {k: v for k, v in before.items() if k not in ("events", "sources")}
     reports_after = {p.name: p.read_bytes() for p in (example_copy / "reports").iterdir() if p.is_file()}
     assert reports_after.keys() == reports_before.keys()
-    differ = [name for name in reports_before if reports_before[name] != reports_after[name]
-              and not name.endswith((".pdf", ".png"))]
+    differ = [name for name in reports_before if reports_before[name] != reports_after[name]]
     assert differ == []
 
 
@@ -273,3 +272,25 @@ def test_the_driver_is_declared_in_the_postgres_and_test_extras() -> None:
     extras = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert any(dep.startswith("psycopg[binary]") for dep in extras["postgres"])
     assert any(dep.startswith("psycopg[binary]") for dep in extras["test"])
+
+
+# -- the worked example on both backends ------------------------------------------------
+
+
+def test_the_worked_example_renders_byte_identical_reports_on_postgres(built_example: Path, postgres_url: str,
+                                                                       tmp_path: Path) -> None:
+    from tests.conftest import copy_example
+
+    root = copy_example(tmp_path / "on-postgres")
+    _use_url(root, postgres_url)
+
+    result = _invoke(root, "run", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    sqlite_reports = sorted(p.relative_to(built_example / "reports") for p in (built_example / "reports").rglob("*")
+                            if p.is_file())
+    pg_reports = sorted(p.relative_to(root / "reports") for p in (root / "reports").rglob("*") if p.is_file())
+    assert pg_reports == sqlite_reports and len(pg_reports) > 10
+    differ = [str(name) for name in sqlite_reports
+              if (built_example / "reports" / name).read_bytes() != (root / "reports" / name).read_bytes()]
+    assert differ == []
