@@ -7,7 +7,8 @@ sentences, as benchmarks/ranking_speed.py does), one account, and times in proce
 - the first ``GET /api/v1/screen/title-abstract/next`` (the reviewer's queue is built: the
   model's features over every work);
 - then, repeated, one round trip: ``GET .../next`` then ``POST .../decisions`` for that work
-  (the queue replays the new row and re-ranks), median and worst;
+  (the queue applies the new row to the works it touches; the model is refitted every
+  ``review.web.service.RETRAIN_EVERY`` decisions, which is the worst trip), median and worst;
 - ``review screen decide`` on other works through the CLI (in process, CliRunner), median.
 
 Target (issue 17): median round trip under 50 ms at 100,000 works on SQLite.

@@ -115,6 +115,9 @@ class ScreeningQueue:
             reviewer has screened first (review.toml ``[screening] second_reviewer_first``).
         model: the ranking model (review.toml ``[screening] model``, a name of
             ``Ranker.MODELS``; None: ``Ranker.DEFAULT_MODEL``).
+        retrain_every: refit the model after this many new decisions (default 1: after
+            every decision); in between, the last fitted order is kept, less the works
+            decided since. Whatever the cadence, a new decision leaves the queue at once.
 
     Raises:
         InputError: there are no works yet (run ``review dedup`` first), or a bad stage.
@@ -131,6 +134,7 @@ class ScreeningQueue:
         seed: int = 0,
         second_reviewer_first: bool = True,
         model: str | None = None,
+        retrain_every: int = 1,
     ) -> None:
         check_stage(stage)
         require_works(conn)
@@ -169,6 +173,13 @@ class ScreeningQueue:
         self._seen: tuple[Any, Any] | None = None  # the newest decision and report rows read
         self._order: list[int] | None = None
         self._estimate: Any = None
+        #: Refit the model after this many new decisions (1: after every one, as the
+        #: terminal session does; a web server passes more, see :meth:`order`).
+        self.retrain_every = max(1, retrain_every)
+        self._statuses: dict[int, str] = {}  # candidate -> its status at the stage
+        self._waiting: list[int] = []  # full text: eligible works whose report is not retrieved
+        self._ranking: list[int] | None = None  # work ids in the last fitted model's order
+        self._since_fit = 0  # label changes since that fit
         self.refresh(conn)
 
     def refresh(self, conn: Connection) -> None:
@@ -178,14 +189,25 @@ class ScreeningQueue:
                                      select(func.max(fulltext_reports.c.id)).scalar_subquery())).one()
         if self._seen == tuple(newest):
             return
-        self._seen = tuple(newest)
+        previous, self._seen = self._seen, tuple(newest)
         self._loads += 1
-        if self._loads % FULL_RELOAD_EVERY == 0:  # see FULL_RELOAD_EVERY
+        rebuild = self._loads % FULL_RELOAD_EVERY == 0
+        if rebuild:  # see FULL_RELOAD_EVERY
             self.view = StageView(self.stage, self.view.mapping)
             self.first = StageView("title-abstract", self.view.mapping) if self.first else None
+        seen_here = self.view.last_id
+        seen_first = self.first.last_id if self.first is not None else 0
         self.view.load(conn)
         if self.first is not None:
             self.first.load(conn)
+        if (not rebuild and previous is not None and previous[1] == newest[1]
+                and (self.first is None or self.first.last_id == seen_first)
+                and self._apply_new(conn, seen_here)):
+            return
+        self._full_refresh(conn)
+
+    def _full_refresh(self, conn: Connection) -> None:
+        """Every candidate's status, the reviewer's decisions and the labels, from the views."""
         rpw = self.reviewers_per_work
         reports = report_files(conn, self.view.mapping) if self.first is not None else {}
         missing = [w for w, (status, _) in reports.items() if status == "not-retrieved"]
@@ -197,7 +219,8 @@ class ScreeningQueue:
             candidates = [w for w in candidates if w in self.files]
         if candidates != self.ids:  # at full text, title-abstract decisions change the set
             self._rank_over(candidates)
-        statuses = {w: self.view.status(w, rpw) for w in candidates}
+        self._waiting = waiting
+        statuses = self._statuses = {w: self.view.status(w, rpw) for w in candidates}
         self.mine = {
             work: str(by[self.reviewer].decision)
             for work, by in self.view.by_work.items()
@@ -219,6 +242,70 @@ class ScreeningQueue:
         }
         self._order = None
         self._estimate = None
+        self._ranking = None
+
+    def _apply_new(self, conn: Connection, after: int) -> bool:
+        """Apply the decision rows after id ``after`` to the works they touch (the views
+        are already loaded); False when a full refresh is needed instead (a retraction:
+        a work may come back, and its label's place in time moves back)."""
+        rows = conn.execute(select(screening_decisions.c.id, screening_decisions.c.work_id,
+                                   screening_decisions.c.kind)
+                            .where(screening_decisions.c.stage == self.stage, screening_decisions.c.id > after)
+                            .order_by(screening_decisions.c.id)).all()
+        if any(kind == "retraction" for _, _, kind in rows):
+            return False
+        mapping = self.view.mapping
+        touched = list(dict.fromkeys(mapping.get(work, work) for _, work, _ in reversed(rows)))[::-1]
+        rpw = self.reviewers_per_work
+        blinded = self.reviewer is not None and rpw > 1
+        reorder = False
+        for work in touched:  # oldest first: each label moves to the end (the newest)
+            mine = self.view.by_work.get(work, {}).get(self.reviewer) if self.reviewer is not None else None
+            was_mine = self.mine.get(work)
+            if mine is not None:
+                self.mine[work] = str(mine.decision)
+            else:
+                self.mine.pop(work, None)
+            if work not in self.index:
+                continue
+            status = self._statuses[work] = self.view.status(work, rpw)
+            if status in OPEN and work not in self.mine:
+                if work not in self.pending:
+                    reorder = True
+                self.pending.add(work)
+            else:
+                self.pending.discard(work)
+            if rpw > 1 and self.reviewer is not None:
+                second = work in self.pending and status == "awaiting-second"
+                if second != (work in self.second):
+                    reorder = True
+                    (self.second.add if second else self.second.discard)(work)
+            if blinded and self.mine.get(work) == was_mine:
+                continue  # another reviewer's decision: what the model learns is unchanged
+            place = self.index[work]
+            old = self.labels.pop(place, None)
+            value = _label(self.mine.get(work) if blinded else status)
+            if value is not None:
+                self.labels[place] = value
+            if value != old:
+                self._since_fit += 1
+        if self._waiting:
+            self.awaiting_retrieval = sum(1 for w in self._waiting if w not in self.mine
+                                          and self.view.status(w, rpw) in OPEN)
+        self._estimate = None
+        if reorder or self._order is None or self._since_fit >= self.retrain_every:
+            self._order = None  # re-ranked (refitted when the cadence says so) on the next order()
+        else:
+            self._order = [w for w in self._order if w in self.pending] if len(touched) > 8 else self._drop(touched)
+        return True
+
+    def _drop(self, works: list[int]) -> list[int]:
+        """The kept order less ``works`` that left the queue (a few: removed in place)."""
+        order = self._order or []
+        for work in works:
+            if work not in self.pending and work in order:
+                order.remove(work)
+        return order
 
     def _decided_at(self, blinded: bool) -> dict[int, int]:
         """Work id -> the id of the decision row that settled it (the reviewer's own when
@@ -259,7 +346,10 @@ class ScreeningQueue:
         if self.ranker is None:
             return []
         if self._order is None:
-            ranked = [self.ids[i] for i in self.ranker.order(self.labels) if self.ids[i] in self.pending]
+            if self._ranking is None or self._since_fit >= self.retrain_every:
+                self._ranking = [self.ids[i] for i in self.ranker.order(self.labels)]
+                self._since_fit = 0
+            ranked = [w for w in self._ranking if w in self.pending]
             seen = set(ranked)
             ranked += sorted(w for w in self.pending if w not in seen)
             if self.second_reviewer_first and self.second:  # stable: model order within each group

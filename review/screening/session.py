@@ -44,6 +44,8 @@ class ScreeningSession:
         second_reviewer_first: with two or more reviewers per work, works another reviewer
             has screened come first (see :class:`~review.screening.queue.ScreeningQueue`).
         model: the ranking model (``[screening] model``; None: the default).
+        retrain_every: refit the model after this many new decisions (1, the default:
+            after every one; see :class:`~review.screening.queue.ScreeningQueue`).
 
     Raises:
         InputError: unknown stage or reviewer; no works yet (run ``review dedup`` first).
@@ -62,6 +64,7 @@ class ScreeningSession:
         actor: str | None = None,
         second_reviewer_first: bool = True,
         model: str | None = None,
+        retrain_every: int = 1,
     ) -> None:
         self.store = store
         self.stage = check_stage(stage)
@@ -76,7 +79,7 @@ class ScreeningSession:
             self.queue = ScreeningQueue(
                 conn, stage=stage, reviewer=self.reviewer, reviewers_per_work=reviewers_per_work,
                 criteria=criteria, seed=seed, second_reviewer_first=second_reviewer_first,
-                model=model,
+                model=model, retrain_every=retrain_every,
             )
 
     def _refresh(self) -> None:

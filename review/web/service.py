@@ -37,6 +37,11 @@ from review.store import Store, schema
 from review.web.accounts import User
 from review.workspace import Workspace
 
+#: A reviewer's queue in the web app refits its model after this many new decisions (in
+#: between, decided works just leave the kept order): a round trip stays fast at 100,000
+#: works. The terminal session refits after every decision.
+RETRAIN_EVERY = 10
+
 
 class Forbidden(ReviewError):
     """The signed-in user's role does not allow this (HTTP 403)."""
@@ -116,6 +121,7 @@ class WebState:
             self.store, stage=stage, reviewer=user.name, reviewers=settings.reviewers or None,
             reviewers_per_work=settings.reviewers_per_work, criteria=settings.criteria,
             second_reviewer_first=settings.second_reviewer_first, actor=user.name,
+            retrain_every=RETRAIN_EVERY,
         )
         with self._lock:
             return self._sessions.setdefault(key, (made, threading.Lock()))
