@@ -39,6 +39,8 @@ EXPECT = {
     ("extract", "check"): "Checked 56 fragment(s): 56 unchanged",
     ("theories", "--topic"): "3 supported",
     ("report",): "prisma",
+    ("users", "add"): "Added user JM (lead)",
+    ("serve", "--check"): "would listen on http://127.0.0.1:8000/",
 }
 
 
