@@ -15,9 +15,15 @@ orders: at 10%, 20%, ... 90% of the records screened, while relevant records rem
 often the true number remaining is within the stated 95% bound (and at most the median
 estimate).
 
-    python benchmarks/screening_simulation.py [--seeds 0 1 2] [--sets NAME ...]
-        [--cache DIR] [--asreview PATH | --no-asreview] [--json FILE] [--plot FILE]
+With ``--model NAME`` (a candidate of issue 21) ours is that model and our ELAS u4 is
+replayed beside it from the same starting records (``elas-u4`` columns; also ``--baseline``);
+``--candidates`` prints the leave-one-review-out table of every candidate from
+benchmarks/screening_model_search.py's results and benchmarks/ranking_speed.py's timings.
+
+    python benchmarks/screening_simulation.py [--seeds 0 1 2] [--sets NAME ...] [--model NAME]
+        [--retrain-every K] [--cache DIR] [--asreview PATH | --no-asreview] [--json FILE] [--plot FILE]
     python benchmarks/screening_simulation.py --report FILE   # re-print a saved --json
+    python benchmarks/screening_simulation.py --candidates    # every candidate, leave-one-review-out
 """
 
 from __future__ import annotations
