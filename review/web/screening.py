@@ -21,6 +21,7 @@ from review.screening.session import highlight
 from review.web.accounts import User
 from review.web.http import blocking, error_message, error_status, form_or_json, state_of
 from review.web.pages import page, render
+from review.web.worklist import labels_by_work
 
 ACTIONS = ("include", "exclude", "maybe")
 
@@ -56,7 +57,13 @@ def _screen_context(request: Request, user: User, stage: str) -> dict[str, Any]:
         "abstract_marked": marked(work["abstract"], criteria) if work else "",
         "reasons": _reasons(criteria), "fulltext_text": text,
         "is_pdf": bool(work and (work.get("report_file") or "").lower().endswith(".pdf")),
+        "labels": _labels(state, user, work["id"]) if work else [],
     }
+
+
+def _labels(state: Any, user: User, work_id: int) -> list[str]:
+    with state.store.read() as conn:
+        return labels_by_work(conn, user.name).get(work_id, [])
 
 
 @page

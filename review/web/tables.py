@@ -1,8 +1,8 @@
-"""The web app's tables (created by migration 0500): accounts, and sessions and API tokens."""
+"""The web app's tables: accounts, and sessions and API tokens (migration 0500); labels on works (0510)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 
@@ -29,4 +29,17 @@ sessions = Table(
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", String(40), nullable=False),
     Column("expires_at", String(40)),
+)
+
+#: A person's own labels on works (``/screen/STAGE/works``); created by migration 0510.
+#: Each reviewer sees only their own (a label may hint at a decision); leads see all.
+work_labels = Table(
+    "work_labels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_id", Integer, nullable=False, index=True),
+    Column("label", String(80), nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    UniqueConstraint("work_id", "label", "user_name"),
 )
