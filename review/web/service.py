@@ -244,6 +244,31 @@ class WebState:
                 reviewers_per_work=settings.reviewers_per_work, actor=user.name,
             )
 
+    def resolve_all(self, user: User, items: list[tuple[str, Any]], body: dict[str, Any]) -> list[int]:
+        """Resolve several conflicts with one decision, reason and note, all or none (a
+        lead's bulk resolution); ``items`` are (stage, work) pairs.
+
+        Raises:
+            InputError: nothing selected, or any one of them refused (nothing is recorded).
+        """
+        require_lead(user)
+        if not items:
+            raise InputError("select the conflicts to resolve", field="items")
+        settings = self.settings()
+        allowed = settings.reviewers + [r for r in settings.resolvers if r not in settings.reviewers]
+        decision = _text(body.get("decision"), "decision") or ""
+        reason = _text(body.get("reason"), "reason") or None
+        note = _text(body.get("note"), "note")
+        rows = []
+        with self.store.transaction() as conn:
+            for stage, work in items:
+                rows.append(resolve(
+                    conn, work_id=_work_id(work), stage=check_stage(stage), decision=decision, reason=reason,
+                    note=note, resolver=user.name, criteria=settings.criteria, reviewers=allowed or None,
+                    reviewers_per_work=settings.reviewers_per_work, actor=user.name,
+                ))
+        return rows
+
     # -- full texts --------------------------------------------------------------------------
 
     def fulltext_path(self, work_id: int) -> Path:
