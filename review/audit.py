@@ -54,6 +54,8 @@ class Event:
             return f"{d.get('stage', '')}: undo".strip(": ")
         if self.action.startswith("dedup-"):
             return self.action.removeprefix("dedup-")
+        if self.action.startswith("label-"):
+            return str(d.get("label", ""))
         if self.action.startswith("appraise"):
             return f"{d.get('item', '')} = {d.get('answer', '')}"
         shown = {k: v for k, v in d.items() if k not in ("origin", "row")}

@@ -83,8 +83,6 @@ def by_hand(state: WebState, user: User, body: dict[str, Any]) -> str:
 
 def work_records(state: WebState, work: int) -> tuple[int, list[dict[str, Any]]]:
     """A work (as it now is) and its records: id, source, position, title, year."""
-    import json
-
     from sqlalchemy import select
 
     from review.corpus.dedup import live_work_id
@@ -93,16 +91,10 @@ def work_records(state: WebState, work: int) -> tuple[int, list[dict[str, Any]]]
     r, src = schema.records, schema.sources
     with state.store.read() as conn:
         live = live_work_id(conn, work)
-        rows = conn.execute(select(r.c.id, r.c.position, r.c.original, src.c.name).join(src, src.c.id == r.c.source_id)
-                            .where(r.c.work_id == live).order_by(r.c.id)).all()
-    found = []
-    for row in rows:
-        try:
-            original = json.loads(row.original) if isinstance(row.original, str) else (row.original or {})
-        except ValueError:
-            original = {}
-        title = next((original[k] for k in ("title", "TI", "T1", "Title") if isinstance(original.get(k), str)), "")
-        found.append({"record": row.id, "source": row.name, "position": row.position, "title": title})
+        rows = conn.execute(select(r.c.id, r.c.position, r.c.title, r.c.year, src.c.name)
+                            .join(src, src.c.id == r.c.source_id).where(r.c.work_id == live).order_by(r.c.id)).all()
+    found = [{"record": row.id, "source": row.name, "position": row.position, "title": row.title or "",
+              "year": row.year} for row in rows]
     return live, found
 
 
