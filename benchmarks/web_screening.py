@@ -9,6 +9,8 @@ sentences, as benchmarks/ranking_speed.py does), one account, and times in proce
 - then, repeated, one round trip: ``GET .../next`` then ``POST .../decisions`` for that work
   (the queue applies the new row to the works it touches; the model is refitted every
   ``review.web.service.RETRAIN_EVERY`` decisions, which is the worst trip), median and worst;
+- the screening page itself (``GET /screen/title-abstract``: the work, progress and the
+  stopping estimate), median;
 - ``review screen decide`` on other works through the CLI (in process, CliRunner), median.
 
 Target (issue 17): median round trip under 50 ms at 100,000 works on SQLite.
@@ -86,6 +88,13 @@ def run(root: Path, works: int, repeats: int) -> dict[str, float]:
                           json={"work": work["id"], "decision": "include" if k % 7 == 0 else decision})
         trips.append(time.perf_counter() - start)
         assert answer.status_code == 201, answer.text
+    pages = []
+    for _ in range(max(3, repeats // 3)):  # the HTML page (work, progress and stopping estimate)
+        start = time.perf_counter()
+        assert web.get("/screen/title-abstract").status_code == 200
+        pages.append(time.perf_counter() - start)
+        work = web.get("/api/v1/screen/title-abstract/next").json()["work"]
+        web.post("/api/v1/screen/title-abstract/decisions", json={"work": work["id"], "decision": "exclude"})
     runner = CliRunner()
     decides = []
     for work in range(works - repeats, works):
@@ -97,6 +106,7 @@ def run(root: Path, works: int, repeats: int) -> dict[str, float]:
     workspace.close()
     return {"works": works, "first_next_ms": ms(queue_built),
             "round_trip_median_ms": ms(statistics.median(trips)), "round_trip_worst_ms": ms(max(trips)),
+            "screen_page_median_ms": ms(statistics.median(pages)),
             "cli_decide_median_ms": ms(statistics.median(decides))}
 
 

@@ -292,7 +292,8 @@ class ScreeningQueue:
         if self._waiting:
             self.awaiting_retrieval = sum(1 for w in self._waiting if w not in self.mine
                                           and self.view.status(w, rpw) in OPEN)
-        self._estimate = None
+        if self.retrain_every == 1 or self._since_fit >= self.retrain_every:
+            self._estimate = None  # the stopping estimate follows the model's cadence
         if reorder or self._order is None or self._since_fit >= self.retrain_every:
             self._order = None  # re-ranked (refitted when the cadence says so) on the next order()
         else:
