@@ -271,3 +271,38 @@ def test_lead_resolves_a_conflict_and_settles_a_duplicate(server: tuple[str, Pat
     page.locator("main h1").click()  # focus off the field: keys act again
     page.keyboard.press("e")
     page.get_by_text("Nothing left to screen").wait_for()
+
+
+def test_lead_resolves_conflicts_in_bulk_by_keyboard_and_reads_the_log(server: tuple[str, Path], browser) -> None:
+    base, root = server
+    from review.screening.decisions import record_decision
+
+    store = _db(root)
+    with store.transaction() as conn:
+        rows = conn.execute(select(screening_decisions.c.work_id).where(
+            screening_decisions.c.reviewer == "JM", screening_decisions.c.stage == "title-abstract",
+            screening_decisions.c.decision == "include").order_by(screening_decisions.c.work_id).limit(2)).all()
+        works = [row.work_id for row in rows]
+        for work in works:
+            record_decision(conn, work_id=work, stage="title-abstract", reviewer="SA", decision="exclude",
+                            reviewers_per_work=2, actor="SA")
+    store.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    _sign_in(page, base, "JM", "/conflicts")
+    for work in works:
+        page.get_by_label(f"Select work {work} (Title and abstract)").focus()
+        page.keyboard.press("Space")  # by keyboard
+    page.get_by_label("Decision for all selected").select_option("include")
+    page.get_by_label("Note for all selected").fill("both agreed")
+    page.get_by_role("button", name="Resolve selected").press("Enter")
+    page.wait_for_url(base + "/conflicts")
+    assert "No conflicts to resolve." in page.inner_text("main")
+    page.goto(base + "/log?action=resolve")
+    text = page.inner_text("main")
+    assert all(f"work {work}" in text for work in works) and "title-abstract: include" in text
+    page.close()
+    reviewer = browser.new_page(viewport={"width": 1280, "height": 800})
+    _sign_in(reviewer, base, "SA", "/log")
+    mine = reviewer.inner_text("table.log")
+    assert "SA" in mine and "JM" not in mine and "resolve" not in mine  # blinded: only SA's own events
+    reviewer.close()
