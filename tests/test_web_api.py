@@ -210,3 +210,26 @@ def test_a_work_settled_by_others_is_409(example_copy: Path) -> None:
     response = web.post("/api/v1/screen/title-abstract/decisions", json={"work": row.work_id, "decision": "include"})
     assert (response.status_code, response.json()["field"]) == (409, "work")
     assert len(_rows(example_copy)) == before
+
+
+def test_the_web_queue_ranks_with_the_reviews_model(root: Path) -> None:
+    """[screening] model applies in the browser as in `review screen` (was always ELAS u4)."""
+    config = root / "review.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[screening]\n", '[screening]\nmodel = "fields"\n', 1), encoding="utf-8")
+    web = client(root, "SA")
+    assert web.get("/api/v1/screen/title-abstract/next").status_code == 200
+    state = web.app.state.web
+    session, _lock = state.session(state_user(root, "SA"), "title-abstract")
+    assert session.queue.model == "fields"
+
+
+def state_user(root: Path, name: str):  # type: ignore[no-untyped-def]
+    from review.web.accounts import get_user
+
+    store = Store.open(Workspace.find(root).db_url)
+    try:
+        with store.read() as conn:
+            return get_user(conn, name)
+    finally:
+        store.close()

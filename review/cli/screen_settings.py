@@ -43,13 +43,9 @@ class ScreenSettings:
         """``[screening] model``: a name of ``Ranker.MODELS`` (None: the default model)."""
         if value is None:
             return None
-        from review.screening.prioritise import Ranker  # scikit-learn is loaded only when ranking
+        from review.screening.prioritise import checked_model  # scikit-learn only when ranking
 
-        name = Ranker.ALIASES.get(str(value), str(value))
-        if name not in Ranker.MODELS:
-            raise ConfigError(f"unknown model {value!r}; choose from {', '.join(Ranker.MODELS)}",
-                              path=self.workspace.config_path, field="screening.model")
-        return name
+        return checked_model(value, path=self.workspace.config_path)
 
     def _criteria(self) -> Any:
         path = self.workspace.path("protocols", "criteria.yaml")

@@ -20,14 +20,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
+from review.errors import ConfigError
 from review.screening import features
 from review.screening.stopping import STOPPING_NOTE, RemainingEstimate, estimate_remaining
 
-__all__ = ["FEATURES_NAME", "STOPPING_NOTE", "Ranker", "RemainingEstimate", "keyword_scores"]
+__all__ = ["FEATURES_NAME", "STOPPING_NOTE", "Ranker", "RemainingEstimate", "checked_model", "keyword_scores"]
 
 #: The features' name, as reported by ``review screen simulate`` (see ``Ranker.description``).
 FEATURES_NAME = "tfidf(1-2gram,sublinear)"
@@ -362,3 +364,18 @@ class Ranker:
         """
         self._arrays(labels)  # the same checks as a ranking
         return estimate_remaining([int(v) for v in labels.values()], self.n)
+
+
+def checked_model(value: object, *, path: Path | None = None) -> str | None:
+    """review.toml's ``[screening] model`` as a name of :attr:`Ranker.MODELS` (None: the default).
+
+    Raises:
+        ConfigError: not a model's name (naming the file and ``screening.model``).
+    """
+    if value is None:
+        return None
+    name = Ranker.ALIASES.get(str(value), str(value))
+    if name not in Ranker.MODELS:
+        raise ConfigError(f"unknown model {value!r}; choose from {', '.join(Ranker.MODELS)}",
+                          path=path, field="screening.model")
+    return name

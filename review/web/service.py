@@ -30,6 +30,7 @@ from review.screening.decisions import (
     report_files,
     resolve,
 )
+from review.screening.prioritise import checked_model
 from review.screening.session import ScreeningSession
 from review.screening.view import StageView
 from review.screening.works import family, load_works
@@ -64,6 +65,7 @@ class Settings:
     reviewers_per_work: int = 1
     second_reviewer_first: bool = True
     criteria: Any = None
+    model: str | None = None  # [screening] model (None: the default ranker)
 
 
 class WebState:
@@ -100,6 +102,7 @@ class WebState:
                     reviewers_per_work=max(1, int(setting("screening", "reviewers_per_work", 1) or 1)),
                     second_reviewer_first=bool(setting("screening", "second_reviewer_first", True)),
                     criteria=load_criteria(criteria) if criteria.is_file() else None,
+                    model=checked_model(setting("screening", "model", None), path=config),
                 )
                 self._sessions.clear()
                 self._stamp = stamp
@@ -121,7 +124,7 @@ class WebState:
             self.store, stage=stage, reviewer=user.name, reviewers=settings.reviewers or None,
             reviewers_per_work=settings.reviewers_per_work, criteria=settings.criteria,
             second_reviewer_first=settings.second_reviewer_first, actor=user.name,
-            retrain_every=RETRAIN_EVERY,
+            retrain_every=RETRAIN_EVERY, model=settings.model,
         )
         with self._lock:
             return self._sessions.setdefault(key, (made, threading.Lock()))
