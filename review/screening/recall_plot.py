@@ -9,13 +9,25 @@ bound: the recall the 95% bound on relevant records remaining guarantees at that
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from review.screening.stopping import estimate_remaining
 
-if TYPE_CHECKING:
-    from review.screening.simulate import SimulationResult
+
+class SimulationResult(Protocol):
+    """What the plot reads of a simulation (``review.screening.simulate.SimulationResult``)."""
+
+    path: str
+    model: str
+    records: int
+    labels_in_order: list[int]
+    recall: dict[float, float]
+    screened_to_95: int | None
+    wss_at_95: float
+
+    def curve(self) -> Sequence[Mapping[str, Any]]: ...
 
 #: Points along the replay at which the stopping bound is drawn.
 BOUND_POINTS = 60
