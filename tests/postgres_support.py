@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ BACKEND_ENV = "REVIEW_TEST_BACKEND"
 #: that two test sessions on one server never drop each other's (subprocesses inherit it).
 PREFIX = os.environ.setdefault("REVIEW_TEST_DB_PREFIX", f"rt{os.getpid()}_")
 
-_admin: Any = None
+
 
 
 def server_url() -> str | None:
@@ -45,14 +46,13 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
+@contextlib.contextmanager
 def admin():
-    """One autocommit connection to the server's database, for CREATE/DROP DATABASE."""
-    global _admin
-    if _admin is None or _admin.closed:
-        import psycopg
+    """An autocommit connection to the server's database, for CREATE/DROP DATABASE (closed after)."""
+    import psycopg
 
-        _admin = psycopg.connect(_libpq(str(server_url())), autocommit=True)
-    return _admin
+    with psycopg.connect(_libpq(str(server_url())), autocommit=True) as conn:
+        yield conn
 
 
 def database_url(name: str) -> str:
@@ -67,7 +67,8 @@ def database_name(path: str | Path) -> str:
 
 
 def exists(name: str) -> bool:
-    return admin().execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+    with admin() as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
 
 
 def create(name: str, *, template: str | None = None) -> None:
@@ -78,23 +79,27 @@ def create(name: str, *, template: str | None = None) -> None:
     if exists(name):
         return
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if template:
-        admin().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid <> pg_backend_pid()", (template,))
-        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
-    with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
-        admin().execute(statement)
+    with admin() as conn:
+        if template:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = %s AND pid <> pg_backend_pid()", (template,))
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                       sql.Identifier(template))
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+            conn.execute(statement)
 
 
 def drop(name: str) -> None:
     from psycopg import sql
 
-    admin().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def suite_databases() -> set[str]:
-    rows = admin().execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (PREFIX,))
-    return {name for (name,) in rows}
+    with admin() as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (PREFIX,))
+        return {name for (name,) in rows}
 
 
 #: What the stand-in file at an SQLite path holds: this line, then its database's name.
@@ -130,6 +135,17 @@ def mapped(url: str) -> str:
     return database_url(name)
 
 
+#: Every store opened in this process, so that a test's end can close what it left open.
+OPENED: weakref.WeakSet = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close the connections of every store still open (a workspace a test did not close):
+    the garbage collector would close them later, and psycopg warns when it does."""
+    for store in list(OPENED):
+        store.engine.dispose()
+
+
 def install() -> None:
     """Map SQLite file URLs to PostgreSQL in ``Store.open`` and ``Workspace.db_url``."""
     from review.store import Store
@@ -141,7 +157,9 @@ def install() -> None:
     original_url = Workspace.db_url.fget
 
     def open_mapped(cls, url: str, *args: Any, **kwargs: Any):
-        return original_open(cls, mapped(url), *args, **kwargs)
+        store = original_open(cls, mapped(url), *args, **kwargs)
+        OPENED.add(store)
+        return store
 
     open_mapped._postgres_mapped = True  # type: ignore[attr-defined]
     Store.open = classmethod(open_mapped)  # type: ignore[method-assign,assignment]
