@@ -10,9 +10,7 @@ it also saves a screenshot of every page at 1280x800 and at tablet width (820x11
 from __future__ import annotations
 
 import os
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -26,7 +24,7 @@ from review.screening.tables import fulltext_reports, screening_decisions
 from review.store import Store, schema
 from review.web.tables import sessions
 from review.workspace import Workspace
-from tests.web_support import PASSWORD, dual_screening, with_users
+from tests.web_support import PASSWORD, dual_screening, serving, with_users
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -47,28 +45,10 @@ def _require_chromium() -> None:
 def server(example_copy: Path) -> Iterator[tuple[str, Path]]:
     """The app over a copy of the worked example, served on 127.0.0.1 in a thread."""
     _require_chromium()
-    import uvicorn
-
-    from review.web import create_app
-
     dual_screening(example_copy)
     with_users(example_copy)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    port = sock.getsockname()[1]
-    app = create_app(Workspace.find(example_copy))
-    instance = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert instance.started
-    yield f"http://127.0.0.1:{port}", example_copy
-    instance.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serving(example_copy) as url:
+        yield url, example_copy
 
 
 @pytest.fixture

@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from review.cli import main
-from review.workspace import Workspace
 from tests.test_web_browser import _require_chromium, _shot, _sign_in, browser  # noqa: F401 - a fixture
-from tests.web_support import with_users
+from tests.web_support import serving, with_users
 
 #: Added to report 12's stand-in full text: a sentence a line break splits inside a word.
 PASSAGE = ("Mothers said the peer sup-\nporters understood them because they had been through it "
@@ -52,26 +48,9 @@ def server(example_copy: Path) -> Iterator[tuple[str, Path]]:
     """The app over a copy of the worked example (one reviewer per work, so reports are
     included), served on 127.0.0.1 in a thread."""
     _require_chromium()
-    import uvicorn
-
-    from review.web import create_app
-
     with_users(example_copy)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    app = create_app(Workspace.find(example_copy))
-    instance = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert instance.started
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", example_copy
-    instance.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
+    with serving(example_copy) as url:
+        yield url, example_copy
 
 
 def _export(root: Path, tmp_path: Path, what: str) -> list[dict[str, str]]:

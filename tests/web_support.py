@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from starlette.testclient import TestClient
@@ -36,3 +41,27 @@ def client(root: Path, name: str | None = None) -> TestClient:
         response = test.post("/api/v1/login", json={"name": name, "password": PASSWORD})
         assert response.status_code == 200, response.text
     return test
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """The app over ``root`` served by uvicorn on a free port of 127.0.0.1 (stopped after):
+    its base URL."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    instance = uvicorn.Server(uvicorn.Config(create_app(Workspace.find(root)), log_level="warning"))
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert instance.started
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
