@@ -330,3 +330,29 @@ def test_cli_import_errors_exit_2_and_list_rows(workspace, works, cli, tmp_path:
                  "--from-reviewer", "Alice", "--reason-map", "wrong intervention=I-INT-1")
     assert result.exit_code == 2 and "'I-INT-1' is not an exclusion reason" in result.output
     assert count(workspace) == 0
+
+
+def test_a_file_of_another_reviewers_decisions_is_not_taken_as_mine_unasked(workspace, works, cli,
+                                                                              tmp_path: Path) -> None:
+    # JM and SA both screen this review; a file holding only JM's decisions, imported with
+    # --reviewer SA, would make JM's judgements count twice as two independent reviewers.
+    toml = workspace.path("review.toml")
+    text = toml.read_text(encoding="utf-8")
+    line = next(t for t in text.splitlines() if t.startswith("reviewers = "))
+    toml.write_text(text.replace(line, 'reviewers = ["JM", "SA"]', 1), encoding="utf-8")
+    path = tmp_path / "jm.csv"
+    path.write_text("work_id,stage,reviewer,decision,reason,note,title\n"
+                    f"{works['R1']},title-abstract,JM,include,,,\n", encoding="utf-8")
+    refused = cli("screen", "import", str(path), "--stage", "title-abstract", "--reviewer", "SA")
+    assert refused.exit_code == 2, refused.output
+    assert (f"{path}: --from-reviewer: the file's decisions are by JM, another reviewer of this review, "
+            "not SA; to record them as SA's anyway, pass --from-reviewer JM") in refused.output
+    assert count(workspace) == 0
+    asked = cli("screen", "import", str(path), "--stage", "title-abstract", "--reviewer", "SA",
+                "--from-reviewer", "JM")
+    assert asked.exit_code == 0 and "1 decision recorded for SA (as 'JM' in the file)" in asked.output
+    # a name that is nobody's in this review (the reviewer's own name in Rayyan) is still taken
+    other = tmp_path / "mine.csv"
+    other.write_text(path.read_text(encoding="utf-8").replace("JM", "Jane M"), encoding="utf-8")
+    taken = cli("screen", "import", str(other), "--stage", "title-abstract", "--reviewer", "JM")
+    assert taken.exit_code == 0 and "recorded for JM (as 'Jane M' in the file)" in taken.output

@@ -282,7 +282,7 @@ def import_decisions(
     path = Path(path)
     mapper = ReasonMapper(criteria, reason_map, unmapped_reasons)
     parsed = read_rows(path, fmt=fmt, stage=stage, reviewer=reviewer, from_reviewer=from_reviewer,
-                       covidence_list=covidence_list)
+                       covidence_list=covidence_list, others=[r for r in reviewers or () if r != reviewer])
     report = ImportReport(path=str(path), format=parsed.format, reviewer=reviewer,
                           from_reviewer=parsed.from_reviewer)
     problems: list[Problem] = [Problem(str(path), line, msg) for line, msg in parsed.problems]

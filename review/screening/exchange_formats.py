@@ -30,6 +30,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,7 +151,13 @@ def detect(header: list[str], path: Path) -> str:
                       "ours, rayyan or covidence", path=path, line=1)
 
 
-def _pick_reviewer(names: list[str], reviewer: str, from_reviewer: str | None, path: Path) -> str:
+def _pick_reviewer(names: list[str], reviewer: str, from_reviewer: str | None, path: Path,
+                   others: Collection[str] = ()) -> str:
+    """Whose decisions in the file become ``reviewer``'s.
+
+    A file with one name only is taken as ``reviewer``'s, unless that name is another
+    reviewer of this review: their decisions never become someone else's unasked.
+    """
     found = sorted(set(names))
     if from_reviewer:
         if from_reviewer not in found:
@@ -159,6 +166,10 @@ def _pick_reviewer(names: list[str], reviewer: str, from_reviewer: str | None, p
         return from_reviewer
     if reviewer in found:
         return reviewer
+    if len(found) == 1 and found[0] in others:
+        raise InputError(f"the file's decisions are by {found[0]}, another reviewer of this review, not "
+                         f"{reviewer}; to record them as {reviewer}'s anyway, pass --from-reviewer {found[0]}",
+                         path=path, field="--from-reviewer")
     if len(found) == 1:
         return found[0]
     raise InputError(f"the file has decisions by {', '.join(found) or 'nobody'}; say whose to "
@@ -187,10 +198,10 @@ def _decision_word(value: str) -> str | None:
 
 
 def _read_ours(path: Path, rows: list[tuple[int, dict[str, str]]], stage: str, reviewer: str,
-               from_reviewer: str | None) -> ParsedFile:
+               from_reviewer: str | None, others: Collection[str] = ()) -> ParsedFile:
     names = [r["reviewer"].strip() for _, r in rows
              if (r.get("kind") or "decision").strip() == "decision" and r["reviewer"].strip()]
-    chosen = _pick_reviewer(names, reviewer, from_reviewer, path)
+    chosen = _pick_reviewer(names, reviewer, from_reviewer, path, others)
     parsed = ParsedFile("ours", [], chosen)
     for line, r in rows:
         item = ExchangeRow(line, refs=[s.strip() for s in (r.get("source_ids") or "").split(";") if s.strip()],
@@ -287,10 +298,10 @@ def parse_rayyan_notes(text: str) -> RayyanNotes:
 
 
 def _read_rayyan(path: Path, rows: list[tuple[int, dict[str, str]]], reviewer: str,
-                 from_reviewer: str | None) -> ParsedFile:
+                 from_reviewer: str | None, others: Collection[str] = ()) -> ParsedFile:
     notes = [(line, r, parse_rayyan_notes(_cell(r, "notes"))) for line, r in rows]
     names = [who for _, _, n in notes for who in n.decisions]
-    chosen = _pick_reviewer(names, reviewer, from_reviewer, path)
+    chosen = _pick_reviewer(names, reviewer, from_reviewer, path, others)
     parsed = ParsedFile("rayyan", [], chosen)
     for line, r, info in notes:
         item = ExchangeRow(line, refs=[_cell(r, "key")] if _cell(r, "key") else [],
@@ -361,8 +372,11 @@ def _read_covidence(path: Path, rows: list[tuple[int, dict[str, str]]], stage: s
 
 
 def read_rows(path: Path, *, fmt: str, stage: str, reviewer: str, from_reviewer: str | None = None,
-              covidence_list: str | None = None) -> ParsedFile:
+              covidence_list: str | None = None, others: Collection[str] = ()) -> ParsedFile:
     """Read an exchange file into rows for ``reviewer`` at ``stage``.
+
+    ``others`` are the review's other reviewers: a file holding only one of them is refused
+    unless ``from_reviewer`` names them.
 
     Raises:
         InputError: unreadable file, unknown format, missing columns, or no way to tell
@@ -388,7 +402,7 @@ def read_rows(path: Path, *, fmt: str, stage: str, reviewer: str, from_reviewer:
     if not rows:
         raise FormatError("no rows after the header", path=path, line=2)
     if name == "ours":
-        return _read_ours(path, rows, stage, reviewer, from_reviewer)
+        return _read_ours(path, rows, stage, reviewer, from_reviewer, others)
     if name == "rayyan":
-        return _read_rayyan(path, rows, reviewer, from_reviewer)
+        return _read_rayyan(path, rows, reviewer, from_reviewer, others)
     return _read_covidence(path, rows, stage, covidence_list)
