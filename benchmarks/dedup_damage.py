@@ -58,6 +58,8 @@ from dedup_accuracy import (  # noqa: E402
     truth_groups,
 )
 
+from dedup_offered import Offered, offered, offered_table  # noqa: E402
+
 from review.corpus.dedup.keys import build_keys  # noqa: E402
 from review.corpus.dedup.pipeline import find_groups  # noqa: E402
 from review.corpus.dedup.run import load_records  # noqa: E402
@@ -411,11 +413,21 @@ def cochrane_set(rows: list[dict[str, Any]], seed: int) -> tuple[list[dict[str, 
 
 
 def ours(rows: list[dict[str, Any]], key: dict[int, str], threshold: float | None = None,
-         settings: DedupSettings | None = None) -> list[list[str]]:
+         settings: DedupSettings | None = None, truth: list[list[str]] | None = None) -> list[list[str]]:
+    """Our groups (as truth keys); with ``truth``, also what the queue offers (see
+    :func:`ours_offered`)."""
+    return ours_offered(rows, key, threshold, settings, truth)[0]
+
+
+def ours_offered(rows: list[dict[str, Any]], key: dict[int, str], threshold: float | None = None,
+                 settings: DedupSettings | None = None,
+                 truth: list[list[str]] | None = None) -> tuple[list[list[str]], Offered | None]:
     keys = build_keys(rows)
     settings = settings or DedupSettings()
     found = find_groups(keys, settings if threshold is None else settings.with_threshold(threshold))
-    return [[key[int(keys.ids[i])] for i in g] for g in found.clustering.groups if len(g) > 1]
+    ids = [key[int(i)] for i in keys.ids]
+    groups = [[ids[i] for i in g] for g in found.clustering.groups if len(g) > 1]
+    return groups, (offered(found, ids, truth) if truth is not None else None)
 
 
 def bib_dedupe(python: Path | None, rows: list[dict[str, Any]], key: dict[int, str], cache: Path) -> list[list[str]] | None:
@@ -470,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     figures: list[dict[str, Any]] = []
     all_rows: list[dict[str, Any]] = []
+    queue_rows: list[dict[str, Any]] = []
 
     def record(name: str, kind: str, tool: str, s: Score) -> None:
         lines.append(_line(name, kind, tool, s))
@@ -488,7 +501,9 @@ def main(argv: list[str] | None = None) -> int:
         truth = truth_groups(name, args.labels if SETS[name][0] == "hair" else "curated")
         for kind in (k for k in args.classes if k not in STRESS):
             data = damaged(rows, kind, args.rate, args.seed)
-            record(name, kind, "review", score(ours(data, key), truth, 0.0))
+            groups, seen = ours_offered(data, key, truth=truth)
+            record(name, kind, "review", score(groups, truth, 0.0))
+            queue_rows.append({"set": name, "damage": kind, "offered": seen})
             for threshold in THRESHOLDS if args.cv else ():
                 cv.setdefault((name, threshold), []).append(score(ours(data, key, threshold), truth, 0.0))
             theirs = bib_dedupe(python, data, key, args.cache)
@@ -545,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append(f"{statistics.mean(f['f1'] for f in mine):.4f} | {worst['f1']:.4f} ({worst['set']}) | "
                              f"{min(f['precision'] for f in mine):.4f}")
             print(f"| {kind} | {' | '.join(cells)} |")
+    if queue_rows:
+        print("\nLabelled duplicate pairs a person is never offered (neither merged nor queued), and the queue:\n")
+        print(offered_table(queue_rows))
     if cv:
         print("\nLeave-one-set-out: the threshold with the best mean F1 (clean and damaged) on the other sets,")
         print("and the held-out set's mean F1 at that threshold and at the default.\n")
