@@ -22,6 +22,7 @@ from review.extraction.sheetio import write_sheet
 from review.included import included_reports
 from review.web import coding_service as coding
 from review.web.accounts import User
+from review.web.comparison import double_coded
 from review.web.http import api, blocking, error_message, form_or_json, state_of
 from review.web.pages import page, render
 
@@ -74,8 +75,9 @@ async def fragments_page(request: Request, user: User) -> Response:
     state = state_of(request)
     items = await blocking(coding.list_fragments, state, user, filters)
     stamp = await blocking(coding.current_version, state)
+    double = await blocking(double_coded, state) if user.is_lead else set()
     return render("fragments.html", request, user, fragments=items, filters=filters,
-                  query=request.url.query, version=stamp)
+                  query=request.url.query, version=stamp, double_coded=double)
 
 
 @page

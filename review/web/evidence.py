@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from review.web import appraising, coding, outputs, theories_pages
+from review.web import appraising, coding, compare, outputs, theories_pages
 
-ROUTES = [*coding.ROUTES, *appraising.ROUTES, *theories_pages.ROUTES, *outputs.ROUTES]
+ROUTES = [*compare.ROUTES, *coding.ROUTES, *appraising.ROUTES, *theories_pages.ROUTES, *outputs.ROUTES]
