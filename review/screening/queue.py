@@ -34,13 +34,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from review.screening.decisions import (
-    PASSES_TITLE_ABSTRACT,
     StageView,
     check_reviewer,
     check_stage,
     eligible,
     report_files,
 )
+from review.screening.queue_update import OPEN, apply_new_decisions, kept_order, label
 from review.screening.tables import fulltext_reports, screening_decisions
 from review.screening.works import WorkView, live_map, load_works, require_works
 
@@ -54,17 +54,6 @@ FULL_RELOAD_EVERY = 50
 
 #: Relevant and irrelevant decisions the model needs (before that: the cold start).
 MIN_EACH = 2
-
-#: Statuses of works that still need a reviewer.
-OPEN = ("undecided", "awaiting-second")
-
-
-def _label(decision: str | None) -> int | None:
-    if decision in PASSES_TITLE_ABSTRACT:
-        return 1
-    if decision == "exclude":
-        return 0
-    return None
 
 
 @dataclass(frozen=True)
@@ -156,7 +145,7 @@ class ScreeningQueue:
         self.protocol = " ".join([criteria.title, *(c.text for c in criteria.criteria if c.kind == "include")]
                                  ) if criteria else ""
         #: Keywords per work (``;`` between them), read only for the models that use fields.
-        self.work_keywords = _keywords(conn, self.live) if model in ("fields", "combo") else {}
+        self.work_keywords = _keywords(conn, self.live) if _reads_fields(model) else {}
         # Kept up to date by replaying new rows (decisions are append-only).
         self.view = StageView(stage, mapping)
         self.first = StageView("title-abstract", mapping) if stage == "full-text" else None
@@ -176,8 +165,8 @@ class ScreeningQueue:
         #: Refit the model after this many new decisions (1: after every one, as the
         #: terminal session does; a web server passes more, see :meth:`order`).
         self.retrain_every = max(1, retrain_every)
-        self._statuses: dict[int, str] = {}  # candidate -> its status at the stage
-        self._waiting: list[int] = []  # full text: eligible works whose report is not retrieved
+        self.statuses: dict[int, str] = {}  # candidate -> its status at the stage
+        self.waiting: list[int] = []  # full text: eligible works whose report is not retrieved
         self._ranking: list[int] | None = None  # work ids in the last fitted model's order
         self._since_fit = 0  # label changes since that fit
         self.refresh(conn)
@@ -202,7 +191,8 @@ class ScreeningQueue:
             self.first.load(conn)
         if (not rebuild and previous is not None and previous[1] == newest[1]
                 and (self.first is None or self.first.last_id == seen_first)
-                and self._apply_new(conn, seen_here)):
+                and (applied := apply_new_decisions(self, conn, seen_here)) is not None):
+            self._follow(applied.touched, applied.reorder, applied.label_changes)
             return
         self._full_refresh(conn)
 
@@ -219,8 +209,8 @@ class ScreeningQueue:
             candidates = [w for w in candidates if w in self.files]
         if candidates != self.ids:  # at full text, title-abstract decisions change the set
             self._rank_over(candidates)
-        self._waiting = waiting
-        statuses = self._statuses = {w: self.view.status(w, rpw) for w in candidates}
+        self.waiting = waiting
+        statuses = self.statuses = {w: self.view.status(w, rpw) for w in candidates}
         self.mine = {
             work: str(by[self.reviewer].decision)
             for work, by in self.view.by_work.items()
@@ -238,75 +228,22 @@ class ScreeningQueue:
         self.labels = {
             self.index[work]: value
             for work, decision in sorted(source.items(), key=lambda item: when.get(item[0], 0))
-            if work in self.index and (value := _label(decision)) is not None
+            if work in self.index and (value := label(decision)) is not None
         }
         self._order = None
         self._estimate = None
         self._ranking = None
 
-    def _apply_new(self, conn: Connection, after: int) -> bool:
-        """Apply the decision rows after id ``after`` to the works they touch (the views
-        are already loaded); False when a full refresh is needed instead (a retraction:
-        a work may come back, and its label's place in time moves back)."""
-        rows = conn.execute(select(screening_decisions.c.id, screening_decisions.c.work_id,
-                                   screening_decisions.c.kind)
-                            .where(screening_decisions.c.stage == self.stage, screening_decisions.c.id > after)
-                            .order_by(screening_decisions.c.id)).all()
-        if any(kind == "retraction" for _, _, kind in rows):
-            return False
-        mapping = self.view.mapping
-        touched = list(dict.fromkeys(mapping.get(work, work) for _, work, _ in reversed(rows)))[::-1]
-        rpw = self.reviewers_per_work
-        blinded = self.reviewer is not None and rpw > 1
-        reorder = False
-        for work in touched:  # oldest first: each label moves to the end (the newest)
-            mine = self.view.by_work.get(work, {}).get(self.reviewer) if self.reviewer is not None else None
-            was_mine = self.mine.get(work)
-            if mine is not None:
-                self.mine[work] = str(mine.decision)
-            else:
-                self.mine.pop(work, None)
-            if work not in self.index:
-                continue
-            status = self._statuses[work] = self.view.status(work, rpw)
-            if status in OPEN and work not in self.mine:
-                if work not in self.pending:
-                    reorder = True
-                self.pending.add(work)
-            else:
-                self.pending.discard(work)
-            if rpw > 1 and self.reviewer is not None:
-                second = work in self.pending and status == "awaiting-second"
-                if second != (work in self.second):
-                    reorder = True
-                    (self.second.add if second else self.second.discard)(work)
-            if blinded and self.mine.get(work) == was_mine:
-                continue  # another reviewer's decision: what the model learns is unchanged
-            place = self.index[work]
-            old = self.labels.pop(place, None)
-            value = _label(self.mine.get(work) if blinded else status)
-            if value is not None:
-                self.labels[place] = value
-            if value != old:
-                self._since_fit += 1
-        if self._waiting:
-            self.awaiting_retrieval = sum(1 for w in self._waiting if w not in self.mine
-                                          and self.view.status(w, rpw) in OPEN)
+    def _follow(self, touched: list[int], reorder: bool, label_changes: int) -> None:
+        """After new decisions were applied (:mod:`review.screening.queue_update`): the
+        stopping estimate and the order follow the model's retraining cadence."""
+        self._since_fit += label_changes
         if self.retrain_every == 1 or self._since_fit >= self.retrain_every:
             self._estimate = None  # the stopping estimate follows the model's cadence
         if reorder or self._order is None or self._since_fit >= self.retrain_every:
             self._order = None  # re-ranked (refitted when the cadence says so) on the next order()
         else:
-            self._order = [w for w in self._order if w in self.pending] if len(touched) > 8 else self._drop(touched)
-        return True
-
-    def _drop(self, works: list[int]) -> list[int]:
-        """The kept order less ``works`` that left the queue (a few: removed in place)."""
-        order = self._order or []
-        for work in works:
-            if work not in self.pending and work in order:
-                order.remove(work)
-        return order
+            self._order = kept_order(self._order, touched, self.pending)
 
     def _decided_at(self, blinded: bool) -> dict[int, int]:
         """Work id -> the id of the decision row that settled it (the reviewer's own when
@@ -438,6 +375,16 @@ def next_work(
     order = queue.order()
     chosen = next((w for w in order if w not in skip), order[0] if order else None)
     return (queue.item(chosen) if chosen is not None else None), queue.progress()
+
+
+def _reads_fields(model: str | None) -> bool:
+    """Whether the model reads the works' keywords (the default does not: no scikit-learn
+    import just to say so)."""
+    if model is None:
+        return False
+    from review.screening.prioritise import Ranker
+
+    return model in Ranker.FIELD_MODELS
 
 
 def _keywords(conn: Connection, ids: list[int]) -> dict[int, str]:
