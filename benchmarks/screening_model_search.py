@@ -43,16 +43,24 @@ from review.screening.simulate import draw_prior, recall_at, screened_to_recall,
 
 #: The candidates: Ranker's models (docs/screening-prioritisation.md says what each does).
 VARIANTS: tuple[str, ...] = ("elas-u4", "fields", "lsa", "ensemble", "resample", "explore",
-                             "protocol", "combo")
+                             "protocol", "combo", "fields@0.1", "fields@0.25", "combo-fast",
+                             "combo-lite", "rerank")
+#: Candidates whose setting is chosen inside each fold among replayed variants (issue 21's
+#: second round): family -> its members, ELAS u4 among them (see :func:`inner_choice`).
+NESTED: dict[str, tuple[str, ...]] = {"fields-nested": ("elas-u4", "fields@0.1", "fields@0.25", "fields")}
 #: Retrain + re-rank at 10,000 records, at most this many times ELAS u4's (issue 21).
 MAX_SLOWDOWN = 2.0
 BASE = "elas-u4"
 
 
 def candidate(variant: str, data: Dataset, seed: int) -> Ranker:
-    """The candidate's Ranker over a set: its fields, and its description as the protocol."""
-    return Ranker(data.texts, seed=seed, model=variant, fields=data.fields,
-                  protocol=DESCRIPTIONS[data.name])
+    """The candidate's Ranker over a set: its fields, and its description as the protocol.
+
+    ``MODEL@W`` is the model with the field blocks' weight W (keywords; authors and journal
+    0.4 W)."""
+    model, _, weight = variant.partition("@")
+    return Ranker(data.texts, seed=seed, model=model, fields=data.fields,
+                  protocol=DESCRIPTIONS[data.name], field_weight=float(weight) if weight else None)
 
 
 def replay(ranker: Ranker, labels: np.ndarray, prior: Sequence[int], step: float) -> list[int]:
@@ -79,6 +87,38 @@ def score(order: list[int], labels: np.ndarray) -> dict[str, float]:
             "screened_to_find_all": float(screened_to_recall(seq, r, 1.0) or n)}
 
 
+def _per_set(results: dict, variant: str, key: str, metric: str) -> float:
+    return statistics.mean(r[metric] for r in results[variant][key].values())
+
+
+def inner_choice(results: dict, members: Sequence[str], keys: Sequence[str]) -> str:
+    """A nested family's member chosen on ``keys`` only: the rule without its +0.02, i.e. the
+    highest mean WSS@95 among the members with no set more than 0.01 below ELAS u4 and mean
+    recall@10% not below ELAS u4's (ELAS u4, a member, always qualifies)."""
+
+    def diffs(v: str, metric: str) -> list[float]:
+        return [_per_set(results, v, k, metric) - _per_set(results, BASE, k, metric) for k in keys]
+
+    if not keys:
+        return BASE
+    pool = [v for v in members if v == BASE or (min(diffs(v, "wss_at_95")) >= -0.01
+                                                  and statistics.mean(diffs(v, "recall_at_10pct")) >= 0)]
+    return max(pool, key=lambda v: statistics.mean(diffs(v, "wss_at_95")))
+
+
+def with_nested(results: dict, keys: Sequence[str], excluded: Sequence[str] = ()) -> dict:
+    """``results`` plus each :data:`NESTED` family whose members are all there: its figures
+    on a set are its member chosen without that set and without ``excluded`` (the outer
+    fold's held-out set, so the choice never sees it)."""
+    out = dict(results)
+    for family, members in NESTED.items():
+        if all(m in results for m in members):
+            out[family] = {k: results[inner_choice(results, members, [j for j in keys
+                                                                     if j != k and j not in excluded])][k]
+                           for k in keys}
+    return out
+
+
 def cross_validate(results: dict, variants: list[str], sets: list[str], rule: str = "target",
                    slowdown: dict[str, float] | None = None, held_out: list[str] | None = None) -> list[dict]:
     """Leave-one-review-out: for each set, the variant chosen on the others, scored on it.
@@ -103,9 +143,11 @@ def cross_validate(results: dict, variants: list[str], sets: list[str], rule: st
         fast = (slowdown or {}).get(variant, float("inf")) <= MAX_SLOWDOWN
         return statistics.mean(dw) >= 0.02 and min(dw) >= -0.01 and statistics.mean(dr) >= 0 and fast
 
+    base_results, real_sets = results, [k for k in sets if k != "__all__"]
     rows = []
     for held in held_out or sets:
         train = [k for k in sets if k != held]
+        results = with_nested(base_results, real_sets, [held] if held in real_sets else [])
         if held not in sets or held == "__all__":
             pool = [v for v in variants if meets_target(v, train)] or [BASE]
             rows.append({"held_out": held, "chosen": max(pool, key=lambda v: mean_wss(v, train))})
@@ -138,6 +180,8 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--step", type=float, default=0.1)
+    parser.add_argument("--sets", nargs="+", default=None, help="set names (default: all ten; a subset "
+                        "while developing replays and reports only those)")
     parser.add_argument("--cache", default=None)
     parser.add_argument("--results", type=Path, default=None,
                         help="JSON of results (default CACHE/model_search-STEP.json)")
@@ -145,7 +189,7 @@ def main() -> None:
     cache = cache_dir(args.cache)
     path = args.results or cache / f"model_search-{args.step}.json"
     results: dict = json.loads(path.read_text()) if path.exists() else {}
-    datasets = [load(name, column, cache) for name, column in SETS]
+    datasets = [load(name, column, cache) for name, column in SETS if args.sets is None or name in args.sets]
     # seed by seed, so a search stopped early has every set and variant at least once
     for seed in args.seeds:
         for data in datasets:
@@ -165,6 +209,21 @@ def main() -> None:
     report(results, [d.key for d in datasets], args.variants, speed)
 
 
+def retrain_ratios(speed: dict[str, float], variants: Sequence[str]) -> dict[str, float]:
+    """Retrain + re-rank time at 10,000 records over ELAS u4's, per variant: ``MODEL@W`` takes
+    its model's time (the same features and fits), a nested family its slowest member's."""
+    if BASE not in speed:
+        return {}
+    ratios = {m: ms / speed[BASE] for m, ms in speed.items()}
+    for v in variants:
+        if "@" in v and v.partition("@")[0] in ratios:
+            ratios[v] = ratios[v.partition("@")[0]]
+    for family, members in NESTED.items():
+        if all(m in ratios for m in members):
+            ratios[family] = max(ratios[m] for m in members)
+    return ratios
+
+
 def report(results: dict, keys: list[str], wanted: Sequence[str], speed: dict[str, float]) -> None:
     """Print every candidate against ELAS u4, and the leave-one-review-out tables.
 
@@ -181,11 +240,19 @@ def report(results: dict, keys: list[str], wanted: Sequence[str], speed: dict[st
     # only the seeds every variant has on every set (a search stopped early compares like with like)
     seeds = sorted(set.intersection(*(set(results[v][k]) for v in variants for k in keys)), key=int)
     results = {v: {k: {s: results[v][k][s] for s in seeds} for k in keys} for v in variants}
-    slowdown = {m: ms / speed[BASE] for m, ms in speed.items()} if BASE in speed else {}
+    slowdown = retrain_ratios(speed, variants)
+    replayed = results
+    results = with_nested(replayed, keys)  # for the tables: a family's member chosen without the set
+    variants += [f for f, members in NESTED.items() if all(m in variants for m in members)]
 
     def per(v: str, k: str, metric: str) -> float:
         return statistics.mean(r[metric] for r in results[v][k].values())
 
+    for family, members in NESTED.items():
+        if family in results:
+            picks = [inner_choice(replayed, members, [j for j in keys if j != k]) for k in keys]
+            print(f"{family}: the member chosen without each set: "
+                  + ", ".join(f"{k} {p}" for k, p in zip(keys, picks, strict=True)))
     print(f"\nscheduled retraining; WSS@95 per set, mean over seeds {' '.join(seeds)}\n")
     print("| candidate | " + " | ".join(keys) + " | mean |")
     print("| --- |" + " ---: |" * (len(keys) + 1))
@@ -200,13 +267,13 @@ def report(results: dict, keys: list[str], wanted: Sequence[str], speed: dict[st
         dw = [per(v, k, "wss_at_95") - per(BASE, k, "wss_at_95") for k in keys]
         dr = [per(v, k, "recall_at_10pct") - per(BASE, k, "recall_at_10pct") for k in keys]
         worst = int(np.argmin(dw))
-        ms = f"{speed[v]:.0f}" if v in speed else "not timed"
+        ms = f"{slowdown[v] * speed[BASE]:.0f}" if v in slowdown else "not timed"
         times = f"{slowdown[v]:.2f}" if v in slowdown else ""
         print(f"| {v} | {statistics.mean(per(v, k, 'wss_at_95') for k in keys):.3f} | {statistics.mean(dw):+.3f} | "
               f"{dw[worst]:+.3f} ({keys[worst]}) | {statistics.mean(per(v, k, 'recall_at_10pct') for k in keys):.3f} | "
               f"{statistics.mean(dr):+.3f} | {min(dr):+.3f} | {ms} | {times} |")
     for rule in ("target", "mean"):
-        rows = cross_validate(results, variants, keys, rule, slowdown)
+        rows = cross_validate(replayed, variants, keys, rule, slowdown)
         print(f"\nleave-one-review-out, rule {rule!r}: chosen on the other nine sets, scored on the held-out one\n")
         print("| held-out set | chosen | WSS@95 | elas-u4 WSS@95 | difference | recall@10% | elas-u4 recall@10% |")
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
@@ -218,9 +285,9 @@ def report(results: dict, keys: list[str], wanted: Sequence[str], speed: dict[st
         dr = [r["recall_at_10pct"] - r["elas_u4_recall_at_10pct"] for r in rows]
         print(f"held out: WSS@95 mean {statistics.mean(dw):+.3f}, worst {min(dw):+.3f}; recall@10% mean "
               f"{statistics.mean(dr):+.3f}; goal {'met' if goal_met(rows) else 'not met'}")
-    chosen = choose(results, variants, keys, slowdown)
+    chosen = choose(replayed, variants, keys, slowdown)
     print(f"\nthe rule on all ten sets picks {chosen}; default: "
-          f"{chosen if goal_met(cross_validate(results, variants, keys, 'target', slowdown)) else BASE}")
+          f"{chosen if goal_met(cross_validate(replayed, variants, keys, 'target', slowdown)) else BASE}")
 
 
 if __name__ == "__main__":

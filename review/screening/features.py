@@ -21,6 +21,15 @@ from scipy import sparse
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 #: Field -> weight of its block beside title + abstract (fixed before the benchmark ran).
 FIELD_WEIGHTS: dict[str, float] = {"keywords": 0.5, "authors": 0.2, "journal": 0.2}
+
+
+def scaled_field_weights(keywords: float) -> dict[str, float]:
+    """:data:`FIELD_WEIGHTS` with the keywords block at ``keywords`` and the others in the
+    same proportion (authors and journal 0.4 times it)."""
+    scale = keywords / FIELD_WEIGHTS["keywords"]
+    return {name: weight * scale for name, weight in FIELD_WEIGHTS.items()}
+
+
 #: LSA: dimensions and the block's weight.
 LSA_DIMENSIONS = 100
 LSA_WEIGHT = 0.5
@@ -45,17 +54,19 @@ def _terms(value: str) -> list[str]:
     return [t.strip().lower() for t in str(value).split(";") if t.strip()]
 
 
-def field_blocks(fields: Mapping[str, Sequence[str]], n: int) -> list[sparse.csr_matrix]:
-    """One weighted TF-IDF block per field in :data:`FIELD_WEIGHTS` that has any terms.
+def field_blocks(fields: Mapping[str, Sequence[str]], n: int,
+                 weights: Mapping[str, float] | None = None) -> list[sparse.csr_matrix]:
+    """One weighted TF-IDF block per field in ``weights`` that has any terms.
 
     Args:
         fields: field name -> one value per record (``""`` when a record has none).
         n: the number of records (every value list must have this length).
+        weights: field name -> its block's weight (default :data:`FIELD_WEIGHTS`).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     blocks = []
-    for name, weight in FIELD_WEIGHTS.items():
+    for name, weight in (FIELD_WEIGHTS if weights is None else weights).items():
         values = fields.get(name)
         if values is None or len(values) != n or not any(str(v).strip() for v in values):
             continue

@@ -27,6 +27,7 @@ from scipy import sparse
 
 from review.errors import ConfigError
 from review.screening import features
+from review.screening import linear_models as lm
 from review.screening.stopping import STOPPING_NOTE, RemainingEstimate, estimate_remaining
 
 __all__ = ["FEATURES_NAME", "STOPPING_NOTE", "Ranker", "RemainingEstimate", "checked_model", "keyword_scores"]
@@ -76,20 +77,6 @@ def keyword_scores(texts: Sequence[str], include: Sequence[str], exclude: Sequen
     return score
 
 
-def _balanced_weights(y: np.ndarray, ratio: float) -> np.ndarray:
-    """ASReview's "balanced" sample weights: irrelevant records weigh ``1 / ratio`` as much
-    in total as relevant ones, rescaled so the weights sum to the number of rows."""
-    pos = int(y.sum())
-    neg = len(y) - pos
-    w = np.where(y == 1, 1.0, pos / (ratio * neg))
-    return w * (len(y) / w.sum())
-
-
-def _standardise(s: np.ndarray) -> np.ndarray:
-    sd = float(s.std())
-    return (s - s.mean()) / sd if sd > 0 else s - s.mean()
-
-
 class Ranker:
     """Scores and orders records for screening; retrain by calling it with new labels.
 
@@ -105,10 +92,16 @@ class Ranker:
             value per text, ``;`` between terms), used by the ``fields`` and ``combo`` models.
         protocol: the review's question and criteria as text, used by the ``protocol`` and
             ``combo`` models (one more relevant training record, and the cold start).
+        field_weight: the keywords block's weight in the models that read fields (default
+            ``features.FIELD_WEIGHTS``; authors and journal get 0.4 times it): the
+            benchmark's ``fields@W`` variants.
     """
 
     MODELS = ("elas-u4", "fields", "lsa", "ensemble", "resample", "explore", "protocol", "combo",
-              "svm+nb", "nb")
+              "combo-fast", "combo-lite", "rerank", "svm+nb", "nb")
+    #: The models that read the fields, and those that read the protocol.
+    FIELD_MODELS = ("fields", "combo", "combo-fast", "combo-lite", "rerank")
+    PROTOCOL_MODELS = ("protocol", "combo", "combo-fast", "combo-lite", "rerank")
     ALIASES = {"svm": "elas-u4"}
     #: What ``review screen`` and ``review screen simulate`` use unless told otherwise: the
     #: model the leave-one-review-out rule of docs/screening-prioritisation.md chose.
@@ -132,6 +125,8 @@ class Ranker:
     #: than ``EXPLORE_UNTIL`` relevant records are found.
     EXPLORE_EVERY = 10
     EXPLORE_UNTIL = 10
+    #: ``rerank``: how many of ELAS u4's first records the extra signal may re-order.
+    RERANK_TOP = 10
 
     def __init__(
         self,
@@ -143,6 +138,7 @@ class Ranker:
         model: str | None = None,
         fields: Mapping[str, Sequence[str]] | None = None,
         protocol: str = "",
+        field_weight: float | None = None,
     ) -> None:
         model = self.ALIASES.get(model or self.DEFAULT_MODEL, model or self.DEFAULT_MODEL)
         if model not in self.MODELS:
@@ -151,15 +147,23 @@ class Ranker:
         self.seed = seed
         self.model = model
         clean = [t if isinstance(t, str) else "" for t in texts]
-        uses_protocol = model in ("protocol", "combo") and bool(protocol.strip())
+        uses_protocol = model in self.PROTOCOL_MODELS and bool(protocol.strip())
         X = features.words(clean + [protocol] if uses_protocol else clean)
         blocks = [X]
-        if model in ("fields", "combo") and fields:
+        if model in self.FIELD_MODELS and fields:
+            weights = None if field_weight is None else features.scaled_field_weights(field_weight)
             blocks += [sparse.vstack([b, sparse.csr_matrix((1, b.shape[1]))]) if uses_protocol else b
-                       for b in features.field_blocks(fields, self.n)]
+                       for b in features.field_blocks(fields, self.n, weights)]
         if model == "lsa" and (lsa := features.lsa_block(X, seed)) is not None:
             blocks.append(lsa)
         X = features.stack(blocks)
+        #: ``rerank``: the extra signal's features (words + fields + protocol) and protocol row;
+        #: the SVM keeps ELAS u4's own features.
+        self.X_extra: sparse.csr_matrix | None = None
+        self.extra_protocol_row: sparse.csr_matrix | None = None
+        if model == "rerank":
+            self.X_extra, self.extra_protocol_row = X[: self.n], (X[self.n:] if uses_protocol else None)
+            X, uses_protocol = features.words(clean), False
         self.X = X[: self.n]
         #: The protocol as a feature row (trained on as one more relevant record), or None.
         self.protocol_row = X[self.n:] if uses_protocol else None
@@ -182,6 +186,9 @@ class Ranker:
             "explore": f"{FEATURES_NAME}+{svm}+explore(1/{self.EXPLORE_EVERY})",
             "protocol": f"{FEATURES_NAME}+protocol+{svm}",
             "combo": f"{FEATURES_NAME}+fields+protocol+{ensemble}",
+            "combo-fast": f"{FEATURES_NAME}+fields+protocol+{ensemble.replace('lr(', 'lr(dual,')}",
+            "combo-lite": f"{FEATURES_NAME}+fields+protocol+{svm}+{nb}",
+            "rerank": f"{FEATURES_NAME}+{svm}+rerank(top {self.RERANK_TOP},fields+protocol+{nb})",
             "svm+nb": f"{FEATURES_NAME}+{svm}+{nb}",
             "nb": f"{FEATURES_NAME}+{nb}",
         }[self.model]
@@ -300,31 +307,13 @@ class Ranker:
         return X, y
 
     def _svm_weights(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
-        """Linear SVM (squared hinge loss, ``SVM_C``, ASReview's "balanced" sample weights
-        with ratio ``SVM_RATIO``)."""
-        from sklearn.svm import LinearSVC
+        return lm.svm_weights(X, y, c=self.SVM_C, ratio=self.SVM_RATIO, seed=self.seed)
 
-        clf = LinearSVC(C=self.SVM_C, loss="squared_hinge", random_state=self.seed)
-        clf.fit(X, y, sample_weight=_balanced_weights(y, self.SVM_RATIO))
-        return clf.coef_.ravel(), float(clf.intercept_[0])
-
-    def _lr_weights(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
-        """Logistic regression (liblinear, ``LR_C``, balanced weights with ``SVM_RATIO``)."""
-        from sklearn.linear_model import LogisticRegression
-
-        clf = LogisticRegression(C=self.LR_C, solver="liblinear", random_state=self.seed)
-        clf.fit(X, y, sample_weight=_balanced_weights(y, self.SVM_RATIO))
-        return clf.coef_.ravel(), float(clf.intercept_[0])
+    def _lr_weights(self, X: sparse.csr_matrix, y: np.ndarray, dual: bool = False) -> tuple[np.ndarray, float]:
+        return lm.lr_weights(X, y, c=self.LR_C, ratio=self.SVM_RATIO, seed=self.seed, dual=dual)
 
     def _nb_weights(self, X: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
-        """Multinomial naive Bayes (alpha 3.822, balanced weights with ratio 1.2: ASReview's
-        "elas_u3" settings) as log-odds weights; the fit is one sparse product."""
-        w = _balanced_weights(y, self.NB_RATIO)
-        by_class = np.column_stack([w * (y == 0), w * (y == 1)])
-        counts = np.asarray(X.T @ by_class) + self.NB_ALPHA  # features x 2
-        log_prob = np.log(counts) - np.log(counts.sum(axis=0))
-        prior = np.log(by_class.sum(axis=0))
-        return log_prob[:, 1] - log_prob[:, 0], float(prior[1] - prior[0])
+        return lm.nb_weights(X, y, alpha=self.NB_ALPHA, ratio=self.NB_RATIO)
 
     def _fit_score(self, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Fit on the decisions ``(idx, y)`` and score every record.
@@ -334,19 +323,45 @@ class Ranker:
         scale. Naive Bayes always sees every decision (its fit is one product).
         """
         fits = {"ensemble": ("svm", "lr", "nb"), "combo": ("svm", "lr", "nb"),
+                "combo-fast": ("svm", "lr-dual", "nb"), "combo-lite": ("svm", "nb"),
                 "svm+nb": ("svm", "nb"), "nb": ("nb",)}.get(self.model, ("svm",))
         X, yt = self._training(idx, y)
         parts = []
         for fit in fits:
             if fit == "nb":
                 parts.append(self._nb_weights(self.X[idx], y))
+            elif fit == "svm":
+                parts.append(self._svm_weights(X, yt))
             else:
-                parts.append((self._svm_weights if fit == "svm" else self._lr_weights)(X, yt))
+                parts.append(self._lr_weights(X, yt, dual=fit == "lr-dual"))
         weights = np.column_stack([w for w, _ in parts])
         raw = np.asarray(self.X @ weights) + np.array([b for _, b in parts])
+        if self.model == "rerank":
+            return self._reranked(lm.standardise(raw[:, 0]), idx, y)
         if raw.shape[1] == 1:
             return raw[:, 0].astype(np.float64)
-        return sum(_standardise(raw[:, j]) for j in range(raw.shape[1]))
+        return sum(lm.standardise(raw[:, j]) for j in range(raw.shape[1]))
+
+    def _reranked(self, elas: np.ndarray, idx: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``rerank``: ELAS u4's standardised scores, except that its first ``RERANK_TOP``
+        unlabelled records come first in the order of ELAS u4's + naive Bayes's
+        standardised score (naive Bayes on words + fields, the protocol one more relevant
+        record). Records past the first ``RERANK_TOP`` keep ELAS u4's order."""
+        assert self.X_extra is not None
+        X, yt = self.X_extra[idx], y
+        if self.extra_protocol_row is not None:
+            X, yt = sparse.csr_matrix(sparse.vstack([X, self.extra_protocol_row])), np.append(y, 1)
+        w, b = self._nb_weights(X, yt)
+        combined = elas + lm.standardise(np.asarray(self.X_extra @ w).ravel() + b)
+        pool = np.ones(self.n, dtype=bool)
+        pool[idx] = False
+        unlabelled = np.flatnonzero(pool)
+        top = unlabelled[np.argsort(-elas[unlabelled], kind="stable")[: self.RERANK_TOP]]
+        rest = np.setdiff1d(unlabelled, top)
+        floor = float(elas[rest].max()) if rest.size else 0.0
+        out = elas.copy()
+        out[top] = combined[top] - float(combined[top].min()) + floor + 1.0
+        return out
 
     # ------------------------------------------------------------------ estimate
 
