@@ -57,7 +57,6 @@ from dedup_accuracy import (  # noqa: E402
     score,
     truth_groups,
 )
-
 from dedup_offered import Offered, offered, offered_table  # noqa: E402
 
 from review.corpus.dedup.keys import build_keys  # noqa: E402

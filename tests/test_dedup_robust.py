@@ -85,7 +85,9 @@ def test_author_strings_that_lost_their_separators_are_split() -> None:
 def test_a_reply_to_named_authors_is_a_notice() -> None:
     article = {**ARTICLE, "doi": None}
     reply = {**article, "title": ARTICLE["title"] + " - Reply to Buddles et al", "pages": "1181", "authors": []}
-    assert decision(article, reply) == "different"
+    explained = explain_pair(build_keys(rows(article, reply)), 0, 1, DedupSettings())
+    # never merged; shown to a person (rule ``guard-queued``: the rest of the citation agrees)
+    assert (explained["decision"], explained["guard"]) == ("maybe", "notices")
 
 
 @pytest.mark.parametrize("damage", [
@@ -108,9 +110,9 @@ def test_a_conference_supplement_record_merges_with_its_journal_record() -> None
     abstract = {**ARTICLE, "volume": "68", "issue": "12", "pages": "S1172",
                 "journal": "Biological Psychiatry. Conference: 65th Annual Meeting of the Society of Biological Psychiatry"}
     assert decision({**ARTICLE, "issue": "Supplement 1"}, abstract) == "same"
-    # at another meeting (another journal) it is another report
+    # at another meeting (another journal) it is another report: never merged, a person is asked
     assert decision(ARTICLE, {**abstract, "journal": "Schizophrenia Research. Conference: Congress", "pages": "S44",
-                              "doi": None}) == "different"
+                              "doi": None}) == "maybe"
 
 
 @pytest.mark.parametrize("title", ["Editorial", "Editor's comments", "Editorial introduction",

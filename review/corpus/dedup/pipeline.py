@@ -74,20 +74,32 @@ def find_groups(
     )
     timings["cluster"] = time.perf_counter() - t0
 
-    labels = clustering.labels(len(keys))
-    queue: dict[tuple[int, int], QueuedPair] = {}
-    for result in (scored, *extra):
-        idx = np.flatnonzero(result.decision == MAYBE)
-        idx = idx[labels[result.left[idx]] != labels[result.right[idx]]]
-        for k in idx.tolist():
-            a, b = int(result.left[k]), int(result.right[k])
-            key = (a, b) if a < b else (b, a)
-            if key not in queue:
-                queue[key] = QueuedPair(key[0], key[1], float(result.score[k]), str(result.guard[k]))
     return Groups(
         clustering=clustering,
-        queue=sorted(queue.values(), key=lambda q: (-q.score, q.left, q.right)),
+        queue=uncertain_pairs(clustering.labels(len(keys)), (scored, *extra)),
         candidates=len(cands),
         passes=cands.passes,
         timings=timings,
     )
+
+
+def uncertain_pairs(labels: np.ndarray, results: Iterable[Scored]) -> list[QueuedPair]:
+    """The queue: one uncertain pair per two groups, the likeliest.
+
+    A person's answer on that pair settles the two groups ("same" unites them; after
+    "different" the other uncertain pairs between them are not asked), so four copies of an
+    abstract against four copies of an article are one question, not sixteen.
+    """
+    best: dict[tuple[int, int], QueuedPair] = {}
+    for result in results:
+        idx = np.flatnonzero(result.decision == MAYBE)
+        idx = idx[labels[result.left[idx]] != labels[result.right[idx]]]
+        for k in idx.tolist():
+            a, b = int(result.left[k]), int(result.right[k])
+            la, lb = int(labels[a]), int(labels[b])
+            groups = (la, lb) if la < lb else (lb, la)
+            pair = QueuedPair(min(a, b), max(a, b), float(result.score[k]), str(result.guard[k]))
+            held = best.get(groups)
+            if held is None or (-pair.score, pair.left, pair.right) < (-held.score, held.left, held.right):
+                best[groups] = pair
+    return sorted(best.values(), key=lambda q: (-q.score, q.left, q.right))

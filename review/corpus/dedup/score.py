@@ -209,6 +209,17 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
     ]
 
 
+def clearly_different(f: dict[str, np.ndarray], settings: DedupSettings) -> np.ndarray:
+    """Two reports nobody needs to be asked about: different DOIs or PMIDs (unless the whole
+    citation agrees, see :func:`citation_agrees`), two versions of a Cochrane review, years
+    apart (more than ``year_gap``) with other first authors, or near-equal titles whose
+    numbers differ (``part 1`` / ``part 2``) on different pages."""
+    ids = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
+    series = f["numbers_differ"] & (f["pages"] != 1)
+    return (ids | series | f["cochrane_versions"]
+            | ((f["year_gap"] > settings.year_gap) & (f["first_author"] == 0)))
+
+
 def versions_as_one(f: dict[str, np.ndarray], settings: DedupSettings) -> None:
     """With ``cochrane_versions = "ignore"``, two versions of a review have one DOI (also when
     one copy lost its DOI but gives the review number as its pages)."""
@@ -236,18 +247,24 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     decision = np.where(score >= settings.threshold, SAME,
                         np.where(score >= settings.review_threshold, MAYBE, DIFFERENT)).astype(np.int8)
     guard = np.full(len(score), "", dtype=object)
+    kept_apart = np.zeros(len(score), dtype=bool)
     for name, treatment, applies in guards(f, settings):
         if treatment == "ignore":
             continue
         hit = applies & (guard == "")
         if treatment == "apart":
             decision[hit] = DIFFERENT
+            kept_apart |= hit
         else:
             decision[hit & (decision == SAME)] = MAYBE
             # a 'check' guard asks a person even when the weights alone would say "apart"
             # only if the title still agrees
             decision[hit & (decision == DIFFERENT) & (f["title"] >= 85)] = MAYBE
         guard[hit] = name
+    # rule ``guard-queued``: a pair that only an ``apart`` guard keeps apart (the evidence says
+    # "same" or "maybe") is shown to a person, unless the two are clearly different
+    offered = kept_apart & (score >= settings.review_threshold) & ~clearly_different(f, settings)
+    decision[offered] = MAYBE
     # rule ``years-and-authors``: two records years apart with other authors are never merged
     # automatically (whatever else they share)
     far = (decision == SAME) & (f["year_gap"] > settings.year_gap) & (f["first_author"] == 0)
