@@ -135,3 +135,55 @@ def test_fields_model_in_the_queue_reads_the_works_keywords_authors_and_journal(
     assert not plain.work_keywords
     assert queue.ranker is not None and plain.ranker is not None and queue.ranker.model == "fields"
     assert queue.ranker.X.shape[1] > plain.ranker.X.shape[1]  # the fields' blocks beside the words
+
+
+def test_rerank_only_reorders_elas_u4s_top_ten() -> None:
+    texts, y = _sample()
+    fields = {"keywords": ["nudge; default" if v else "surgery" for v in y]}
+    labels = _labels(y)
+    ours = Ranker(texts, model="rerank", fields=fields, protocol="nudging physicians").order(labels)
+    elas = Ranker(texts, model="elas-u4").order(labels)
+    top = Ranker.RERANK_TOP
+    assert sorted(ours[:top]) == sorted(elas[:top]) and ours[top:] == elas[top:]
+    assert ours[:top] != elas[:top]  # the keywords of the relevant records move some up
+
+
+def test_combo_fast_solves_combos_logistic_regression_in_the_dual() -> None:
+    texts, y = _sample()
+    fields = {"keywords": ["nudge; default" if v else "surgery" for v in y]}
+    labels = _labels(y)
+    fast = Ranker(texts, model="combo-fast", fields=fields, protocol="nudging physicians")
+    slow = Ranker(texts, model="combo", fields=fields, protocol="nudging physicians")
+    assert np.corrcoef(fast.scores(labels), slow.scores(labels))[0, 1] > 0.9999
+    assert "lr(dual," in fast.description and "lr(dual," not in slow.description
+
+
+def test_field_weight_scales_the_field_blocks() -> None:
+    texts = ["trial of drug a", "trial of drug b", "trial of drug c", "trial of drug d"]
+    fields = {"keywords": ["Hypertension; Enalapril", "Asthma", "Hypertension; Enalapril", "Asthma"]}
+    labels = {0: 1, 1: 0}
+    light = Ranker(texts, model="fields", fields=fields, field_weight=0.1).scores(labels)
+    heavy = Ranker(texts, model="fields", fields=fields, field_weight=1.0).scores(labels)
+    assert 0 < light[2] - light[3] < heavy[2] - heavy[3]
+
+
+def test_the_model_search_nests_a_familys_choice_inside_each_fold() -> None:
+    import sys
+
+    sys.path.insert(0, str(DOCS.parent.parent / "benchmarks"))
+    import screening_model_search as search
+
+    def run(wss: float) -> dict:
+        return {"0": {"wss_at_95": wss, "recall_at_10pct": 0.5}}
+
+    keys = ["a", "b", "c"]
+    results = {"elas-u4": {k: run(0.5) for k in keys},
+               "fields@0.1": {"a": run(0.6), "b": run(0.6), "c": run(0.2)},
+               "fields@0.25": {k: run(0.51) for k in keys}, "fields": {k: run(0.4) for k in keys}}
+    # fields@0.1 loses 0.3 on c: chosen without c only
+    assert search.inner_choice(results, search.NESTED["fields-nested"], ["a", "b"]) == "fields@0.1"
+    assert search.inner_choice(results, search.NESTED["fields-nested"], ["a", "c"]) == "fields@0.25"
+    nested = search.with_nested(results, keys)["fields-nested"]
+    assert nested["c"] == results["fields@0.1"]["c"] and nested["a"] == results["fields@0.25"]["a"]
+    # inside an outer fold holding out b, a's figure is chosen on c alone
+    assert search.with_nested(results, keys, ["b"])["fields-nested"]["a"] == results["fields@0.25"]["a"]
