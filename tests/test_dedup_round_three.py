@@ -60,3 +60,50 @@ def test_one_question_per_two_groups() -> None:
     # two copies in French, two in English (languages = "check"): one question, not four
     assert len(queued(french, {**french, "authors": ["Le Quintrec M", "Zuber J", "Noel LH"]},
                       english, {**english, "journal": "Am J Transplant"})) == 1
+
+
+def test_a_notice_and_a_record_on_its_first_page_are_one_item() -> None:
+    # rule ``notice-same-place``: one database titles it "Erratum: ...", another types it a
+    # comment; same first page, volume, issue, year and author: one item
+    title = "Severe deficiency of the specific von Willebrand factor-cleaving protease (ADAMTS 13) activity"
+    base = {"authors": ["Veyradier, A."], "year": "2003", "journal": "Journal of Pediatrics", "volume": "142",
+            "issue": "6", "pages": "616"}
+    assert explain({**base, "title": "Erratum: " + title}, {**base, "title": title, "type": "Note"})["decision"] == "same"
+    # the erratum and the article it corrects (another first page) are still two items
+    article = {**base, "title": title, "issue": "2", "pages": "210-214"}
+    assert explain({**base, "title": "Erratum: " + title}, article)["decision"] != "same"
+
+
+def test_one_page_range_is_one_place_whatever_the_proceedings_are_called() -> None:
+    # rule ``same-range``: a proceedings paper typed "Note" (not recognised as a meeting
+    # record) against the same paper in the proceedings under another name
+    base = {"title": "Integration of SNPs-FMRI-methylation data with sparse multi-CCA for schizophrenia study",
+            "authors": ["Hu, W.", "Lin, D.", "Calhoun, V. D."], "year": "2016", "pages": "3310-3313"}
+    a = {**base, "journal": "2016 38th Annual International Conference of the IEEE Engineering in Medicine and "
+                            "Biology Society (EMBC)", "type": "Note"}
+    b = {**base, "journal": "Proceedings of the Annual International Conference of the IEEE Engineering in "
+                            "Medicine and Biology Society, EMBS", "volume": "2016-October"}
+    assert explain(a, b)["decision"] == "same"
+
+
+def test_a_group_author_written_without_spaces_is_the_same_first_author() -> None:
+    base = {"title": "Open label controlled trial of eculizumab in adult patients with plasma therapy-resistant "
+                     "atypical hemolytic-uremic syndrome", "year": "2011"}
+    explained = explain({**base, "authors": ["Alexion Pharmaceuticals, Inc"]},
+                        {**base, "authors": ["AlexionPharmaceuticals, I."]})
+    assert explained["fields"]["authors"]["weight"] > 0
+
+
+def test_the_same_abstract_at_the_same_place_is_asked_about() -> None:
+    # a translated title and a group author against a person: nothing agrees but the abstract
+    # and the place (journal, volume, year, page range); a person decides
+    abstract = ("Background: atypical squamous cells of undetermined significance are a common cytological "
+                "finding. Methods: we randomised 3488 women to immediate colposcopy, HPV triage or "
+                "conservative management. Results: HPV triage referred about half of the women.")
+    base = {"year": "2003", "journal": "American Journal of Obstetrics and Gynecology", "volume": "188",
+            "pages": "1383-1392", "abstract": abstract}
+    a = {**base, "title": "Results of a randomized trial on the management of cytology interpretations",
+         "authors": ["Solomon, D."]}
+    b = {**base, "title": "Resultats d'un essai randomise sur la prise en charge des interpretations",
+         "authors": ["ASCUS-LSIL Triage Study Group"]}
+    assert explain(a, b)["decision"] == "maybe"

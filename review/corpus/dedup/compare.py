@@ -107,7 +107,9 @@ def _first_author(a: np.ndarray, b: np.ndarray, a_all: np.ndarray, b_all: np.nda
             out[k] = 1
             continue
         xs, ys = a_all[k].split()[:2], b_all[k].split()[:2]
-        if x in ys or y in xs or fuzz.ratio(x, y) >= 80:
+        # a particle, a typo, or a group name written without its spaces ("Alexion
+        # Pharmaceuticals" / "AlexionPharmaceuticals")
+        if x in ys or y in xs or fuzz.ratio(x, y) >= 80 or x == "".join(ys) or y == "".join(xs):
             out[k] = 1
         else:
             out[k] = 0

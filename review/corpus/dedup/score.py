@@ -186,15 +186,23 @@ def guards(f: dict[str, np.ndarray], settings: DedupSettings) -> list[tuple[str,
             & (f["authors"] >= 90) & (gap == 0) & (f["volume"] == 1) & (f["journal"] != 0)
             & (f["doi"] != 0) & (f["pmid"] != 0))
     same_place |= twin
+    # the same page range to the last page under the same title and year: one place, however
+    # differently the proceedings are named (rule ``same-range``)
+    same_place |= f["same_range"] & (f["title"] >= 95) & (gap == 0) & (f["first_author"] != 0)
     # when the full citation agrees, a person decides (see decide); else two identifiers, two works
     dois_differ = ((f["doi"] == 0) | (f["pmid"] == 0)) & ~citation_agrees(f)
     # rule ``notice-label``: a type label alone never separates an otherwise identical citation
     # (the other guards still judge the citation: pages, years, DOIs)
     label_only = (f["notice_typed"] & ((f["title"] >= 95) | f["contained"])
                   & ((f["first_author"] == 1) | (f["authors"] >= 95) | (f["doi"] == 1) | (f["pmid"] == 1)))
+    # rule ``notice-same-place``: an erratum is printed after its article, never on its first
+    # page; two records at one first page, volume and year, by one first author, under one
+    # title, are one item, one database calling it a notice and the other not
+    one_item = ((f["pages"] == 1) & (f["volume"] == 1) & (gap == 0) & (f["first_author"] == 1)
+                & (f["title"] >= 90) & (f["journal"] != 0) & (f["issue"] != 0))
     return [
         ("cochrane_versions", settings.cochrane_versions, f["cochrane_versions"]),
-        ("notices", settings.notices, f["notice"] & ~label_only),
+        ("notices", settings.notices, f["notice"] & ~label_only & ~one_item),
         ("conference_abstracts", settings.conference_abstracts, f["conference"] & ~same_place),
         ("preprints", settings.preprints, f["preprint"]),
         ("languages", settings.languages, f["language"]),
@@ -285,7 +293,11 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     other_title = (decision == DIFFERENT) & (f["title"] < 85) & ~f["notice"] & ~f["preprint"] & (
         (((f["doi"] == 1) | (f["pmid"] == 1)) & ((f["first_author"] == 1) | (f["title"] >= 70)))
         | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] == 1) & (f["pages"] == 1)
-           & (f["journal"] != 0)))
+           & (f["journal"] != 0))
+        # ... or the same abstract in the same journal, volume, year and page range (a group
+        # author on one side, a person on the other)
+        | ((f["abstract"] >= 95) & f["same_range"] & (f["journal"] == 1) & (f["volume"] == 1)
+           & (f["year_gap"] == 0)))
     decision[other_title] = MAYBE
     guard[other_title & (guard == "")] = "other-title"
     # rule ``other-abstract``: two different abstracts (both long, under 70 alike) under titles
