@@ -168,3 +168,50 @@ def test_an_archive_that_no_longer_matches_the_database_does_not_check_out(worke
     with pytest.raises(ReviewError, match="screening_decisions: 4 in the database, 3 in the copy"):
         verify_archive(store, tmp_path / "archive")
     ws.close()
+
+
+def _accounts(root: Path) -> Path:
+    """Give ``root`` a web account with a password and an API token; returns the token."""
+    added = CliRunner().invoke(main, ["-C", str(root), "users", "add", "Ana Lima", "--role", "lead",
+                                      "--password-stdin"], input="a long enough password\n")
+    assert added.exit_code == 0, added.output
+    code, token = review("-C", str(root), "users", "token", "Ana Lima")
+    assert code == 0
+    return token.strip()
+
+
+def test_an_archive_for_others_carries_no_password_or_session(worked: Path, tmp_path: Path) -> None:
+    from review.errors import ReviewError
+    from review.web.accounts import set_password, sign_in, user_for_token
+
+    token = _accounts(worked)
+    archive = tmp_path / "archive"
+    code, out = review("-C", str(worked), "export", "all", str(archive))
+    assert code == 0 and "(no passwords or sessions: --with-credentials keeps them)" in out
+    users = (archive / "web_users.csv").read_text(encoding="utf-8")
+    assert "Ana Lima,lead" in users and "argon2" not in users
+    assert (archive / "web_sessions.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
+    assert json.loads((archive / "manifest.json").read_text(encoding="utf-8"))["credentials"] is False
+    assert review("import-archive", str(archive), "--to", str(tmp_path / "shared"))[0] == 0
+    restored = Workspace.find(tmp_path / "shared")
+    try:
+        with pytest.raises(ReviewError):
+            sign_in(restored.store(), "Ana Lima", "a long enough password")
+        with restored.store().read() as conn:
+            assert user_for_token(conn, token) is None
+        set_password(restored.store(), "Ana Lima", password="a new long password", actor="test")
+        assert sign_in(restored.store(), "Ana Lima", "a new long password")[0].role == "lead"
+    finally:
+        restored.close()
+    # a backup of the same workspace keeps everything: the old password and token still work
+    kept = tmp_path / "kept"
+    code, out = review("-C", str(worked), "export", "all", str(kept), "--with-credentials")
+    assert code == 0 and "no passwords" not in out
+    assert review("import-archive", str(kept), "--to", str(tmp_path / "moved"))[0] == 0
+    moved = Workspace.find(tmp_path / "moved")
+    try:
+        assert sign_in(moved.store(), "Ana Lima", "a long enough password")[0].name == "Ana Lima"
+        with moved.store().read() as conn:
+            assert user_for_token(conn, token).name == "Ana Lima"
+    finally:
+        moved.close()

@@ -36,13 +36,17 @@ def backup_command(state: State, file: Path) -> None:
 
 @click.command("all")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--with-credentials", is_flag=True,
+              help="Keep the web accounts' password hashes and sessions (a backup, not for sharing).")
 @pass_state
-def export_all_command(state: State, directory: Path) -> None:
+def export_all_command(state: State, directory: Path, with_credentials: bool) -> None:
     """Write every table as CSV into DIRECTORY, with a README of the columns.
 
     For archiving with the manuscript (journals and PROSPERO ask for the data behind a
     review). manifest.json carries the schema version, row counts and each file's sha256;
-    `review import-archive` restores it.
+    `review import-archive` restores it. The web app's accounts keep their names and roles
+    but no password hash, session or API token unless --with-credentials: restored, each
+    needs `review users passwd NAME` before signing in.
 
     Example:
 
@@ -51,8 +55,9 @@ def export_all_command(state: State, directory: Path) -> None:
         review export all archive/
         review import-archive archive/ --to restored-review
     """
-    summary = export_all(state.workspace().store(), directory)
-    click.echo(f"Wrote {len(summary.tables)} tables ({summary.rows} rows) to {summary.directory}")
+    summary = export_all(state.workspace().store(), directory, credentials=with_credentials)
+    secrets = "" if with_credentials else " (no passwords or sessions: --with-credentials keeps them)"
+    click.echo(f"Wrote {len(summary.tables)} tables ({summary.rows} rows) to {summary.directory}{secrets}")
 
 
 @click.command("import-archive")

@@ -8,6 +8,11 @@
 - :func:`restore_archive` loads such an archive into a new, empty database, checking the
   manifest first, all or nothing.
 
+Sign-in secrets (the web app's password hashes and its session and API token hashes) leave
+the database only in a backup (``credentials=True``: backups, ``review migrate``); an
+archive for a journal carries the accounts' names and roles, with no password and no
+session, and its manifest says so (``"credentials": false``).
+
 CSV cannot tell an empty text from a missing value: an empty cell is NULL, and the few
 cells that hold an empty text are listed in the manifest (``empty_strings``), so the round
 trip loses nothing.
@@ -37,6 +42,9 @@ __all__ = ["ARCHIVE_FORMAT", "ArchiveSummary", "backup", "export_all", "restore_
 ARCHIVE_FORMAT = "review-archive/1"
 MANIFEST = "manifest.json"
 README = "README.md"
+#: The sign-in secrets an archive for others leaves out: (table, column) blanked, or a
+#: whole table (column None) left empty.
+CREDENTIALS: tuple[tuple[str, str | None], ...] = (("web_users", "password_hash"), ("web_sessions", None))
 
 
 @dataclass(frozen=True)
@@ -161,8 +169,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def export_all(store: Store, directory: str | Path) -> ArchiveSummary:
+def export_all(store: Store, directory: str | Path, *, credentials: bool = True) -> ArchiveSummary:
     """Write every table of the database as ``<table>.csv`` into ``directory``.
+
+    Args:
+        credentials: keep the sign-in secrets (a backup). False for an archive given to
+            others: password hashes blank, no sessions or tokens (see :data:`CREDENTIALS`);
+            restored, each account needs ``review users passwd`` before it can sign in.
 
     Raises:
         ReviewError: ``directory`` exists and is not empty.
@@ -175,6 +188,7 @@ def export_all(store: Store, directory: str | Path) -> ArchiveSummary:
     columns: dict[str, list[tuple[str, str]]] = {}
     empty: dict[str, list[list[Any]]] = {}
     files: dict[str, str] = {}
+    blank = {} if credentials else dict(CREDENTIALS)
     with store.read() as conn:
         meta = _reflect(conn)
         version = max((v for (v,) in conn.execute(select(schema.migrations.c.version))), default=0)
@@ -187,8 +201,11 @@ def export_all(store: Store, directory: str | Path) -> ArchiveSummary:
             with path.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(names)
-                for number, row in enumerate(conn.execute(select(table).order_by(*order)), start=1):
-                    values = list(row)
+                left_out = table.name in blank and blank[table.name] is None
+                rows = [] if left_out else conn.execute(select(table).order_by(*order))
+                for number, row in enumerate(rows, start=1):
+                    values = [None if blank.get(table.name) == name else value
+                              for name, value in zip(names, row, strict=True)]
                     for name, value in zip(names, values, strict=True):
                         if value == "" and isinstance(value, str):
                             empty.setdefault(table.name, []).append([number, name])
@@ -199,7 +216,7 @@ def export_all(store: Store, directory: str | Path) -> ArchiveSummary:
     manifest = {
         "format": ARCHIVE_FORMAT, "review_version": __version__, "schema_version": version,
         "exported_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
-        "tables": tables, "sha256": files, "empty_strings": empty,
+        "tables": tables, "sha256": files, "empty_strings": empty, "credentials": credentials,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / README).write_text(_readme(manifest, columns), encoding="utf-8")
