@@ -205,3 +205,36 @@ def test_the_version_changes_when_anything_is_recorded(root: Path) -> None:
     first = web.get("/api/v1/version").json()["version"]
     web.post("/api/v1/fragments", json=_body(root))
     assert web.get("/api/v1/version").json()["version"] > first
+
+
+def test_a_report_no_longer_included_is_corrected_not_added_to(root: Path) -> None:
+    undone = CliRunner().invoke(main, ["-C", str(root), "screen", "undo", "46", "--stage", "full-text",
+                                       "--reviewer", "JM"], env={"REVIEW_ACTOR": "JM"})
+    assert undone.exit_code == 0, undone.output
+    jm = client(root, "JM")
+    page = jm.get(f"/reports/46?text={TEXT}").text
+    assert "This report is no longer included" in page and 'id="code-button"' not in page
+    assert 'data-f="1"' in page  # its fragments are kept, and can be opened to correct them
+    before = _counts(root)
+    refused = jm.post("/api/v1/fragments", json=_body(root, report=46))
+    assert refused.status_code == 422 and refused.json()["field"] == "report"
+    assert "no longer included" in refused.json()["error"]
+    assert _counts(root) == before
+    assert jm.put("/api/v1/fragments/1", json={"note": "checked again"}).status_code == 200
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"theories": "T1:maybe"}, "theories"),  # not a direction
+    ({"rigour": "HIGHEST"}, "rigour"),
+    ({"theories": ["T1"]}, "theories"),  # not text
+    ({"form_key": "no"}, "form_key"),
+    ({"start": 30, "end": 10}, "end"),
+    ({"report": 999999}, "report"),
+])
+def test_more_bad_input_is_refused_with_422_and_nothing_recorded(root: Path, changes: dict, field: str) -> None:
+    web = client(root, "SA")
+    before = _counts(root)
+    response = web.post("/api/v1/fragments", json=_body(root, **changes))
+    assert response.status_code == 422, response.text
+    assert set(response.json()) == {"error", "field"} and response.json()["field"] == field
+    assert _counts(root) == before

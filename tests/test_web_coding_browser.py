@@ -87,6 +87,12 @@ def test_code_a_hyphen_broken_sentence_and_appraise(server, browser, tmp_path: P
     page.get_by_text("unknown theory 'T999'").wait_for()
     assert page.get_by_label("Outcome", exact=True).input_value() == "Less alone"  # what was typed stays
     page.get_by_label("Theories", exact=True).fill(theory)
+    own.write_text("Preface.\n" + text, encoding="utf-8")  # the text changes underneath the selection
+    page.get_by_role("button", name="Save fragment").click()
+    page.get_by_text("is not the selected passage of the text as it is now").wait_for()
+    assert page.get_by_label("Context", exact=True).input_value() == "Mothers isolated at home"
+    assert not [r for r in _export(root, tmp_path, "extract") if r["coder"] == "SA"]  # nothing recorded
+    own.write_text(text, encoding="utf-8")
     page.get_by_label("Relevance", exact=True).select_option("high")
     page.get_by_role("button", name="Save fragment").click()
     page.wait_for_selector("#fulltext .hl")
