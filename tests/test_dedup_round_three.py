@@ -4,10 +4,14 @@ bib-dedupe led."""
 
 from __future__ import annotations
 
+import json
+
+from review.corpus.dedup.block import block
 from review.corpus.dedup.keys import build_keys
 from review.corpus.dedup.pipeline import find_groups
 from review.corpus.dedup.score import explain_pair
 from review.corpus.dedup.settings import DedupSettings
+from review.corpus.doi import doi_fragment, doi_fragment_in_original
 from review.corpus.normalise import normalise_fields
 
 ARTICLE = {"title": "Anti-factor H autoantibodies in a fifth renal transplant recipient with atypical hemolytic "
@@ -107,3 +111,27 @@ def test_the_same_abstract_at_the_same_place_is_asked_about() -> None:
     b = {**base, "title": "Resultats d'un essai randomise sur la prise en charge des interpretations",
          "authors": ["ASCUS-LSIL Triage Study Group"]}
     assert explain(a, b)["decision"] == "maybe"
+
+
+def test_a_doi_that_lost_its_prefix_is_kept_out_of_the_doi_column_but_compared() -> None:
+    assert normalise_fields({"doi": "fnrv57i0.21083"}).get("doi") is None
+    assert doi_fragment("fnrv57i0.21083") == "fnrv57i0.21083"
+    assert doi_fragment("10.3402/fnr.v57i0.21083") is None  # a DOI, not a fragment
+    assert doi_fragment("Not available") is None
+    assert doi_fragment_in_original(json.dumps({"TY": ["JOUR"], "DO": ["fnrv57i0.21083"]})) == "fnrv57i0.21083"
+    base = {"title": "Dietary fibre and the gut microbiota in older adults", "authors": ["Nilsson, A."],
+            "year": "2013", "journal": "Food and Nutrition Research", "volume": "57"}
+    a = {**normalise_fields({**base, "doi": "10.3402/fnr.v57i0.21083"}), "id": 1}
+    b = {**normalise_fields({**base, "title": "Kostfiber och tarmfloran hos aldre"}), "id": 2,
+         "original": json.dumps({"DO": ["fnrv57i0.21083"]})}
+    keys = build_keys([a, b])
+    # blocked together whatever the titles say, and compared as damaged: +3, never equal
+    cands = block(keys)
+    assert (0, 1) in set(zip(cands.left.tolist(), cands.right.tolist(), strict=True))
+    explained = explain_pair(keys, 0, 1, DedupSettings())
+    assert explained["fields"]["doi"]["similarity"] == "nearly equal (damaged)"
+    assert explained["decision"] == "maybe"  # a title in another language: a person decides
+    # a DOI that only starts like another's fragment is another DOI
+    c = {**normalise_fields({**base, "doi": "10.5555/casereport.1"}), "id": 3}
+    d = {**normalise_fields(base), "id": 4, "doi_fragment": "casereport.12"}
+    assert explain_pair(build_keys([c, d]), 0, 1, DedupSettings())["fields"]["doi"]["similarity"] is None

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from json.encoder import encode_basestring as _json_str  # type: ignore[attr-defined]
 from typing import Any
-from urllib.parse import unquote
 
+from review.corpus.doi import normalise_doi  # noqa: F401  (a public name of this module)
 from review.corpus.vocabulary import CORPORATE as _CORPORATE
 from review.corpus.vocabulary import LANGUAGES, PARTICLES, TYPES  # noqa: F401  (public names)
 from review.corpus.vocabulary import PREFERRED_TYPES as _PREFERRED_TYPES
@@ -26,8 +26,6 @@ from review.corpus.vocabulary import PREFERRED_TYPES as _PREFERRED_TYPES
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACE = re.compile(r"\s+")
 _DOUBLE_SPACE = re.compile("  ")
-_DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-_DOI_TAIL = re.compile(r"\[doi\]$", re.IGNORECASE)
 _PMID = re.compile(r"(?<![A-Za-z0-9])0*(\d{1,9})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _YEAR_YYYYMMDD = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?=[01]\d[0-3]\d(?!\d))")
@@ -94,41 +92,6 @@ def clean_title(value: Any) -> str | None:
     if text and text.endswith(".") and not text.endswith(".."):
         text = text[:-1].rstrip()
     return text or None
-
-
-_QUERY_TAIL = re.compile(r"&(?:amp;)?[a-z_]+(?:\.[a-z_]+)?=", re.IGNORECASE)
-
-
-def normalise_doi(value: Any) -> str | None:
-    """Lower-case DOI without resolver prefix ("https://doi.org/", "doi:")."""
-    if not value:
-        return None
-    if isinstance(value, list | tuple):
-        for item in value:
-            if doi := normalise_doi(item):
-                return doi
-        return None
-    text = str(value)
-    if "&" in text:
-        text = html.unescape(text)
-    if "%" in text and ("%2" in text or "%3" in text):  # URL-encoded, sometimes twice
-        for _ in range(2):
-            text = unquote(text)
-    match = _DOI.search(text)
-    if not match:
-        return None
-    doi = match.group(0)
-    if "&" in doi:  # a link's query: "...id=doi:10.x/y&atitle=", OpenURL "&rft.atitle="
-        if "?" in text[: match.start()]:
-            doi = doi.split("&", 1)[0]
-        elif (query := _QUERY_TAIL.search(doi)) is not None:
-            doi = doi[: query.start()]
-    doi = doi.rstrip(".,;)]}>\"'")
-    if doi.count("(") < doi.count(")"):
-        doi = doi.rstrip(")")
-    if doi.endswith("]"):
-        doi = _DOI_TAIL.sub("", doi)
-    return doi.lower()
 
 
 def normalise_pmid(value: Any) -> str | None:

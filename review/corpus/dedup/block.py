@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from review.corpus.dedup.compare import doi_core
+from review.corpus.dedup.compare import doi_core, fragment_core
 from review.corpus.dedup.keys import RecordKeys
 
 #: Neighbours compared in a sorted-neighbourhood pass, and within an exact-key block.
@@ -165,7 +165,8 @@ def block(keys: RecordKeys, *, rare_words: bool = False) -> Candidates:
         "title": exact_pairs(keys.title_fp),
         # what survives a title in another language or cut short: the volume and first page
         "volume-page": exact_pairs([f"{v}|{p}" if v and p else "" for v, p in zip(keys.volume, keys.page, strict=True)]),
-        "doi-core": exact_pairs([doi_core(d) if d else "" for d in keys.doi]),
+        "doi-core": exact_pairs([doi_core(d) if d else (fragment_core(f) if f else "")
+                                 for d, f in zip(keys.doi, keys.doi_fragment or [""] * n, strict=True)]),
         "title-sorted": sorted_pairs(keys.title_fp),
         "title-reversed": sorted_pairs([fp[::-1] for fp in keys.title_fp]),
         "title-start": exact_pairs([fp[:AFFIX] if len(fp) >= AFFIX else "" for fp in keys.title_fp]),

@@ -51,6 +51,27 @@ def doi_core(doi: str) -> str:
     return "".join(ch for ch in suffix if ch.isalnum()).translate(_OCR)
 
 
+_REGISTRANT = re.compile(r"^\d{4,9}/")
+
+
+def fragment_core(fragment: str) -> str:
+    """:func:`doi_core` of what is left of a DOI without its ``10.`` prefix ("3402/fnr.v57i0.21083"
+    or "fnrv57i0.21083")."""
+    return doi_core(_REGISTRANT.sub("", fragment))
+
+
+def doi_fragments_agree(doi: np.ndarray, da: np.ndarray, db: np.ndarray, fa: np.ndarray, fb: np.ndarray,
+                        relevant: np.ndarray) -> np.ndarray:
+    """Rule ``doi-fragment``: one side has no DOI but one that lost its prefix (``fa``/``fb``),
+    and its core is the other side's DOI's (or fragment's) core: damaged, never equal."""
+    out = np.zeros(len(doi), dtype=bool)
+    for k in np.flatnonzero((doi == DOI_MISSING) & relevant & ((fa != "") | (fb != ""))).tolist():
+        x = fragment_core(fa[k]) if fa[k] else doi_core(da[k]) if da[k] else ""
+        y = fragment_core(fb[k]) if fb[k] else doi_core(db[k]) if db[k] else ""
+        out[k] = len(x) >= 10 and x == y
+    return out
+
+
 def doi_extends(longer: str, shorter: str) -> bool:
     """Rule ``doi-extension``: ``longer`` is a figure's or supplement's DOI of ``shorter``'s
     article. A DOI that merely starts with another ("10.5555/case.12" and "10.5555/case.1")
@@ -238,6 +259,10 @@ def compare(keys: RecordKeys, left: np.ndarray, right: np.ndarray) -> dict[str, 
     title = np.where(has_title, title, 0).astype(np.float32)
     da, db = _take(keys.doi, left), _take(keys.doi, right)
     doi = _doi_compare(da, db, title >= TITLE_FLOOR)
+    if any(keys.doi_fragment):
+        damaged = doi_fragments_agree(doi, da, db, _take(keys.doi_fragment, left), _take(keys.doi_fragment, right),
+                                      np.ones(m, dtype=bool))
+        doi[damaged] = DOI_DAMAGED
     pmid = _equal_or_missing(_take(keys.pmid, left), _take(keys.pmid, right))
     contained = np.zeros(m, dtype=bool)
     mid = np.flatnonzero(has_title & (title < 95))

@@ -47,6 +47,7 @@ from review.corpus.dedup.text import (
     spelling_word,
     strip_notes,
 )
+from review.corpus.doi import doi_fragment_in_original
 
 # placeholders some databases put where the authors go (IEEE Xplore: "IEEE")
 _NOT_NAMES = frozenset(["et", "al", "jr", "sr", "anonymous", "anon", "unknown", "author", "authors", "na", "nd", "ieee"])
@@ -247,6 +248,8 @@ class RecordKeys:
     notice_typed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     #: bool: the page field held a date or a day, not pages (and no pages were recovered)
     pages_lost: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: what is left of a DOI without its "10." prefix ('' when none, or when the record has a DOI)
+    doi_fragment: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -280,6 +283,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
     pages: list[str] = []
     lasts: list[str] = []
     dois: list[str] = []
+    fragments: list[str] = []
     pmids: list[str] = []
     abstracts: list[str] = []
     languages: list[str] = []
@@ -320,6 +324,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         lasts.append(last)
         doi = doi_key(get("doi"))
         dois.append(doi)
+        fragments.append("" if doi else (get("doi_fragment") or doi_fragment_in_original(get("original")) or ""))
         pmids.append(present(get("pmid")))
         abstract = get("abstract")
         abstracts.append(abstract[:ABSTRACT_CHARS] if abstract else "")
@@ -339,7 +344,7 @@ def build_keys(rows: Iterable[Mapping[str, Any]]) -> RecordKeys:
         abstract=abstracts, language=languages,
         conference=np.asarray(conference, dtype=bool), preprint=np.asarray(preprint, dtype=bool),
         complete=np.asarray(complete, dtype=np.float64), notice_typed=np.asarray(notice_typed, dtype=bool),
-        pages_lost=np.asarray(lost, dtype=bool),
+        pages_lost=np.asarray(lost, dtype=bool), doi_fragment=fragments,
     )
 
 

@@ -34,6 +34,7 @@ from review.corpus.dedup.pipeline import Groups, find_groups
 from review.corpus.dedup.queue import sync_queue
 from review.corpus.dedup.settings import DedupSettings
 from review.corpus.dedup.tables import runs, works_x
+from review.corpus.doi import doi_fragment_in_original
 from review.store import Store, now, schema
 from review.store.schema import BIB_COLUMNS
 
@@ -98,8 +99,24 @@ class _Plan:
 
 
 def load_records(conn: Connection) -> list[dict[str, Any]]:
-    """Every record with its id, work id and bibliographic columns, by id."""
-    return read_rows(conn, schema.records.name, ["id", "work_id", *BIB_COLUMNS], "id")
+    """Every record with its id, work id and bibliographic columns, by id; a record without a
+    DOI whose original DOI field held a DOI that lost its prefix has it as ``doi_fragment``."""
+    rows = read_rows(conn, schema.records.name, ["id", "work_id", *BIB_COLUMNS], "id")
+    fragments = doi_fragments(conn)
+    if fragments:
+        for row in rows:
+            if row["id"] in fragments:
+                row["doi_fragment"] = fragments[row["id"]]
+    return rows
+
+
+def doi_fragments(conn: Connection) -> dict[int, str]:
+    """record id -> what is left of a DOI without its ``10.`` prefix, for records without a DOI."""
+    r = schema.records
+    query = select(r.c.id, r.c.original).where(
+        r.c.doi.is_(None), r.c.original.like('%"DO"%') | r.c.original.like('%"DI"%') | r.c.original.ilike("%doi%"))
+    return {row.id: fragment for row in conn.execute(query)
+            if (fragment := doi_fragment_in_original(row.original))}
 
 
 def last_settings(conn: Connection, default: DedupSettings) -> DedupSettings:

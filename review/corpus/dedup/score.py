@@ -291,7 +291,7 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     # a title in another language) or the same citation (first author, year, volume, first
     # page) under another title: at least a person sees it
     other_title = (decision == DIFFERENT) & (f["title"] < 85) & ~f["notice"] & ~f["preprint"] & (
-        (((f["doi"] == 1) | (f["pmid"] == 1)) & ((f["first_author"] == 1) | (f["title"] >= 70)))
+        (((f["doi"] >= 1) | (f["pmid"] == 1)) & ((f["first_author"] == 1) | (f["title"] >= 70)))
         | ((f["first_author"] == 1) & (f["year_gap"] == 0) & (f["volume"] == 1) & (f["pages"] == 1)
            & (f["journal"] != 0))
         # ... or the same abstract in the same journal, volume, year and page range (a group
