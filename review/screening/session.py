@@ -137,6 +137,13 @@ class ScreeningSession:
         self._refresh()
         return last
 
+    def show_first(self, work_id: int) -> None:
+        """Show ``work_id`` next while it waits in the queue (as a work just undone is; a web
+        worker calls it for an undo made through another worker)."""
+        if work_id in self._front:
+            self._front.remove(work_id)
+        self._front.insert(0, work_id)
+
     def skip(self, work_id: int) -> None:
         """Put a work to the back of this session's queue (nothing is recorded)."""
         if work_id in self._front:

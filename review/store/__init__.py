@@ -44,6 +44,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: The PostgreSQL advisory lock every writing transaction holds (per database: one review's
+#: writers never wait for another's on the same server).
+WRITER_LOCK = 0x7265766965770001
+#: How long a writer waits for the lock before failing (SQLite's busy timeout is the same).
+WRITER_WAIT_SECONDS = 30
+
+
 class Store:
     """A connection to the review database."""
 
@@ -114,8 +121,18 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction: committed on success, rolled back on any exception."""
+        """One transaction: committed on success, rolled back on any exception.
+
+        One writer at a time on either backend: SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL
+        a transaction-level advisory lock (:data:`WRITER_LOCK`, waited for at most
+        ``lock_timeout``). Rows are then numbered in commit order, which readers that keep
+        what they read (a reviewer's queue, pages polling for changes) rely on: they read
+        only the rows after the last id they saw.
+        """
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITER_WAIT_SECONDS}s'")
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
             yield conn
 
     @contextmanager

@@ -1,4 +1,14 @@
-"""Running the app with uvicorn: one process, or several for a team (``--workers``)."""
+"""Running the app with uvicorn: one process, or several for a team (``--workers``).
+
+Worker processes share nothing but the database: sessions, sign-in slow-downs and API tokens
+are rows, the Origin rule needs no secret, and each worker's kept queues read what the
+others wrote (see :class:`review.web.service.WebState`).
+
+Behind a reverse proxy that terminates TLS on this machine (docs/web.md, "Deployment"),
+the proxy's ``X-Forwarded-Proto`` and ``X-Forwarded-For`` are believed, so the app knows the
+browser's scheme (the Origin check compares it; the session cookie is ``Secure``). Only
+from 127.0.0.1 and ::1, or the addresses in ``$FORWARDED_ALLOW_IPS`` (uvicorn's setting).
+"""
 
 from __future__ import annotations
 
@@ -56,8 +66,8 @@ def run(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 8000, work
     if workers > 1:  # each worker process builds its own app (see app_from_environment)
         os.environ[WORKSPACE_ENV] = str(workspace.root)
         uvicorn.run("review.web.server:app_from_environment", factory=True, workers=workers,
-                    fd=sock.fileno(), log_level="warning", proxy_headers=False)
+                    fd=sock.fileno(), log_level="warning", proxy_headers=True)
         return
-    config = uvicorn.Config(app, log_level="warning", proxy_headers=False)
+    config = uvicorn.Config(app, log_level="warning", proxy_headers=True)
     server = uvicorn.Server(config)
     server.run(sockets=[sock])

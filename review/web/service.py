@@ -23,6 +23,7 @@ from sqlalchemy import select
 from review.errors import InputError, NotFound, ReviewError
 from review.screening.criteria import load_criteria
 from review.screening.decisions import (
+    DECISIONS,
     STAGES,
     check_stage,
     conflicts,
@@ -31,9 +32,11 @@ from review.screening.decisions import (
     resolve,
 )
 from review.screening.prioritise import checked_model
+from review.screening.queue import OPEN
 from review.screening.session import ScreeningSession
+from review.screening.tables import screening_decisions
 from review.screening.view import StageView
-from review.screening.works import family, load_works
+from review.screening.works import family, load_works, require_live
 from review.store import Store, schema
 from review.web.accounts import User
 from review.workspace import Workspace
@@ -82,6 +85,7 @@ class WebState:
         self._settings = Settings()
         self._lock = threading.Lock()
         self._sessions: dict[tuple[str, str], tuple[ScreeningSession, threading.Lock]] = {}
+        self._checked: dict[tuple[str, str], int] = {}  # (reviewer, stage) -> rows read for undos
 
     # -- settings ----------------------------------------------------------------------
 
@@ -134,6 +138,11 @@ class WebState:
         session, lock = self.session(user, stage)
         with lock:
             work = session.next_work()
+            seen, self._checked[(user.name, stage)] = self._checked.get((user.name, stage), 0), session.queue.view.last_id
+            undone = self._undone_since(user, stage, seen)
+            if undone is not None and undone in session.queue.pending:  # undone in another worker
+                session.show_first(undone)
+                work = session.next_work()
             if work is None:
                 return None
             item = session.item(work.id)
@@ -167,24 +176,27 @@ class WebState:
         reason = _text(body.get("reason"), "reason") or None
         note = _text(body.get("note"), "note")
         settings = self.settings()
-        session, lock = self.session(user, stage)
-        with lock:
-            session.next_work()
-            queue = session.queue
-            if work in queue.mine:
-                raise AlreadyDecided(f"you already decided work {work} at {stage} "
-                                     f"({queue.mine[work]}); undo it first", field="work")
-            settled = work in queue.index and work not in queue.pending
-            with self.store.transaction() as conn:
-                if settled and decision in ("include", "exclude", "maybe"):
-                    raise AlreadyDecided(f"work {work} is already decided at {stage}", field="work")
-                row = record_decision(
-                    conn, work_id=work, stage=stage, reviewer=user.name, decision=decision,
-                    reason=reason, note=note, origin="web", reviewers=settings.reviewers or None,
-                    criteria=settings.criteria, actor=user.name,
-                    reviewers_per_work=settings.reviewers_per_work,
-                )
-        return row
+        # Checked inside the writing transaction (one writer at a time, see Store.transaction):
+        # a decision saved meanwhile through another worker or the CLI is seen here.
+        with self.store.transaction() as conn:
+            if decision in DECISIONS:
+                check_open(conn, stage, work, user.name, settings.reviewers_per_work)
+            return record_decision(
+                conn, work_id=work, stage=stage, reviewer=user.name, decision=decision,
+                reason=reason, note=note, origin="web", reviewers=settings.reviewers or None,
+                criteria=settings.criteria, actor=user.name,
+                reviewers_per_work=settings.reviewers_per_work,
+            )
+
+    def _undone_since(self, user: User, stage: str, after: int) -> int | None:
+        """The work of ``user``'s newest row at ``stage`` after id ``after``, if that row is
+        a retraction (an undo, made through any worker: that work is shown next)."""
+        t = screening_decisions
+        with self.store.read() as conn:
+            row = conn.execute(select(t.c.work_id, t.c.kind)
+                               .where(t.c.id > after, t.c.stage == stage, t.c.reviewer == user.name)
+                               .order_by(t.c.id.desc()).limit(1)).first()
+        return int(row.work_id) if row is not None and row.kind == "retraction" else None
 
     def undo(self, user: User, stage: str) -> dict[str, Any] | None:
         """Withdraw ``user``'s latest decision at ``stage``; the work comes back first."""
@@ -290,6 +302,25 @@ class WebState:
         if not path.is_relative_to(root) or not path.is_file():
             raise NotFound(f"the full text of work {work_id} is not a file in the workspace", field="work")
         return path
+
+
+def check_open(conn: Any, stage: str, work_id: int, reviewer: str, reviewers_per_work: int) -> None:
+    """Refuse a decision on a work the reviewer already decided at ``stage``, or that needs
+    no more decisions there (settled by others, or in conflict): read from the database.
+
+    Raises:
+        NotFound: no such live work.
+        AlreadyDecided: as said (HTTP 409).
+    """
+    require_live(conn, work_id)
+    ids = family(conn, work_id)
+    view = StageView(stage, dict.fromkeys(ids, work_id)).load(conn, works=ids)
+    mine = view.by_work.get(work_id, {}).get(reviewer)
+    if mine is not None:
+        raise AlreadyDecided(f"you already decided work {work_id} at {stage} ({mine.decision}); undo it first",
+                             field="work")
+    if view.status(work_id, reviewers_per_work) not in OPEN:
+        raise AlreadyDecided(f"work {work_id} is already decided at {stage}", field="work")
 
 
 def own_decision(conn: Any, stage: str, reviewer: str, work_id: int, ids: list[int]) -> dict[str, Any] | None:
