@@ -95,7 +95,7 @@ def test_overlaps_and_disagreements_are_marked(root: Path, double: dict[str, int
     by_sa = {s["fragments"]["SA"]["id"]: s for s in data["segments"] if s["fragments"]["SA"]}
     same, part, alone = by_sa[double["same"]], by_sa[double["part"]], by_sa[double["alone"]]
     assert same["kind"] == "same" and same["fragments"]["JM"]["id"] == 1
-    assert set(same["differs"]) == {"Context", "Outcome", "Relevance", "P14"}
+    assert set(same["differs"]) == {"Context", "Outcome", "Relevance", "theory P14"}
     assert {t["label"]: t["values"] for t in same["theories"]} == {"P14": {"JM": "none", "SA": "refutes"}}
     assert part["kind"] == "overlap" and part["overlap"] == 120 and part["fragments"]["JM"]["id"] == 27
     assert part["differs"] == ["passage"]  # the same codes, links and levels on a shorter passage

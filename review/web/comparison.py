@@ -81,7 +81,7 @@ def _segment(entry: dict[str, Any], coders: tuple[str, str], by_id: dict[int, Fr
             pieces = passage(texts.get(a.text_path or own or "").text, a, b)
         except InputError:  # the text is gone: the quotes still show
             pieces = []
-    differs = [r["label"] for r in rows + links if r["differs"]]
+    differs = [r["label"] for r in rows if r["differs"]] + [f"theory {t['label']}" for t in links if t["differs"]]
     if kind == "overlap":
         differs.insert(0, "passage")
     return {"kind": kind, "overlap": entry["overlap"], "rows": rows, "theories": links,
