@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from review.corpus.dedup.block import block
+from review.corpus.dedup.block import block, short_title_pairs, short_titles
 from review.corpus.dedup.keys import build_keys
 from review.corpus.dedup.pipeline import find_groups
 from review.corpus.dedup.score import explain_pair
@@ -135,3 +135,22 @@ def test_a_doi_that_lost_its_prefix_is_kept_out_of_the_doi_column_but_compared()
     c = {**normalise_fields({**base, "doi": "10.5555/casereport.1"}), "id": 3}
     d = {**normalise_fields(base), "id": 4, "doi_fragment": "casereport.12"}
     assert explain_pair(build_keys([c, d]), 0, 1, DedupSettings())["fields"]["doi"]["similarity"] is None
+
+
+def test_short_titles_get_the_rare_words_pass_by_default() -> None:
+    titles = ["Gout", "Gout flares after bariatric surgery in older adults: a cohort",
+              *(f"Hospital outcomes of {topic} in primary care" for topic in ("asthma", "sepsis", "obesity", "migraine"))]
+    keys = build_keys([{**normalise_fields({"title": t, "authors": [f"Author{i}, A"]}), "id": i}
+                       for i, t in enumerate(titles, start=1)])
+    assert short_titles(keys).tolist() == [True, False, False, False, False, False]
+    left, right = short_title_pairs(keys.title, short_titles(keys))
+    assert {(0, 1)} == {tuple(sorted(p)) for p in zip(left.tolist(), right.tolist(), strict=True)}
+    assert "rare-words-short" in block(keys).passes and "rare-words-short" not in block(keys, rare_words=False).passes
+
+
+def test_journal_volume_and_first_page_are_blocked_together() -> None:
+    base = {"journal": "Food and Nutrition Research", "volume": "57", "pages": "211-219", "year": "2013"}
+    keys = build_keys(rows({**base, "title": "Dietary fibre and the gut microbiota"},
+                           {**base, "title": "Kostfiber och tarmfloran"}))
+    cands = block(keys)
+    assert cands.passes["journal-volume-page"] == 1

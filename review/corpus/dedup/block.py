@@ -10,8 +10,11 @@ Only pairs that share something are ever scored:
   backwards (a sorted neighbourhood, Hernández & Stolfo 1995), which finds titles that
   differ near their end or near their start (typos, a dropped subtitle, a prefix such as
   "Erratum:");
+- ``journal-volume-page``: the same journal, volume and first page (the ``volume-page`` block
+  of a common volume and page, "1|1", can be too large to pair every copy);
 - ``rare-words``: the two rarest words of a title (by how many titles use them), which finds
-  titles that differ in the middle or in word order.
+  titles that differ in the middle or in word order; by default only for short titles
+  (``rare-words-short``), which have no ``title-start`` / ``title-end`` key.
 
 Each pass is a sort plus array comparisons, O(n log n); a block of equal keys contributes
 at most ``window - 1`` neighbours per record, so a very common key (a DOI shared by every
@@ -33,6 +36,7 @@ from review.corpus.dedup.keys import RecordKeys
 SORTED_WINDOW = 4
 EXACT_WINDOW = 40
 RARE_WINDOW = 6
+SHORT_WINDOW = 20
 #: Characters of a title's start and end that make the ``title-start`` / ``title-end`` keys.
 AFFIX = 30
 _MIN_RARE_LEN = 4
@@ -146,6 +150,44 @@ def rare_word_pairs(titles: list[str], window: int = RARE_WINDOW, per_title: int
         for word in sorted(shared, key=lambda w: (counts[w], w))[:per_title]:
             rows.append(index)
             keys.append(word)
+    return _word_blocks(rows, keys, window)
+
+
+def short_title_pairs(titles: list[str], short: np.ndarray, window: int = SHORT_WINDOW,
+                      per_title: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of a short title with titles sharing one of its rarest words (rule
+    ``rare-words-short``). Only the short titles' words are counted, so the cost is one pass
+    over the titles with a set lookup per word."""
+    wanted_from = np.flatnonzero(short).tolist()
+    candidates = {w for i in wanted_from for w in titles[i].split() if len(w) >= _MIN_RARE_LEN}
+    if not candidates:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    # two passes over the titles, each a split and a C-level set intersection per title:
+    # count the short titles' words, then collect the records having their rarest ones
+    counts: Counter[str] = Counter()
+    intersect = candidates.intersection
+    for title in titles:
+        if found := intersect(title.split()):
+            counts.update(found)
+    chosen: set[str] = set()
+    for i in wanted_from:
+        shared = [w for w in set(titles[i].split()) if counts[w] > 1]
+        chosen.update(sorted(shared, key=lambda w: (counts[w], w))[:per_title])
+    rows: list[int] = []
+    keys: list[str] = []
+    intersect = chosen.intersection
+    for index, title in enumerate(titles):
+        if found := intersect(title.split()):
+            rows.extend([index] * len(found))
+            keys.extend(found)
+    a, b = _word_blocks(rows, keys, window)
+    keep = short[a] | short[b]  # a short title's pairs only (at most 2 * (window - 1) per word)
+    return a[keep], b[keep]
+
+
+def _word_blocks(rows: list[int], keys: list[str], window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour pairs of records (``rows``) within blocks of equal words (``keys``)."""
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
@@ -156,8 +198,19 @@ def rare_word_pairs(titles: list[str], window: int = RARE_WINDOW, per_title: int
     return row_arr[a], row_arr[b]
 
 
-def block(keys: RecordKeys, *, rare_words: bool = False) -> Candidates:
-    """Every candidate pair, each once, from all passes."""
+def short_titles(keys: RecordKeys) -> np.ndarray:
+    """Records whose title is too short for the ``title-start`` / ``title-end`` keys (a short
+    title, or one cut short)."""
+    return np.fromiter((0 < len(fp) < AFFIX for fp in keys.title_fp), dtype=bool, count=len(keys))
+
+
+def block(keys: RecordKeys, *, rare_words: bool | None = None) -> Candidates:
+    """Every candidate pair, each once, from all passes.
+
+    ``rare_words``: None (the default) runs the rare-words pass for short titles only
+    (``rare-words-short``: they have no ``title-start`` / ``title-end`` key); True for every
+    title (``rare-words``); False not at all.
+    """
     n = len(keys)
     passes: dict[str, tuple[np.ndarray, np.ndarray]] = {
         "doi": exact_pairs(keys.doi),
@@ -165,6 +218,8 @@ def block(keys: RecordKeys, *, rare_words: bool = False) -> Candidates:
         "title": exact_pairs(keys.title_fp),
         # what survives a title in another language or cut short: the volume and first page
         "volume-page": exact_pairs([f"{v}|{p}" if v and p else "" for v, p in zip(keys.volume, keys.page, strict=True)]),
+        "journal-volume-page": exact_pairs([f"{j}|{v}|{p}" if j and v and p else ""
+                                            for j, v, p in zip(keys.journal, keys.volume, keys.page, strict=True)]),
         "doi-core": exact_pairs([doi_core(d) if d else (fragment_core(f) if f else "")
                                  for d, f in zip(keys.doi, keys.doi_fragment or [""] * n, strict=True)]),
         "title-sorted": sorted_pairs(keys.title_fp),
@@ -174,6 +229,8 @@ def block(keys: RecordKeys, *, rare_words: bool = False) -> Candidates:
     }
     if rare_words:
         passes["rare-words"] = rare_word_pairs(keys.title)
+    elif rare_words is None and (short := short_titles(keys)).any():
+        passes["rare-words-short"] = short_title_pairs(keys.title, short)
     lefts = [np.minimum(a, b) for a, b in passes.values()]
     rights = [np.maximum(a, b) for a, b in passes.values()]
     left = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int64)

@@ -49,11 +49,13 @@ def find_groups(
     sticky: dict[int, int] | None = None,
     same: Iterable[tuple[int, int]] = (),
     different: Iterable[tuple[int, int]] = (),
+    rare_words: bool | None = None,
 ) -> Groups:
-    """Group records (by index into ``keys``); see :func:`review.corpus.dedup.cluster.cluster`."""
+    """Group records (by index into ``keys``); see :func:`review.corpus.dedup.cluster.cluster`
+    (``rare_words``: see :func:`review.corpus.dedup.block.block`)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    cands = block(keys)
+    cands = block(keys, rare_words=rare_words)
     timings["block"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -3,7 +3,7 @@
 Read from the ``[dedup]`` section of review.toml::
 
     [dedup]
-    threshold = 0.99          # score at or above which two records are merged
+    threshold = 0.85          # score at or above which two records are merged
     review_threshold = 0.5    # score at or above which an unmerged pair is queued for a person
     notices = "apart"         # erratum / correction / retraction notice / reply / comment vs the article
     conference_abstracts = "apart"   # a meeting abstract vs a journal article
@@ -17,7 +17,10 @@ Read from the ``[dedup]`` section of review.toml::
 
 A treatment is one of:
 
-- ``apart``: never merged automatically and not queued (a person can still say "same");
+- ``apart``: never merged automatically; queued for ``review dedup check`` when the rest of
+  the evidence says "same" or "maybe", unless the two are clearly different (different DOIs
+  or PMIDs, two versions of a Cochrane review, years apart with other first authors,
+  numbered parts on other pages: ``score.clearly_different``);
 - ``check``: never merged automatically; queued for ``review dedup check`` when the rest of
   the evidence says "same" or "maybe";
 - ``ignore``: the guard is off; the pair is scored like any other. For
@@ -41,7 +44,7 @@ GUARDS = ("notices", "conference_abstracts", "languages", "preprints", "differen
 class DedupSettings:
     """Thresholds and guard treatments (see the module docstring)."""
 
-    threshold: float = 0.99
+    threshold: float = 0.85
     review_threshold: float = 0.5
     notices: str = "apart"
     conference_abstracts: str = "apart"
