@@ -58,6 +58,7 @@ from dedup_accuracy import (  # noqa: E402
     truth_groups,
 )
 from dedup_offered import Offered, offered, offered_table  # noqa: E402
+from dedup_report import per_class, side_by_side, summary  # noqa: E402
 
 from review.corpus.dedup.keys import build_keys  # noqa: E402
 from review.corpus.dedup.pipeline import find_groups  # noqa: E402
@@ -540,32 +541,13 @@ def main(argv: list[str] | None = None) -> int:
             record("cochrane versions", "versions apart", "bib-dedupe", score(theirs, versions, 0.0))
             record("cochrane versions", "versions one work", "bib-dedupe", score(theirs, reviews, 0.0))
     print("\n".join(lines))
-    for tool in ("review", "bib-dedupe"):
-        mine = [f for f in figures if f["tool"] == tool and f["set"] in SETS]
-        if mine:
-            worst = min(mine, key=lambda f: f["f1"])
-            worst_p = min(mine, key=lambda f: f["precision"])
-            print(f"\n{tool}: mean precision {statistics.mean(f['precision'] for f in mine):.4f}, "
-                  f"mean recall {statistics.mean(f['recall'] for f in mine):.4f}, "
-                  f"mean F1 {statistics.mean(f['f1'] for f in mine):.4f}; "
-                  f"worst F1 {worst['f1']:.4f} ({worst['set']}, {worst['damage']}); "
-                  f"worst precision {worst_p['precision']:.4f} ({worst_p['set']}, {worst_p['damage']})")
+    print("\nSide by side (** where bib-dedupe's F1 is higher):\n")
+    print(side_by_side(figures, list(SETS)))
+    print("\n" + summary(figures, list(SETS)))
     classes = [k for k in args.classes if k not in STRESS]
     if classes:
         print("\nPer damage class over the sets: mean F1, worst F1 (set), worst precision.\n")
-        print("| damage | review mean F1 | review worst F1 | review worst P | bib-dedupe mean F1 |"
-              " bib-dedupe worst F1 | bib-dedupe worst P |\n| --- | ---: | --- | ---: | ---: | --- | ---: |")
-        for kind in classes:
-            cells = []
-            for tool in ("review", "bib-dedupe"):
-                mine = [f for f in figures if f["tool"] == tool and f["damage"] == kind and f["set"] in SETS]
-                if not mine:
-                    cells.append("- | - | -")
-                    continue
-                worst = min(mine, key=lambda f: f["f1"])
-                cells.append(f"{statistics.mean(f['f1'] for f in mine):.4f} | {worst['f1']:.4f} ({worst['set']}) | "
-                             f"{min(f['precision'] for f in mine):.4f}")
-            print(f"| {kind} | {' | '.join(cells)} |")
+        print(per_class(figures, list(SETS), classes))
     if queue_rows:
         print("\nLabelled duplicate pairs a person is never offered (neither merged nor queued), and the queue:\n")
         print(offered_table(queue_rows))
