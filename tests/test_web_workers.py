@@ -288,3 +288,47 @@ def test_behind_a_tls_proxy_on_this_machine_sign_in_works_and_a_foreign_origin_i
         downgraded = request(server.url, "POST", "/api/v1/login", body,
                              headers={**proxied, "Origin": "http://review.example.org"})
         assert downgraded[0] == 403
+
+
+# -- a team is not all shown the same work ------------------------------------------------------
+
+
+def test_reviewers_asking_at_once_are_shown_different_works_until_none_is_left(team: Path, workers) -> None:
+    from review.web.accounts import add_user
+
+    Workspace.load(team).add_reviewers(["TW", "UV"])
+    store = Store.open(Workspace.find(team).db_url)
+    for name in ("TW", "UV"):
+        add_user(store, name, password=PASSWORD, role="reviewer", actor="tester")
+    store.close()
+    sa = workers(team, "SA")
+    app = sa.app
+    others = {}
+    for name in ("TW", "UV"):
+        others[name] = TestClient(app, base_url="http://testserver")
+        assert others[name].post("/api/v1/login", json={"name": name, "password": PASSWORD}).status_code == 200
+    shown = {"SA": sa.get(f"/api/v1/screen/{STAGE}/next").json()["work"]["id"]}
+    for name, web in others.items():
+        shown[name] = web.get(f"/api/v1/screen/{STAGE}/next").json()["work"]["id"]
+    assert len(set(shown.values())) == 3  # each work needs one more decision: one each
+    assert sa.get(f"/api/v1/screen/{STAGE}/next").json()["work"]["id"] == shown["SA"]  # kept on reload
+    assert sa.post(f"/api/v1/screen/{STAGE}/decisions", json={"work": shown["SA"], "decision": "include"}).status_code == 201
+    again = sa.get(f"/api/v1/screen/{STAGE}/next").json()["work"]["id"]
+    assert again not in shown.values()
+    assert others["TW"].get(f"/api/v1/screen/{STAGE}/next").json()["work"]["id"] == shown["TW"]
+
+
+def test_a_hold_lapses_and_every_work_held_still_shows_the_top() -> None:
+    from review.web.claims import HOLD_SECONDS, Holds
+
+    now = [0.0]
+    holds = Holds(clock=lambda: now[0])
+    one_each = lambda work: 1  # noqa: E731
+    assert holds.choose(STAGE, "A", 1, [1, 2, 3], one_each) == 1
+    assert holds.choose(STAGE, "B", 1, [1, 2, 3], one_each) == 2
+    assert holds.choose(STAGE, "C", 1, [1, 2], one_each) == 1  # all held: the top after all
+    two_each = lambda work: 2  # noqa: E731 - dual screening: two may hold one work
+    assert [holds.choose("full-text", who, 1, [1, 2], two_each) for who in "XYZ"] == [1, 1, 2]
+    now[0] = HOLD_SECONDS + 1
+    assert holds.held_by_others(STAGE, "D") == {}
+    assert holds.choose(STAGE, "D", 1, [1], one_each) == 1

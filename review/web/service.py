@@ -39,6 +39,7 @@ from review.screening.view import StageView
 from review.screening.works import family, load_works, require_live
 from review.store import Store, schema
 from review.web.accounts import User
+from review.web.claims import Holds
 from review.workspace import Workspace
 
 #: A reviewer's queue in the web app refits its model after this many new decisions (in
@@ -86,6 +87,8 @@ class WebState:
         self._lock = threading.Lock()
         self._sessions: dict[tuple[str, str], tuple[ScreeningSession, threading.Lock]] = {}
         self._checked: dict[tuple[str, str], int] = {}  # (reviewer, stage) -> rows read for undos
+        #: The work each reviewer has on screen: the others are shown another (see review.web.claims).
+        self.holds = Holds()
 
     # -- settings ----------------------------------------------------------------------
 
@@ -145,6 +148,12 @@ class WebState:
                 work = session.next_work()
             if work is None:
                 return None
+            queue, order = session.queue, session.queue.order()
+            if order and work.id == order[0]:  # the top of the queue (not a work undone or skipped)
+                rpw = self.settings().reviewers_per_work
+                chosen = self.holds.choose(stage, user.name, work.id, order,
+                                           lambda w: rpw - len(queue.view.by_work.get(w, {})))
+                work = queue.works[chosen]
             item = session.item(work.id)
         payload = self.work_payload(user, work.id)
         payload["report_file"] = item.report_file if stage == "full-text" else None
