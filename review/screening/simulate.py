@@ -346,8 +346,8 @@ def simulate(
         full: screen every record instead of stopping when all relevant ones are found.
         prior: the two starting record indices (0-based data rows) instead of drawing them.
         model: the ranker's model (see ``Ranker.MODELS``; default ``Ranker.DEFAULT_MODEL``).
-        protocol: the review's question and criteria as text (read by the ``protocol``
-            and ``combo`` models).
+        protocol: the review's question and criteria as text (read by the models of
+            ``Ranker.PROTOCOL_MODELS``).
         progress: called as ``progress(relevant_found, relevant)`` after each record.
 
     Raises:
