@@ -63,86 +63,21 @@ SQLITE_ONLY: dict[str, str] = {
         "kills SQLite writers and runs SQLite's integrity check",
     "test_migrations_released.py":
         "opens a frozen SQLite database of the first release",
-    "test_archive.py::test_export_all_then_import_archive_loses_nothing":
-        "reads review.db with sqlite3 (the SQLite file itself)",
     "test_archive.py::test_backup_is_consistent_while_another_connection_writes":
         "SQLite's online backup API",
-    "test_archive.py::test_a_database_newer_than_the_code_is_refused":
-        "reads review.db with sqlite3 (the SQLite file itself); on PostgreSQL: test_postgres.py",
     "test_archive.py::test_a_backup_missing_a_row_does_not_check_out":
         "SQLite's online backup API",
-    "test_export.py::test_ris_export_imports_back_with_the_same_fields":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_export.py::test_ris_round_trip_property":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_export_bibtex.py::test_deduplicated_csv_has_one_row_per_work_naming_every_source":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_export_bibtex.py::test_bibtex_export_of_works_reads_back_with_their_fields":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_export_bibtex.py::test_bibtex_export_keeps_dashes_abbreviations_and_subtypes":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_fresh_safeguard.py::test_fresh_refuses_when_the_database_holds_work_the_files_cannot_rebuild":
-        "reads review.db with sqlite3 (the SQLite file itself)",
     "test_fresh_safeguard.py::test_fresh_force_backs_up_every_row_then_rebuilds":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_fresh_safeguard.py::test_fresh_on_a_freshly_built_example_needs_no_force":
-        "reads review.db with sqlite3 (the SQLite file itself)",
+        "the backup is an SQLite file; on PostgreSQL (an archive): test_fresh_on_postgresql_rebuilds_and_refuses_to_lose_work",
     "test_fresh_safeguard.py::test_fresh_on_postgresql_rebuilds_and_refuses_to_lose_work":
         "runs in the SQLite run, on the server of REVIEW_TEST_POSTGRES_URL",
-    "test_fuzz_sheets.py::test_damaged_sheets_import_or_fail_with_file_and_line":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_contract.py::test_cli_refuses_a_bad_file_and_changes_nothing":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_contract.py::test_cli_refuses_files_that_are_not_exports":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_contract.py::test_cli_warns_on_cp1252_and_reads_accents":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_contract.py::test_cli_map_option_and_its_errors":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_core.py::test_import_records_source_metadata":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_core.py::test_importing_the_same_file_twice_is_a_no_op":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_core.py::test_truncated_record_stops_import_with_file_and_line":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_core.py::test_missing_file_and_unknown_format_exit_2":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_streaming.py::test_a_worker_that_dies_stops_the_import_and_changes_nothing":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_streaming.py::test_import_in_worker_processes_stores_the_same_rows":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_import_streaming.py::test_an_error_in_a_late_piece_leaves_the_database_as_it_was":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_protocol_current.py::test_removing_a_cited_theory_is_refused_naming_the_fragments":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_protocol_current.py::test_removing_a_criterion_that_decisions_cite_is_refused_naming_them":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_store.py::test_new_database_is_at_latest_schema_with_wal_and_foreign_keys":
-        "SQLite's WAL and PRAGMAs",
-    "test_store.py::test_old_database_is_migrated_forward_on_open":
-        "reads review.db with sqlite3 (the SQLite file itself)",
-    "test_store.py::test_events_record_actor_time_and_detail":
-        "reads review.db with sqlite3 (the SQLite file itself)",
     "test_sources.py::test_remove_says_what_goes_asks_and_keeps_the_audit_trail":
         "checks the SQLite backup file (on PostgreSQL the backup is an archive: test_postgres.py)",
+    "test_store.py::test_new_database_is_at_latest_schema_with_wal_and_foreign_keys":
+        "SQLite's WAL and PRAGMAs",
 }
 
-#: Tests not yet passing on PostgreSQL (issue 18), left out of that run and listed at its end:
-#: each to be fixed and taken off this list. The web app's tests (being built) and two others
-#: meet connections left open by forked workers, or an empty copy of the worked example.
-NOT_YET_ON_POSTGRES: dict[str, str] = {
-    "test_uninclude.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_update_versions.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_api.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_appraise.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_browser.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_coding.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_coding_browser.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_log.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_pages.py": "not yet passing on PostgreSQL (issue 18)",
-    "test_web_theories.py": "not yet passing on PostgreSQL (issue 18)",
-}
-
+postgres_support.begin_session()
 if postgres_support.on_postgres():
     postgres_support.install()
     _site = str(TESTS / "postgres_site")
@@ -161,11 +96,7 @@ def _sqlite_only_reason(item: pytest.Item) -> str | None:
     if marker is not None:
         return str(marker.args[0] if marker.args else marker.kwargs.get("reason", "SQLite only"))
     where = item.nodeid.removeprefix("tests/").split("[", 1)[0]
-    for listed in (SQLITE_ONLY, NOT_YET_ON_POSTGRES):
-        reason = listed.get(where) or listed.get(where.split("::", 1)[0])
-        if reason:
-            return reason
-    return None
+    return SQLITE_ONLY.get(where) or SQLITE_ONLY.get(where.split("::", 1)[0])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

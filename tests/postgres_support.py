@@ -26,11 +26,19 @@ from typing import Any
 SERVER_ENV = "REVIEW_TEST_POSTGRES_URL"
 #: ``postgresql``: every workspace database of the suite lives on that server.
 BACKEND_ENV = "REVIEW_TEST_BACKEND"
-#: How the names of this session's databases begin: ``rt_`` and the pytest process's id, so
-#: that two test sessions on one server never drop each other's (subprocesses inherit it).
-PREFIX = os.environ.setdefault("REVIEW_TEST_DB_PREFIX", f"rt{os.getpid()}_")
+#: Where a test session tells its subprocesses (the CLI's) how its databases' names begin.
+PREFIX_ENV = "REVIEW_TEST_DB_PREFIX"
+#: How the names of this session's databases begin: ``rt``, the pytest process's id and ``_``,
+#: so that two test sessions on one server never drop each other's. A subprocess of a test
+#: inherits it; a pytest session takes its own (:func:`begin_session`), so that the inner
+#: session of a test of the suite's settings (pytester) never drops the outer one's.
+PREFIX = os.environ.setdefault(PREFIX_ENV, f"rt{os.getpid()}_")
 
 
+def begin_session() -> None:
+    """This pytest process's own database names (tests/conftest.py calls it at import)."""
+    global PREFIX
+    PREFIX = os.environ[PREFIX_ENV] = f"rt{os.getpid()}_"
 
 
 def server_url() -> str | None:
@@ -81,19 +89,27 @@ def create(name: str, *, template: str | None = None) -> None:
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     with admin() as conn:
         if template:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE datname = %s AND pid <> pg_backend_pid()", (template,))
+            _disconnect(conn, template)
             statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
                                                                        sql.Identifier(template))
         with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
             conn.execute(statement)
 
 
+def _disconnect(conn: Any, name: str) -> None:
+    """End the connections to database ``name`` that a test left open. Only the role's own:
+    an autovacuum worker is not ours to end (WITH (FORCE) would fail on it without the
+    pg_signal_backend role); CREATE and DROP DATABASE ask it to leave, and wait."""
+    conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                 "AND pid <> pg_backend_pid() AND usename = current_user", (name,))
+
+
 def drop(name: str) -> None:
     from psycopg import sql
 
     with admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        _disconnect(conn, name)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def suite_databases() -> set[str]:
@@ -159,8 +175,65 @@ def install() -> None:
     def open_mapped(cls, url: str, *args: Any, **kwargs: Any):
         store = original_open(cls, mapped(url), *args, **kwargs)
         OPENED.add(store)
+        # A store dropped without close() (a test's ``Workspace.create(...).root``): SQLite's
+        # connections then close silently, psycopg's warn (an error in this suite). Close its
+        # connections the moment the store goes, as SQLite would, before psycopg sees them go.
+        weakref.finalize(store, store.engine.dispose)
         return store
 
     open_mapped._postgres_mapped = True  # type: ignore[attr-defined]
     Store.open = classmethod(open_mapped)  # type: ignore[method-assign,assignment]
     Workspace.db_url = property(lambda self: mapped(original_url(self)))  # type: ignore[method-assign,assignment]
+
+
+class Database:
+    """A workspace's database read (or changed) with plain SQL in a test, on either backend.
+
+    ``Database(root / "review.db")`` opens what the workspace opens: the SQLite file, or in the
+    PostgreSQL run the database standing for it. Statements take ``?`` placeholders on both.
+    Use it as a context manager (committed and closed at the end), or ``close()`` it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        from review.store import Store
+
+        self.store = Store.open(f"sqlite:///{Path(path)}", migrate=False)
+        self.conn = self.store.engine.connect()
+        self.postgres = self.store.engine.dialect.name == "postgresql"
+
+    def execute(self, statement: str, params: tuple[Any, ...] = ()) -> Any:
+        """Run one statement; rows compare equal to tuples (``row._asdict()`` for a dict)."""
+        if self.postgres:
+            statement = statement.replace("?", "%s")
+        return self.conn.exec_driver_sql(statement, tuple(params)) if params else self.conn.exec_driver_sql(statement)
+
+    def tables(self) -> list[str]:
+        """The names of the database's tables, sorted."""
+        from sqlalchemy import inspect
+
+        return sorted(inspect(self.conn).get_table_names())
+
+    def rows(self, table: str) -> list[tuple[Any, ...]]:
+        """Every row of ``table`` as tuples, sorted (the same rows compare equal on both backends)."""
+        return sorted((tuple(row) for row in self.execute(f'SELECT * FROM "{table}"')), key=repr)
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+        self.store.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is None:
+            self.commit()
+        self.close()
+
+
+def database_rows(path: str | Path, *, leave: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the database at ``path`` (but ``leave``), on either backend."""
+    with Database(path) as db:
+        return {name: db.rows(name) for name in db.tables() if name not in leave}

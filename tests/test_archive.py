@@ -15,6 +15,7 @@ from review.cli import main
 from review.store import Store, schema
 from review.store.migrations import all_migrations
 from review.workspace import Workspace
+from tests.postgres_support import Database, database_rows
 
 DATA = Path(__file__).resolve().parent / "data" / "dedup"
 
@@ -48,12 +49,7 @@ def worked(tmp_path: Path) -> Path:
 
 
 def _dump(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                        "AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations'")]
-    dump = {name: conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall() for name in names}
-    conn.close()
-    return dump
+    return database_rows(db, leave=("schema_migrations",))
 
 
 def test_export_all_then_import_archive_loses_nothing(worked: Path, tmp_path: Path) -> None:
@@ -126,10 +122,8 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     Store.open(f"sqlite:///{db}").close()
     newest = max(m.version for m in all_migrations())
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (newest + 1,))
-    conn.commit()
-    conn.close()
+    with Database(db) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01')", (newest + 1,))
     with pytest.raises(Exception, match="newer version of review .* upgrade review"):
         Store.open(f"sqlite:///{db}")
     meta = MetaData()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from review.corpus import export_records, import_files
 from review.store import Store
+from tests.postgres_support import Database
 
 FIXED = ["record_id", "work_id", "source", "source_position", "source_id", "title", "authors",
          "year", "journal", "volume", "issue", "pages", "doi", "pmid"]
@@ -43,12 +43,8 @@ ER  -
 
 
 def _rows(db: Path) -> list[dict]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute("select * from records order by id")]
-    finally:
-        con.close()
+    with Database(db) as con:
+        return [r._asdict() for r in con.execute("select * from records order by id")]
 
 
 def test_csv_export_has_the_contract_columns(cli, workspace, tmp_path: Path) -> None:

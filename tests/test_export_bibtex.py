@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import bibtexparser
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 from review.cli import main
 from review.corpus import export_records, import_files
 from review.store import Store
+from tests.postgres_support import Database
 
 #: Fields a BibTeX entry carries back to the work unchanged.
 ROUND_TRIP = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
@@ -27,12 +27,8 @@ def _export(root: Path, *args: str) -> str:
 
 
 def _table(db: Path, sql: str) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in conn.execute(sql)]
-    finally:
-        conn.close()
+    with Database(db) as conn:
+        return [row._asdict() for row in conn.execute(sql)]
 
 
 def test_deduplicated_csv_has_one_row_per_work_naming_every_source(built_example: Path) -> None:

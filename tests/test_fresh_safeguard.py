@@ -9,7 +9,6 @@ appraisals, fragments) must make `--fresh` refuse with a count per kind, and
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from review.extraction.commands import add_fragment
 from review.screening.decisions import record_decision
 from review.workspace import Workspace
 from tests.conftest import DATA
+from tests.postgres_support import Database
 
 OUTSIDE = DATA / "formats" / "ovid_medline_direct.txt"
 
@@ -32,12 +32,8 @@ def _invoke(root: Path, *args: str):
 
 
 def _counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db)
-    try:
-        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    finally:
-        conn.close()
+    with Database(db) as conn:
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in conn.tables()}
 
 
 def add_unsaved_work(root: Path) -> None:

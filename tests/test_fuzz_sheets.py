@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from review.cli import main
+from tests.postgres_support import database_rows
 
 NASTY = ["", " ", "0", "-1", "999999", "yes", "no", "maybe", "include", "cant-tell", "not-applicable",
          "T1:bogus", "NOPE;;", "high", "extreme", "=1+1", "\x00", "x" * 5_000, "'); DROP TABLE works; --",
@@ -47,13 +47,9 @@ def example(example_copy: Path) -> Path:
 
 
 def _fingerprint(db: Path) -> str:
-    conn = sqlite3.connect(db)
     digest = hashlib.sha256()
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'events' "
-                                "ORDER BY name"):
-        for row in conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid'):
-            digest.update(repr(row).encode())
-    conn.close()
+    for name, rows in sorted(database_rows(db, leave=("events",)).items()):
+        digest.update(repr((name, rows)).encode())
     return digest.hexdigest()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from review.corpus import formats
 from review.corpus.importer import prepare_file
 from review.errors import FormatError
 from review.workspace import Workspace
+from tests.postgres_support import Database
 
 #: Two records per format: "First" and "Second".
 SAMPLES = {
@@ -120,12 +120,9 @@ def test_truncated_last_record_is_reported_with_its_line(tmp_path: Path, name: s
 # Through the command line: exit 2, FILE:LINE, nothing written.
 
 def _state(cli, workspace: Workspace) -> tuple[tuple[int, int], dict]:
-    con = sqlite3.connect(workspace.root / "review.db")
-    try:
+    with Database(workspace.root / "review.db") as con:
         counts = (con.execute("select count(*) from sources").fetchone()[0],
                   con.execute("select count(*) from records").fetchone()[0])
-    finally:
-        con.close()
     result = cli("status", "--json")
     assert result.exit_code == 0, result.output
     return counts, json.loads(result.output)
@@ -175,11 +172,8 @@ def test_cli_warns_on_cp1252_and_reads_accents(cli, workspace: Workspace, tmp_pa
     result = cli("import", str(path))
     assert result.exit_code == 0
     assert f"Warning: {path}:2: not valid UTF-8; read as cp1252" in result.output
-    con = sqlite3.connect(workspace.root / "review.db")
-    try:
+    with Database(workspace.root / "review.db") as con:
         assert con.execute("select title from records").fetchone()[0] == "Étude sur le café"
-    finally:
-        con.close()
 
 
 def test_cli_map_option_and_its_errors(cli, workspace: Workspace, tmp_path: Path) -> None:

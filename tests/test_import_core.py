@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
 from review.workspace import Workspace
+from tests.postgres_support import Database
 
 RIS_OK = """TY  - JOUR
 AU  - McLeish, Jenny
@@ -32,12 +32,9 @@ AU  - Someone, A.
 
 
 def _counts(ws: Workspace) -> tuple[int, int]:
-    con = sqlite3.connect(ws.root / "review.db")
-    try:
+    with Database(ws.root / "review.db") as con:
         return (con.execute("select count(*) from sources").fetchone()[0],
                 con.execute("select count(*) from records").fetchone()[0])
-    finally:
-        con.close()
 
 
 def test_import_records_source_metadata(cli, workspace: Workspace, tmp_path: Path) -> None:
@@ -49,16 +46,16 @@ def test_import_records_source_metadata(cli, workspace: Workspace, tmp_path: Pat
                  "--query-file", str(query), "--kind", "database", "--hits", "1")
     assert result.exit_code == 0, result.output
     assert "1 records" in result.output
-    con = sqlite3.connect(workspace.root / "review.db")
-    src = con.execute("select name, kind, searched, query, sha256, records_read, hits_reported, format from sources").fetchone()
-    assert src == ("CINAHL", "database", "2020-03-15", "peer support AND perinatal",
-                   hashlib.sha256(export.read_bytes()).hexdigest(), 1, 1, "ris")
-    rec = con.execute("select title, authors, year, journal, doi, pages, position, original from records").fetchone()
-    assert rec[0].startswith("Mothers' accounts of the impact")
-    assert json.loads(rec[1])[0] == {"family": "McLeish", "given": "Jenny"}
-    assert rec[2:7] == (2017, "BMC Pregnancy and Childbirth", "10.1186/s12884-017-1220-0", "28", 1)
-    assert json.loads(rec[7])["DO"] == ["https://doi.org/10.1186/S12884-017-1220-0"]
-    assert con.execute("select action, actor from events").fetchall() == [("import", "tester")]
+    with Database(workspace.root / "review.db") as con:
+        src = con.execute("select name, kind, searched, query, sha256, records_read, hits_reported, format from sources").fetchone()
+        assert src == ("CINAHL", "database", "2020-03-15", "peer support AND perinatal",
+                       hashlib.sha256(export.read_bytes()).hexdigest(), 1, 1, "ris")
+        rec = con.execute("select title, authors, year, journal, doi, pages, position, original from records").fetchone()
+        assert rec[0].startswith("Mothers' accounts of the impact")
+        assert json.loads(rec[1])[0] == {"family": "McLeish", "given": "Jenny"}
+        assert rec[2:7] == (2017, "BMC Pregnancy and Childbirth", "10.1186/s12884-017-1220-0", "28", 1)
+        assert json.loads(rec[7])["DO"] == ["https://doi.org/10.1186/S12884-017-1220-0"]
+        assert con.execute("select action, actor from events").fetchall() == [("import", "tester")]
 
 
 def test_importing_the_same_file_twice_is_a_no_op(cli, workspace: Workspace, tmp_path: Path) -> None:

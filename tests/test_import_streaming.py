@@ -10,7 +10,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -23,6 +22,7 @@ from review.corpus import formats, import_files, streaming
 from review.corpus.formats import ris
 from review.errors import FormatError, InputError
 from review.store import Store
+from tests.postgres_support import Database
 
 PATH = Path("big.txt")
 
@@ -272,13 +272,10 @@ def test_bibtex_with_string_definitions_is_one_piece() -> None:
 # -- through import_files ------------------------------------------------------------------
 
 def _dump(db: Path) -> tuple[list, list]:
-    con = sqlite3.connect(db)
-    try:
-        sources = con.execute("select name, format, records_read from sources order by id").fetchall()
-        records = con.execute("select * from records order by id").fetchall()
+    with Database(db) as con:
+        sources = [tuple(row) for row in con.execute("select name, format, records_read from sources order by id")]
+        records = [tuple(row) for row in con.execute("select * from records order by id")]
         return sources, records
-    finally:
-        con.close()
 
 
 def test_import_in_worker_processes_stores_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,9 +295,9 @@ def test_import_in_worker_processes_stores_the_same_rows(tmp_path: Path, monkeyp
         dumps.append(_dump(tmp_path / f"{parallel}.db"))
     assert dumps[0] == dumps[1]
     assert dumps[0][0] == [("big", "ris", 150), ("big", "bibtex", 150)]
-    con = sqlite3.connect(tmp_path / "True.db")
-    stored = con.execute("select typeof(original), original from records order by id").fetchall()
-    con.close()
+    with Database(tmp_path / "True.db") as con:
+        kind = "'text'" if con.postgres else "typeof(original)"  # SQLite stores what it is given
+        stored = con.execute(f"select {kind}, original from records order by id").fetchall()
     assert {kind for kind, _ in stored} == {"text"}
     parsed = formats.get("ris").parse(ris_file.read_text(encoding="utf-8"), ris_file)
     assert [json.loads(text) for _, text in stored[:150]] == [p.original for p in parsed]

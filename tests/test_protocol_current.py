@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 from review.cli import main
 from review.errors import InputError
 from review.extraction.model import parse_theories
+from tests.postgres_support import Database
 
 
 def review(root: Path, *args: str):
@@ -21,7 +21,7 @@ def review(root: Path, *args: str):
 
 
 def _events(root: Path) -> int:
-    with sqlite3.connect(root / "review.db") as db:
+    with Database(root / "review.db") as db:
         return db.execute("select count(*) from events").fetchone()[0]
 
 
@@ -91,7 +91,7 @@ def test_removing_a_cited_theory_is_refused_naming_the_fragments(example_copy: P
 
 
 def test_removing_a_criterion_that_decisions_cite_is_refused_naming_them(example_copy: Path) -> None:
-    with sqlite3.connect(example_copy / "review.db") as db:
+    with Database(example_copy / "review.db") as db:
         reason, first = db.execute("select reason, min(id) from screening_decisions where reason is not null "
                                    "group by reason order by count(*) desc limit 1").fetchone()
     path = example_copy / "protocols" / "criteria.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from sqlalchemy import func, select
 
 from review.store import Store, schema
 from review.store.migrations import all_migrations
+from tests.postgres_support import Database
 
 
 def test_new_database_is_at_latest_schema_with_wal_and_foreign_keys(tmp_path: Path) -> None:
@@ -50,7 +50,8 @@ def test_events_record_actor_time_and_detail(tmp_path: Path) -> None:
     with store.transaction() as conn:
         Store.log(conn, "alice", "decide", "work", 7, {"decision": "include"})
     store.close()
-    row = sqlite3.connect(tmp_path / "r.db").execute("SELECT actor, action, entity, entity_id, detail, at FROM events").fetchone()
+    with Database(tmp_path / "r.db") as db:
+        row = db.execute("SELECT actor, action, entity, entity_id, detail, at FROM events").fetchone()
     assert row[:4] == ("alice", "decide", "work", "7")
     assert '"include"' in row[4]
     assert row[5].startswith("20")

@@ -11,7 +11,6 @@ import csv
 import json
 import re
 import shutil
-import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from review.cli import main
 from review.included import included_reports
 from review.workspace import Workspace
+from tests.postgres_support import database_rows
 
 REPO = Path(__file__).resolve().parent.parent
 TABLE_2 = REPO / "extraction" / "texts" / "mcleish2023-results-discussion.md"
@@ -51,13 +51,8 @@ def example(built_example: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def database_snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of an SQLite database."""
-    db = sqlite3.connect(path)
-    try:
-        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {name: db.execute(f'SELECT * FROM "{name}"').fetchall() for name in names}
-    finally:
-        db.close()
+    """Every row of every table of the workspace's database (SQLite or PostgreSQL)."""
+    return database_rows(path)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
