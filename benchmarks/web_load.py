@@ -79,12 +79,12 @@ def reviewer(url: str, name: str, decisions: int, think: float, start: threading
     me = Browser(url, name, keep=True)
     try:
         me.sign_in(PASSWORD)
-        start.wait()
+        start.wait(timeout=600)
         t0 = time.perf_counter()
         status, body, _ = me.call("GET", f"/api/v1/screen/{STAGE}/next")
         with tally.lock:
             tally.first.append(time.perf_counter() - t0)
-        start.wait()  # every queue built: then the screening itself
+        start.wait(timeout=600)  # every queue built: then the screening itself
         for _ in range(decisions):
             time.sleep(think * rng.uniform(0.5, 1.5))
             t0 = time.perf_counter()

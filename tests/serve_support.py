@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PASSWORD = "correct horse battery"
+#: Seconds a request may take (a reviewer's first queue is built on a busy machine).
+TIMEOUT = 300
 #: The `review` command in a subprocess (the entry point, as a person runs it).
 REVIEW = [sys.executable, "-c", "import sys; from review.cli import main; sys.exit(main())"]
 
@@ -114,7 +116,7 @@ def request(url: str, method: str, path: str, body: Any = None, *, headers: dict
             connection: http.client.HTTPConnection | None = None) -> tuple[int, Any, http.client.HTTPResponse]:
     """One request (JSON body when given): status, the parsed JSON (or text) and the response."""
     parts = urlsplit(url)
-    conn = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    conn = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT)
     sent = dict(headers or {})
     data = None
     if body is not None:
@@ -155,9 +157,16 @@ class Browser:
         sent.update(headers or {})
         if self.keep and self._conn is None:
             parts = urlsplit(self.url)
-            self._conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            self._conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT)
         try:
             return request(self.url, method, path, body, headers=sent, connection=self._conn)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            if self._conn is None:
+                raise
+            # The server closed a connection left idle (uvicorn's keep-alive timeout) before
+            # reading the request: a browser opens a new one and sends it again.
+            self.close()
+            return self.call(method, path, body, headers)
         except (OSError, http.client.HTTPException):
             self.close()
             raise
