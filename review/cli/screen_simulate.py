@@ -44,7 +44,7 @@ def _percent(value: float) -> str:
                    "ASReview's default; see docs/screening-prioritisation.md).")
 @click.option("--protocol", "protocol_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               default=None, help="A text file with the review question and criteria (models "
-                                 "protocol and combo).")
+                                 "protocol, combo, combo-fast, combo-lite and rerank).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def simulate(labelled: Path, label_column: str | None, seed: int, retrain_every: int, full: bool,
              as_json: bool, out_dir: Path | None, plot_path: Path | None, model: str | None,
