@@ -162,6 +162,12 @@ def close_all() -> None:
         store.engine.dispose()
 
 
+def _dispose(engine: Any, pid: int) -> None:
+    """Close ``engine``'s connections, but only in the process that opened them (a forked
+    worker that drops a store it inherited leaves the parent's connections alone)."""
+    engine.dispose(close=os.getpid() == pid)
+
+
 def install() -> None:
     """Map SQLite file URLs to PostgreSQL in ``Store.open`` and ``Workspace.db_url``."""
     from review.store import Store
@@ -178,7 +184,7 @@ def install() -> None:
         # A store dropped without close() (a test's ``Workspace.create(...).root``): SQLite's
         # connections then close silently, psycopg's warn (an error in this suite). Close its
         # connections the moment the store goes, as SQLite would, before psycopg sees them go.
-        weakref.finalize(store, store.engine.dispose)
+        weakref.finalize(store, _dispose, store.engine, os.getpid())
         return store
 
     open_mapped._postgres_mapped = True  # type: ignore[attr-defined]
