@@ -71,8 +71,6 @@ SQLITE_ONLY: dict[str, str] = {
         "the backup is an SQLite file; on PostgreSQL (an archive): test_fresh_on_postgresql_rebuilds_and_refuses_to_lose_work",
     "test_fresh_safeguard.py::test_fresh_on_postgresql_rebuilds_and_refuses_to_lose_work":
         "runs in the SQLite run, on the server of REVIEW_TEST_POSTGRES_URL",
-    "test_sources.py::test_remove_says_what_goes_asks_and_keeps_the_audit_trail":
-        "checks the SQLite backup file (on PostgreSQL the backup is an archive: test_postgres.py)",
     "test_store.py::test_new_database_is_at_latest_schema_with_wal_and_foreign_keys":
         "SQLite's WAL and PRAGMAs",
 }

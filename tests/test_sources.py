@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from review.cli import main
 from review.store import schema
 from review.workspace import Workspace
+from tests.postgres_support import Database
 
 DEDUP = Path(__file__).resolve().parent / "data" / "dedup"
 FILES = {"CINAHL": "_baseline_cinahl.ris", "Scopus": "_baseline_scopus.ris",
@@ -105,11 +105,16 @@ def test_remove_says_what_goes_asks_and_keeps_the_audit_trail(tmp_path: Path) ->
     assert done.exit_code == 0, done.output
     assert "Removed source 'PubMed' and 3 records." in done.output
     # a screening decision went with it: the whole database was backed up first, every row
-    backup = next((root / "backups").glob("review-*-before-sources-remove.db"))
+    # (SQLite: a copy of the file; PostgreSQL: an archive of every table, counted in its manifest)
+    backup = next((root / "backups").glob("review-*-before-sources-remove*"))
     assert f"Backed up the database to {backup}" in done.output
-    with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT count(*) FROM records").fetchone()[0] == status["records"]
-        assert copy.execute("SELECT count(*) FROM screening_decisions").fetchone()[0] == 2
+    if backup.is_dir():
+        counts = json.loads((backup / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    else:
+        with Database(backup) as copy:
+            counts = {name: copy.execute(f"SELECT count(*) FROM {name}").scalar() for name in copy.tables()}
+    assert counts["records"] == status["records"]
+    assert counts["screening_decisions"] == 2
     after = json.loads(_review(root, "status", "--json").output)
     assert after["records"] == status["records"] - 3
     assert [src["name"] for src in after["sources"]] == ["CINAHL", "Scopus"]
