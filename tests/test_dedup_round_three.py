@@ -154,3 +154,14 @@ def test_journal_volume_and_first_page_are_blocked_together() -> None:
                            {**base, "title": "Kostfiber och tarmfloran"}))
     cands = block(keys)
     assert cands.passes["journal-volume-page"] == 1
+
+
+def test_two_journals_and_two_first_authors_are_never_merged_automatically() -> None:
+    # rule ``journal-and-author``: the same numbered title and page range in two journals'
+    # case series, by other authors (one DOI lost)
+    base = {"title": "Case 7: a woman with headache", "year": "1993", "volume": "13", "issue": "8",
+            "pages": "149-153"}
+    a = {**base, "journal": "International Journal of Molecular Sciences", "authors": ["Helmstaedter, A."],
+         "doi": "10.5555/case0.7"}
+    b = {**base, "journal": "Nichidai Igaku Zasshi", "authors": ["Miles, A."]}
+    assert explain(a, b)["decision"] == "maybe"

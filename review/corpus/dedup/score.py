@@ -274,8 +274,9 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     offered = kept_apart & (score >= settings.review_threshold) & ~clearly_different(f, settings)
     decision[offered] = MAYBE
     # rule ``years-and-authors``: two records years apart with other authors are never merged
-    # automatically (whatever else they share)
-    far = (decision == SAME) & (f["year_gap"] > settings.year_gap) & (f["first_author"] == 0)
+    # automatically (whatever else they share); nor are two in different journals with other
+    # first authors (``journal-and-author``: one title and page range in two journals' series)
+    far = (decision == SAME) & (f["first_author"] == 0) & ((f["year_gap"] > settings.year_gap) | (f["journal"] == 0))
     decision[far] = MAYBE
     guard[far & (guard == "")] = "years-and-authors"
     # rule ``unclear-pages``: pages that differ only because one side gives a lone page (a day
