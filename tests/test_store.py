@@ -55,3 +55,29 @@ def test_events_record_actor_time_and_detail(tmp_path: Path) -> None:
     assert row[:4] == ("alice", "decide", "work", "7")
     assert '"include"' in row[4]
     assert row[5].startswith("20")
+
+
+def test_a_reader_never_holds_up_a_writer(tmp_path: Path) -> None:
+    # Twenty reviewers' queues are read at once while decisions are written: a read that is
+    # still open (a queue being built) must not take the write lock.
+    import threading
+
+    store = Store.open(f"sqlite:///{tmp_path / 'r.db'}")
+    written = threading.Event()
+
+    def write() -> None:
+        with store.transaction() as conn:
+            Store.log(conn, "alice", "decide", "work", 7)
+        written.set()
+
+    try:
+        with store.read() as conn:
+            before = conn.execute(select(func.count()).select_from(schema.events)).scalar_one()
+            writer = threading.Thread(target=write)
+            writer.start()
+            assert written.wait(10), "the writer waited for a reader to finish"
+        writer.join()
+        with store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(schema.events)).scalar_one() == before + 1
+    finally:
+        store.close()

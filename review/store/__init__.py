@@ -49,6 +49,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 WRITER_LOCK = 0x7265766965770001
 #: How long a writer waits for the lock before failing (SQLite's busy timeout is the same).
 WRITER_WAIT_SECONDS = 30
+#: The execution option that marks a writing connection (:meth:`Store.transaction`, migrations).
+WRITES = "review_writes"
 
 
 class Store:
@@ -56,6 +58,9 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: The same engine (one pool) for writing: on SQLite its transactions take the write
+        #: lock up front (``BEGIN IMMEDIATE``); reads begin deferred, on a snapshot of their own.
+        self._writer = engine.execution_options(**{WRITES: True})
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
@@ -76,14 +81,16 @@ class Store:
             event.listen(engine, "connect", _sqlite_pragmas)
 
             # Let SQLAlchemy drive BEGIN itself so a write transaction takes the lock up
-            # front (BEGIN IMMEDIATE): concurrent reviewers wait instead of failing.
+            # front (BEGIN IMMEDIATE): concurrent reviewers wait instead of failing. A read
+            # begins deferred: in WAL mode it reads its snapshot while a writer writes, and
+            # never holds the write lock (twenty reviewers' queues are read at once).
             @event.listens_for(engine, "connect")
             def _no_autobegin(dbapi_conn: Any, _record: Any) -> None:
                 dbapi_conn.isolation_level = None
 
             @event.listens_for(engine, "begin")
-            def _begin_immediate(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            def _begin(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITES) else "BEGIN")
 
         store = cls(engine)
         store.check()
@@ -129,7 +136,7 @@ class Store:
         what they read (a reviewer's queue, pages polling for changes) rely on: they read
         only the rows after the last id they saw.
         """
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{WRITER_WAIT_SECONDS}s'")
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
@@ -168,13 +175,13 @@ class Store:
                 f"this database was written by a newer version of review (schema {max(done)}; this "
                 f"version knows up to {max(known)}); nothing was written: upgrade review "
                 "(pip install -U review) to open it", path=self.url)
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             schema.migrations.create(conn, checkfirst=True)
         applied: list[int] = []
         for migration in all_migrations():
             if migration.version in done:
                 continue
-            with self.engine.begin() as conn:
+            with self._writer.begin() as conn:
                 migration.upgrade(conn)
                 conn.execute(
                     insert(schema.migrations).values(
