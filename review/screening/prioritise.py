@@ -17,6 +17,7 @@ estimate: stopping early is the reviewer's decision, never the tool's.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -170,6 +171,13 @@ class Ranker:
         self.keyword_scores = keyword_scores(clean, include_keywords, exclude_keywords)
         self._cache_key: frozenset[tuple[int, int]] | None = None
         self._cache: np.ndarray | None = None
+
+    def fresh(self) -> Ranker:
+        """A Ranker sharing this one's features (read-only) with a score cache of its own:
+        one per reviewer over the same works (:mod:`review.screening.feature_cache`)."""
+        other = copy.copy(self)
+        other._cache_key, other._cache = None, None
+        return other
 
     @property
     def description(self) -> str:

@@ -263,7 +263,7 @@ class ScreeningQueue:
     def _rank_over(self, ids: list[int]) -> None:
         """(Re)build the model over the works screened at this stage: the estimate of
         relevant works remaining then counts only works that can still be screened."""
-        from review.screening.prioritise import Ranker  # scikit-learn: load only when ranking
+        from review.screening.feature_cache import shared_ranker
 
         self.ids = ids
         self.index = {work: i for i, work in enumerate(ids)}
@@ -274,9 +274,9 @@ class ScreeningQueue:
         fields = {"keywords": [self.work_keywords.get(w, "") for w in ids],
                   "authors": ["; ".join(self.works[w].authors) for w in ids],
                   "journal": [self.works[w].journal or "" for w in ids]}
-        self.ranker = Ranker([self.works[w].text for w in ids], include_keywords=include,
-                             exclude_keywords=exclude, seed=self.seed, model=self.model,
-                             protocol=self.protocol, fields=fields)
+        self.ranker = shared_ranker([self.works[w].text for w in ids], include_keywords=include,
+                                    exclude_keywords=exclude, seed=self.seed, model=self.model,
+                                    protocol=self.protocol, fields=fields)
 
     def order(self) -> list[int]:
         """Work ids still to screen, most likely relevant first (works waiting for this
