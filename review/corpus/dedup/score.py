@@ -275,8 +275,10 @@ def decide(f: dict[str, np.ndarray], w: dict[str, np.ndarray], settings: DedupSe
     decision[offered] = MAYBE
     # rule ``years-and-authors``: two records years apart with other authors are never merged
     # automatically (whatever else they share); nor are two in different journals with other
-    # first authors (``journal-and-author``: one title and page range in two journals' series)
-    far = (decision == SAME) & (f["first_author"] == 0) & ((f["year_gap"] > settings.year_gap) | (f["journal"] == 0))
+    # first authors (``journal-and-author``: one title and page range in two journals' series;
+    # not meeting venues, whose proceedings are named in many ways)
+    other_journal = (f["journal"] == 0) & ~f["either_conference"]
+    far = (decision == SAME) & (f["first_author"] == 0) & ((f["year_gap"] > settings.year_gap) | other_journal)
     decision[far] = MAYBE
     guard[far & (guard == "")] = "years-and-authors"
     # rule ``unclear-pages``: pages that differ only because one side gives a lone page (a day
