@@ -8,6 +8,7 @@ migration). Decisions stay on the row they were recorded against and are read th
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,8 +39,18 @@ class WorkView:
         return f"{self.title}\n{self.abstract or ''}"
 
 
+#: Engines whose works table has ``merged_into`` (a column, once added, stays): asked once
+#: per engine, not on every request (a catalogue query on PostgreSQL).
+_MERGED_INTO: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 def _has_merged_into(conn: Connection) -> bool:
-    return any(col["name"] == "merged_into" for col in inspect(conn).get_columns("works"))
+    if conn.engine in _MERGED_INTO:
+        return True
+    found = any(col["name"] == "merged_into" for col in inspect(conn).get_columns("works"))
+    if found:
+        _MERGED_INTO.add(conn.engine)
+    return found
 
 
 def live_map(conn: Connection) -> dict[int, int]:
