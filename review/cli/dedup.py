@@ -71,7 +71,7 @@ def _summary(result: Any) -> str:
 
 @click.group("dedup", invoke_without_command=True)
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="Merge pairs scoring at least this (0-1; default from review.toml [dedup], else 0.99).")
+              help="Merge pairs scoring at least this (0-1; default from review.toml [dedup], else 0.85).")
 @click.option("--dry-run", is_flag=True, help="Report what would change without writing anything.")
 @click.option("--actor", help="Who runs it (default: $REVIEW_ACTOR or login name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
