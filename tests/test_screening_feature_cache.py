@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from review.screening import feature_cache
 from review.screening.criteria import load_criteria
@@ -59,7 +59,8 @@ def test_new_works_give_a_new_matrix(opened) -> None:
     with store.read() as conn:
         first = ScreeningQueue(conn, **options)
     with store.transaction() as conn:  # a new work, as after a new import and dedup
-        conn.execute(insert(schema.works).values(title="A new trial of text message reminders",
+        new_id = conn.execute(select(func.max(schema.works.c.id))).scalar_one() + 1
+        conn.execute(insert(schema.works).values(id=new_id, title="A new trial of text message reminders",
                                                  abstract="Reminders and attendance.",
                                                  created_at=now(), updated_at=now()))
     with store.read() as conn:
