@@ -114,6 +114,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if postgres_support.on_postgres():
         for name in postgres_support.suite_databases():
             postgres_support.drop(name)
+    postgres_support.close_admin()
 
 
 def _no_skips() -> bool:

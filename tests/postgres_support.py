@@ -15,6 +15,7 @@ ends, and every one of the session's databases when the session ends.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
@@ -54,13 +55,34 @@ def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
+#: This process's connection for CREATE/DROP DATABASE, by process id (a forked child opens its
+#: own): opening one per question (a password check each time) cost the suite minutes.
+_ADMIN: dict[int, Any] = {}
+
+
 @contextlib.contextmanager
 def admin():
-    """An autocommit connection to the server's database, for CREATE/DROP DATABASE (closed after)."""
+    """An autocommit connection to the server's database, for CREATE/DROP DATABASE (kept open
+    for the process's life, opened again when it broke)."""
     import psycopg
 
-    with psycopg.connect(_libpq(str(server_url())), autocommit=True) as conn:
+    conn = _ADMIN.get(os.getpid())
+    if conn is None or conn.closed or conn.broken:
+        if not _ADMIN:
+            atexit.register(close_admin)
+        conn = _ADMIN[os.getpid()] = psycopg.connect(_libpq(str(server_url())), autocommit=True)
+    try:
         yield conn
+    except psycopg.OperationalError:
+        conn.close()
+        raise
+
+
+def close_admin() -> None:
+    """Close this process's admin connection (at the end of the session)."""
+    conn = _ADMIN.pop(os.getpid(), None)
+    if conn is not None:
+        conn.close()
 
 
 def database_url(name: str) -> str:
