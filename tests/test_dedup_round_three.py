@@ -137,6 +137,17 @@ def test_a_doi_that_lost_its_prefix_is_kept_out_of_the_doi_column_but_compared()
     assert explain_pair(build_keys([c, d]), 0, 1, DedupSettings())["fields"]["doi"]["similarity"] is None
 
 
+def test_a_doi_fragment_is_found_in_endnote_xml_and_medline_fields() -> None:
+    # EndNote XML keeps a DOI in electronic-resource-num; PubMed MEDLINE in AID/LID, tagged
+    # "[doi]" beside other ids ("[pii]") that are not DOIs and must never count as one
+    endnote = {"titles/title": ["Dietary fibre"], "electronic-resource-num": ["fnrv57i0.21083"]}
+    assert doi_fragment_in_original(json.dumps(endnote)) == "fnrv57i0.21083"
+    medline = {"PMID": ["1"], "LID": ["e80092"], "AID": ["S0140673610600011 [pii]", "fnrv57i0.21083 [doi]"]}
+    assert doi_fragment_in_original(json.dumps(medline)) == "fnrv57i0.21083"
+    assert doi_fragment_in_original(json.dumps({"AID": ["S0140673610600011 [pii]"]})) is None
+    assert doi_fragment_in_original(json.dumps({"AID": ["10.7554/elife.80092 [doi]"]})) is None  # a DOI
+
+
 def test_short_titles_get_the_rare_words_pass_by_default() -> None:
     titles = ["Gout", "Gout flares after bariatric surgery in older adults: a cohort",
               *(f"Hospital outcomes of {topic} in primary care" for topic in ("asthma", "sepsis", "obesity", "migraine"))]

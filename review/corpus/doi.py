@@ -25,8 +25,13 @@ _QUERY_TAIL = re.compile(r"&(?:amp;)?[a-z_]+(?:\.[a-z_]+)?=", re.IGNORECASE)
 #: What a DOI's suffix without its prefix can look like: no spaces, letters and digits with
 #: the punctuation DOIs use, at least 8 characters.
 _FRAGMENT = re.compile(r"^[a-z0-9][a-z0-9._;()/:<>\-]{6,}[a-z0-9)]$")
-#: Original field names that hold a DOI (RIS DO, Web of Science DI, any "doi" column).
-_DOI_FIELDS = ("do", "di")
+#: Original field names that hold a DOI (RIS DO, Web of Science DI, EndNote XML's
+#: electronic-resource-num, any "doi" column).
+_DOI_FIELDS = ("do", "di", "electronic-resource-num")
+#: Original field names whose values say what they are: PubMed MEDLINE's article ids
+#: ("fnrv57i0.21083 [doi]", "S0140-6736(10)60001-1 [pii]"); only the ``[doi]`` ones count.
+_TAGGED_FIELDS = ("aid", "lid")
+_DOI_TAG = " [doi]"
 
 
 def normalise_doi(value: Any) -> str | None:
@@ -78,7 +83,8 @@ def doi_fragment(value: Any) -> str | None:
 
 def doi_fragment_in_original(original: str | None) -> str | None:
     """:func:`doi_fragment` of the DOI field in a record's original fields (stored as JSON)."""
-    if not original or ("do" not in original.lower() and '"DI"' not in original):
+    if not original or ("do" not in original.lower() and '"DI"' not in original
+                        and "electronic-resource-num" not in original):
         return None
     try:
         fields = json.loads(original)
@@ -88,6 +94,11 @@ def doi_fragment_in_original(original: str | None) -> str | None:
         return None
     for name, value in fields.items():
         low = str(name).lower()
-        if (low in _DOI_FIELDS or "doi" in low) and (fragment := doi_fragment(value)):
+        if low in _TAGGED_FIELDS:
+            tagged = [str(v)[: -len(_DOI_TAG)] for v in (value if isinstance(value, list) else [value])
+                      if str(v).lower().endswith(_DOI_TAG)]
+            if fragment := doi_fragment(tagged):
+                return fragment
+        elif (low in _DOI_FIELDS or "doi" in low) and (fragment := doi_fragment(value)):
             return fragment
     return None
