@@ -22,24 +22,22 @@ from __future__ import annotations
 
 import html
 import shutil
-import socket
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from review.cli import main
-from review.store import Store
-from review.web import create_app
-from review.web.accounts import add_user
-from review.workspace import Workspace
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the browser tests' helpers: serving the app, selecting a passage
+
+from review.cli import main  # noqa: E402
+from review.store import Store  # noqa: E402
+from review.web.accounts import add_user  # noqa: E402
+from review.workspace import Workspace  # noqa: E402
+from tests.web_support import SELECT_OFFSETS, serving  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "screenshots only"
 SOURCE = "extraction/texts/mcleish2023-results-discussion.md"
@@ -95,28 +93,13 @@ def shot(page: Page, out: Path, name: str, full_page: bool = True) -> None:
     print(f"wrote {out / name}.png")
 
 
-SELECT = """([start, end]) => {
-  const spans = Array.from(document.querySelectorAll('#fulltext span[data-o]'));
-  function point(offset) {
-    let chosen = spans[0];
-    for (const s of spans) { if (Number(s.dataset.o) <= offset && s.firstChild) { chosen = s; } }
-    return [chosen.firstChild, offset - Number(chosen.dataset.o)];
-  }
-  const range = document.createRange();
-  range.setStart(...point(start));
-  range.setEnd(...point(end));
-  window.getSelection().removeAllRanges();
-  window.getSelection().addRange(range);
-  document.dispatchEvent(new Event('selectionchange'));
-  spans.find(s => Number(s.dataset.o) <= start && s.firstChild).scrollIntoView({block: 'center'});
-}"""
 
 
 def select(page: Page, text: str, passage: str) -> None:
     from review.extraction.quotes import CanonicalText
 
     match = CanonicalText(text).find_all(passage)[0]
-    page.evaluate(SELECT, [match.start, match.end])
+    page.evaluate(SELECT_OFFSETS, [match.start, match.end])
 
 
 def as_reviewer(page: Page, base: str, root: Path, out: Path) -> None:
@@ -202,22 +185,13 @@ def main_(out: Path) -> None:
         root = Path(folder) / "example"
         root.mkdir()
         build(root, browser)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(create_app(Workspace.find(root)), log_level="warning"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{sock.getsockname()[1]}"
         try:
-            for act in (lambda p: as_reviewer(p, base, root, out), lambda p: as_lead(p, base, out)):
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
-                act(context.new_page())
-                context.close()
+            with serving(root) as base:
+                for act in (lambda p: as_reviewer(p, base, root, out), lambda p: as_lead(p, base, out)):
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    act(context.new_page())
+                    context.close()
         finally:
-            server.should_exit = True
-            thread.join(timeout=15)
             browser.close()
 
 

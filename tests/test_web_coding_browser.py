@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from review.cli import main
 from tests.test_web_browser import _require_chromium, _shot, _sign_in, browser  # noqa: F401 - a fixture
-from tests.web_support import serving, with_users
+from tests.web_support import SELECT_OFFSETS, serving, with_users
 
 #: Added to report 12's stand-in full text: a sentence a line break splits inside a word.
 PASSAGE = ("Mothers said the peer sup-\nporters understood them because they had been through it "
@@ -26,21 +26,6 @@ PASSAGE = ("Mothers said the peer sup-\nporters understood them because they had
 STORED = PASSAGE.replace("-\n", "-")
 QUESTION = "Are there clear research questions?"
 
-SELECT = """([start, end]) => {
-  const spans = Array.from(document.querySelectorAll('#fulltext span[data-o]'));
-  function point(offset) {
-    let chosen = spans[0];
-    for (const s of spans) { if (Number(s.dataset.o) <= offset && s.firstChild) { chosen = s; } }
-    return [chosen.firstChild, offset - Number(chosen.dataset.o)];
-  }
-  const range = document.createRange();
-  range.setStart(...point(start));
-  range.setEnd(...point(end));
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-  document.dispatchEvent(new Event('selectionchange'));
-}"""
 
 
 @pytest.fixture
@@ -73,7 +58,7 @@ def test_code_a_hyphen_broken_sentence_and_appraise(server, browser, tmp_path: P
     page.goto(base + "/reports/12")
     code = page.get_by_role("button", name="Code fragment")
     assert code.is_disabled()
-    page.evaluate(SELECT, [start, start + len(PASSAGE)])
+    page.evaluate(SELECT_OFFSETS, [start, start + len(PASSAGE)])
     assert code.is_enabled()
     code.click()
     page.get_by_label("Context", exact=True).fill("Mothers isolated at home")

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from review.cli import main
 from review.extraction.texts import load_text
 from tests.test_web_browser import _require_chromium, _shot, _sign_in, browser  # noqa: F401 - a fixture
-from tests.test_web_coding_browser import SELECT, _export
-from tests.web_support import serving, with_users
+from tests.test_web_coding_browser import _export
+from tests.web_support import SELECT_OFFSETS, serving, with_users
 
 SOURCE = "extraction/texts/mcleish2023-results-discussion.md"
 PDF = "extraction/screening/fulltext/carter2018-printed.pdf"
@@ -74,7 +74,7 @@ def test_code_a_sentence_of_a_pdf_across_its_line_break(server, browser, tmp_pat
     assert "page" in markers.first.evaluate("e => getComputedStyle(e, '::before').content")
     assert page.locator("#fulltext").inner_text().replace("\f", "") == full.text.replace("\f", "")
 
-    page.evaluate(SELECT, [start, end])
+    page.evaluate(SELECT_OFFSETS, [start, end])
     page.get_by_role("button", name="Code fragment").click()
     assert " ".join(page.get_by_label("Quote").input_value().split()) == SENTENCE
     page.get_by_label("Context", exact=True).fill("Mothers with postnatal depression")

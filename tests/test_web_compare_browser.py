@@ -14,9 +14,8 @@ from click.testing import CliRunner
 
 from review.cli import main
 from tests.test_web_browser import _require_chromium, _shot, _sign_in, browser  # noqa: F401 - a fixture
-from tests.test_web_coding_browser import SELECT
 from tests.test_web_compare import REPORT, TEXT, _jm
-from tests.web_support import serving, with_users
+from tests.web_support import SELECT_OFFSETS, serving, with_users
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def test_the_lead_compares_two_coders_side_by_side(server, browser) -> None:  # 
     reviewer.goto(f"{base}/reports/{REPORT}?text={TEXT}")
     assert reviewer.locator("#fulltext .hl").count() == 0  # JM's coding is not shown to SA
     assert reviewer.get_by_role("link", name="Compare coders").count() == 0
-    reviewer.evaluate(SELECT, [one.char_start, one.char_end])
+    reviewer.evaluate(SELECT_OFFSETS, [one.char_start, one.char_end])
     reviewer.get_by_role("button", name="Code fragment").click()
     reviewer.get_by_label("Outcome", exact=True).fill("Most mothers declined")
     reviewer.get_by_label("Theories", exact=True).fill("P14:refutes")

@@ -18,6 +18,26 @@ from review.workspace import Workspace
 
 PASSWORD = "correct horse battery"
 
+#: Selects the characters [start, end) of the coding view's text (``page.evaluate(SELECT_OFFSETS,
+#: [start, end])``), as a reader's mouse would: the offsets are those of the text the tool
+#: reads (each ``#fulltext span`` carries its first character's offset in ``data-o``).
+SELECT_OFFSETS = """([start, end]) => {
+  const spans = Array.from(document.querySelectorAll('#fulltext span[data-o]'));
+  function point(offset) {
+    let chosen = spans[0];
+    for (const s of spans) { if (Number(s.dataset.o) <= offset && s.firstChild) { chosen = s; } }
+    return [chosen.firstChild, offset - Number(chosen.dataset.o)];
+  }
+  const range = document.createRange();
+  range.setStart(...point(start));
+  range.setEnd(...point(end));
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  document.dispatchEvent(new Event('selectionchange'));
+  spans.find(s => Number(s.dataset.o) <= start && s.firstChild).scrollIntoView({block: 'center'});
+}"""
+
 
 def dual_screening(root: Path) -> None:
     """reviewers_per_work = 2: every work JM screened now waits for SA (blinded)."""
