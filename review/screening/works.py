@@ -2,17 +2,17 @@
 
 Deduplication may merge a work into another (``works.merged_into``, added by a dedup
 migration). Decisions stay on the row they were recorded against and are read through
-:func:`live_map`, so they follow a merge. Before that column exists every work is live.
+:func:`live_map`, so they follow a merge. Every database has the column: a store is
+migrated when it is opened.
 """
 
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import column, func, inspect, select, table
+from sqlalchemy import column, func, select, table
 from sqlalchemy.engine import Connection
 
 from review.errors import InputError, NotFound
@@ -39,24 +39,8 @@ class WorkView:
         return f"{self.title}\n{self.abstract or ''}"
 
 
-#: Engines whose works table has ``merged_into`` (a column, once added, stays): asked once
-#: per engine, not on every request (a catalogue query on PostgreSQL).
-_MERGED_INTO: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _has_merged_into(conn: Connection) -> bool:
-    if conn.engine in _MERGED_INTO:
-        return True
-    found = any(col["name"] == "merged_into" for col in inspect(conn).get_columns("works"))
-    if found:
-        _MERGED_INTO.add(conn.engine)
-    return found
-
-
 def live_map(conn: Connection) -> dict[int, int]:
     """Every work id mapped to the live work it now belongs to (itself if never merged)."""
-    if not _has_merged_into(conn):
-        return {row.id: row.id for row in conn.execute(select(schema.works.c.id))}
     works = table("works", column("id"), column("merged_into"))
     parent = {row.id: row.merged_into for row in conn.execute(select(works.c.id, works.c.merged_into))}
     resolved: dict[int, int] = {}
@@ -90,8 +74,6 @@ def live_id(conn: Connection, work_id: int) -> int | None:
     w = schema.works
     if conn.execute(select(w.c.id).where(w.c.id == work_id)).first() is None:
         return None
-    if not _has_merged_into(conn):
-        return work_id
     try:  # dedup's own answer, when the dedup package provides it
         from review.corpus.dedup import live_work_id
     except ImportError:
@@ -110,8 +92,6 @@ def live_id(conn: Connection, work_id: int) -> int | None:
 
 def family(conn: Connection, work_id: int) -> list[int]:
     """``work_id`` and every work merged into it (directly or through others)."""
-    if not _has_merged_into(conn):
-        return [work_id]
     works = _merged_table()
     found, frontier = [work_id], [work_id]
     while frontier:
